@@ -1,0 +1,45 @@
+/* crun-lite: the command-line front end.  One file per command under
+ * src/cmd/, each a thin layer of flags over the library. */
+#ifndef CRL_CLI_H
+#define CRL_CLI_H
+
+#include <stdbool.h>
+#include "error.h"
+
+struct global_opts
+{
+  const char *root;
+  const char *log;
+  const char *log_format;
+  bool debug;
+  bool systemd_cgroup;
+};
+
+struct cli_command
+{
+  const char *name;
+  int (*run) (const struct global_opts *g, int argc, char **argv);
+  const char *summary;
+};
+
+int cmd_create (const struct global_opts *g, int argc, char **argv);
+int cmd_delete (const struct global_opts *g, int argc, char **argv);
+int cmd_kill (const struct global_opts *g, int argc, char **argv);
+int cmd_list (const struct global_opts *g, int argc, char **argv);
+int cmd_run (const struct global_opts *g, int argc, char **argv);
+int cmd_spec (const struct global_opts *g, int argc, char **argv);
+int cmd_start (const struct global_opts *g, int argc, char **argv);
+int cmd_state (const struct global_opts *g, int argc, char **argv);
+
+/* Print the error once (stderr and --log) and give the exit status (1). */
+int cli_fail (cl_error *err);
+/* A usage error: message, then a hint to --help; exit status 1 as runc. */
+int cli_usage_error (const char *command, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+/* getopt returned '?' or ':' (options strings start with ":"). */
+int cli_bad_option (const char *command, char **argv, int c);
+/* Expect exactly `n` positional arguments after option parsing. */
+int cli_want_args (const char *command, int argc, char **argv, int optind_, int n, const char *names);
+/* Parse --preserve-fds. */
+int cli_parse_preserve_fds (const char *command, const char *arg, int *out);
+
+#endif

@@ -1,0 +1,40 @@
+/* crun-lite: the container lifecycle as the runtime (parent) drives it. */
+#ifndef CRL_CONTAINER_H
+#define CRL_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "error.h"
+#include "state.h"
+
+struct create_options
+{
+  const char *root;       /* state root */
+  const char *id;
+  const char *bundle;     /* as given; made absolute */
+  const char *pid_file;   /* NULL: none */
+  bool no_pivot;
+  int preserve_fds;
+};
+
+/* Set everything up and leave the init blocked on the start gate.
+ * On failure nothing is left: no process, no state directory. */
+int container_create (const struct create_options *o, pid_t *init_pid, cl_error **err);
+int container_start (const char *root, const char *id, cl_error **err);
+int container_kill (const char *root, const char *id, int sig, bool all, cl_error **err);
+int container_delete (const char *root, const char *id, bool force, cl_error **err);
+/* The OCI state JSON of one container. */
+int container_state_json (const char *root, const char *id, char **out, cl_error **err);
+
+/* Load a container's state and status with its directory locked. */
+struct container_ref
+{
+  int rootfd, dirfd;
+  struct container_state *st;
+  enum container_status status;
+};
+int container_ref_open (const char *root, const char *id, struct container_ref *ref, cl_error **err);
+void container_ref_close (struct container_ref *ref);
+#define cleanup_container_ref __attribute__ ((cleanup (container_ref_close)))
+
+#endif

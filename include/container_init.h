@@ -1,0 +1,26 @@
+/* crun-lite: the container's init, from the clone to the exec of the user's
+ * process.  Runs in the child; never returns.  Before the start gate every
+ * failure travels to the parent over the sync socket (see sync.h). */
+#ifndef CRL_CONTAINER_INIT_H
+#define CRL_CONTAINER_INIT_H
+
+#include <stdbool.h>
+#include "config.h"
+
+struct init_ctx
+{
+  const struct oci_config *cfg;
+  const char *rootfs;
+  int sync_fd;
+  int gate_rfd, gate_wfd;  /* exec.fifo, both ends: read blocks until `start` writes */
+  int unshare_flags;       /* namespaces the child creates itself (slow path) */
+  bool new_userns;
+  bool new_cgroupns;
+  bool fork_for_pidns;     /* a pid namespace applies to children only: fork once */
+  bool no_pivot;
+  int preserve_fds;
+};
+
+_Noreturn void container_init (struct init_ctx *ctx);
+
+#endif

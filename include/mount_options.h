@@ -1,0 +1,22 @@
+/* crun-lite: a mount's "options" turned into mount(2) flags, propagation and
+ * filesystem data.  Pure: no system calls, tested on its own. */
+#ifndef CRL_MOUNT_OPTIONS_H
+#define CRL_MOUNT_OPTIONS_H
+
+#include <stdbool.h>
+#include "error.h"
+
+struct mount_opts
+{
+  unsigned long flags;        /* MS_RDONLY, MS_NOSUID, ... */
+  unsigned long propagation;  /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, maybe | MS_REC; 0 = none */
+  bool bind, recursive;       /* "bind" / "rbind" */
+  char *data;                 /* the rest, comma-joined, for the filesystem ("mode=755,size=64k") */
+};
+
+int mount_options_parse (char *const *options, struct mount_opts *out, cl_error **err);
+void mount_opts_release (struct mount_opts *o);
+/* Propagation flags for a rootfsPropagation value ("rslave"...); 0 if unknown. */
+unsigned long mount_propagation_flags (const char *name);
+
+#endif

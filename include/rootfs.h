@@ -1,0 +1,34 @@
+/* crun-lite: building the container's filesystem view, inside its new mount
+ * namespace: the rootfs bind, the config's mounts in order, devices,
+ * pivot_root, then masked and read-only paths. */
+#ifndef CRL_ROOTFS_H
+#define CRL_ROOTFS_H
+
+#include <stdbool.h>
+#include "config.h"
+#include "error.h"
+
+struct rootfs_ctx
+{
+  const struct oci_config *cfg;
+  const char *rootfs;   /* absolute path on the host */
+  int rootfd;           /* O_PATH on the rootfs once it is a mount point */
+  bool in_userns;       /* a new user namespace: no mknod, flags may be locked */
+  bool new_cgroupns;
+  bool no_pivot;
+};
+
+int rootfs_prepare (struct rootfs_ctx *ctx, cl_error **err);
+int rootfs_apply_mounts (struct rootfs_ctx *ctx, cl_error **err);
+int rootfs_create_devices (struct rootfs_ctx *ctx, cl_error **err);
+int rootfs_pivot (struct rootfs_ctx *ctx, cl_error **err);
+/* After the pivot: masked and read-only paths, read-only root, propagation. */
+int rootfs_finalize (struct rootfs_ctx *ctx, cl_error **err);
+
+/* Shared by the mount code: remount a bind mount with `flags`, adding the
+ * flags the kernel locked on it when a plain remount is refused. */
+int remount_bind (const char *target, unsigned long flags, const char *what, cl_error **err);
+/* Mount the `cgroup` type of a config mount (rootfs_cgroup.c). */
+int rootfs_mount_cgroup (struct rootfs_ctx *ctx, const char *dest, unsigned long flags, cl_error **err);
+
+#endif

@@ -1,0 +1,203 @@
+/* crun-lite: releasing a parsed config, and refusing what is parsed but not
+ * applied yet. */
+#include <stdlib.h>
+#include <string.h>
+#include "config_internal.h"
+#include "namespaces.h"
+#include "utils.h"
+
+static void
+kv_free (struct oci_kv *kv, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (kv[i].key);
+      free (kv[i].value);
+    }
+  free (kv);
+}
+
+void
+config_process_release (struct oci_process *p)
+{
+  free (p->user.additional_gids);
+  free (p->user.username);
+  strv_free (p->args);
+  free (p->command_line);
+  strv_free (p->env);
+  free (p->cwd);
+  strv_free (p->capabilities.bounding);
+  strv_free (p->capabilities.effective);
+  strv_free (p->capabilities.inheritable);
+  strv_free (p->capabilities.permitted);
+  strv_free (p->capabilities.ambient);
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    free (p->rlimits[i].type);
+  free (p->rlimits);
+  free (p->apparmor_profile);
+  free (p->selinux_label);
+  if (p->scheduler)
+    {
+      free (p->scheduler->policy);
+      strv_free (p->scheduler->flags);
+      free (p->scheduler);
+    }
+  free (p->io_priority_class);
+  free (p->exec_cpu_affinity_initial);
+  free (p->exec_cpu_affinity_final);
+  memset (p, 0, sizeof *p);
+}
+
+static void
+seccomp_free (struct oci_seccomp *s)
+{
+  if (s == NULL)
+    return;
+  free (s->default_action);
+  strv_free (s->architectures);
+  strv_free (s->flags);
+  free (s->listener_path);
+  free (s->listener_metadata);
+  for (size_t i = 0; i < s->n_syscalls; i++)
+    {
+      strv_free (s->syscalls[i].names);
+      free (s->syscalls[i].action);
+      for (size_t j = 0; j < s->syscalls[i].n_args; j++)
+        free (s->syscalls[i].args[j].op);
+      free (s->syscalls[i].args);
+    }
+  free (s->syscalls);
+  free (s);
+}
+
+static void
+linux_release (struct oci_linux *l)
+{
+  for (size_t i = 0; i < l->n_namespaces; i++)
+    {
+      free (l->namespaces[i].type_name);
+      free (l->namespaces[i].path);
+    }
+  free (l->namespaces);
+  free (l->uid_mappings);
+  free (l->gid_mappings);
+  for (size_t i = 0; i < l->n_devices; i++)
+    free (l->devices[i].path);
+  free (l->devices);
+  free (l->cgroups_path);
+  config_resources_release (&l->resources);
+  kv_free (l->sysctl, l->n_sysctl);
+  seccomp_free (l->seccomp);
+  free (l->rootfs_propagation);
+  strv_free (l->masked_paths);
+  strv_free (l->readonly_paths);
+  free (l->mount_label);
+  free (l->personality_domain);
+  strv_free (l->personality_flags);
+}
+
+void
+config_free (struct oci_config *cfg)
+{
+  if (cfg == NULL)
+    return;
+  free (cfg->oci_version);
+  free (cfg->root_path);
+  for (size_t i = 0; i < cfg->n_mounts; i++)
+    {
+      free (cfg->mounts[i].destination);
+      free (cfg->mounts[i].source);
+      free (cfg->mounts[i].type);
+      strv_free (cfg->mounts[i].options);
+      free (cfg->mounts[i].uid_mappings);
+      free (cfg->mounts[i].gid_mappings);
+    }
+  free (cfg->mounts);
+  config_process_release (&cfg->process);
+  free (cfg->hostname);
+  free (cfg->domainname);
+  linux_release (&cfg->linux_section);
+  for (int k = 0; k < HOOK_KINDS; k++)
+    {
+      for (size_t i = 0; i < cfg->n_hooks[k]; i++)
+        {
+          free (cfg->hooks[k][i].path);
+          strv_free (cfg->hooks[k][i].args);
+          strv_free (cfg->hooks[k][i].env);
+        }
+      free (cfg->hooks[k]);
+    }
+  kv_free (cfg->annotations, cfg->n_annotations);
+  free (cfg);
+}
+
+void
+config_freep (struct oci_config **cfg)
+{
+  config_free (*cfg);
+  *cfg = NULL;
+}
+
+static bool
+resources_requested (const struct oci_resources *r)
+{
+  const struct oci_memory *m = &r->memory;
+  const struct oci_cpu *c = &r->cpu;
+  const struct oci_blockio *b = &r->blockio;
+  bool any_throttle = false;
+  bool only_default_deny = true;
+
+  for (int i = 0; i < 4; i++)
+    any_throttle |= b->n_throttle[i] > 0;
+  /* A lone "deny all" device rule (what engines always send) asks for no
+   * more than what a container without a device cgroup gets from the
+   * mount namespace: /dev holds only the devices the runtime creates. */
+  for (size_t i = 0; i < r->n_devices; i++)
+    if (r->devices[i].allow || r->devices[i].type != 'a')
+      only_default_deny = false;
+  return m->limit.set || m->reservation.set || m->swap.set || m->kernel.set || m->kernel_tcp.set
+         || m->swappiness.set || m->disable_oom_killer.set || c->shares.set || c->quota.set || c->period.set
+         || c->burst.set || c->realtime_runtime.set || c->realtime_period.set || c->cpus || c->mems
+         || c->idle.set || r->pids_limit.set || b->weight.set || b->leaf_weight.set || b->n_weight_devices
+         || any_throttle || r->n_hugepage_limits || r->net_class_id.set || r->n_net_priorities || r->n_rdma
+         || r->n_unified || !only_default_deny;
+}
+
+int
+config_check_supported (const struct oci_config *cfg, cl_error **err)
+{
+  const struct oci_process *p = &cfg->process;
+  const struct oci_linux *l = &cfg->linux_section;
+
+#define REFUSE(cond, field)                                                                                    \
+  do                                                                                                          \
+    if (cond)                                                                                                 \
+      return cl_fail (err, 0, "%s: not supported yet by crun-lite", field);                                  \
+  while (0)
+
+  if (!p->present)
+    return cl_fail (err, 0, "process: missing required field");
+  for (int k = 0; k < HOOK_KINDS; k++)
+    if (cfg->n_hooks[k])
+      return cl_fail (err, 0, "hooks.%s: not supported yet by crun-lite", oci_hook_kind_names[k]);
+  REFUSE (resources_requested (&l->resources), "linux.resources (cgroup limits)");
+  REFUSE (l->cgroups_path && *l->cgroups_path, "linux.cgroupsPath");
+  REFUSE (l->seccomp != NULL, "linux.seccomp");
+  REFUSE (p->terminal, "process.terminal");
+  REFUSE (p->apparmor_profile && *p->apparmor_profile, "process.apparmorProfile");
+  REFUSE (p->selinux_label && *p->selinux_label, "process.selinuxLabel");
+  REFUSE (l->mount_label && *l->mount_label, "linux.mountLabel");
+  REFUSE (p->scheduler, "process.scheduler");
+  REFUSE (p->io_priority_class, "process.ioPriority");
+  REFUSE (p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final, "process.execCPUAffinity");
+  REFUSE (l->personality_domain, "linux.personality");
+  REFUSE (l->has_intel_rdt, "linux.intelRdt");
+  REFUSE (l->has_time_offsets, "linux.timeOffsets");
+  REFUSE (l->has_memory_policy, "linux.memoryPolicy");
+  REFUSE (l->has_net_devices, "linux.netDevices");
+  REFUSE (config_namespace (cfg, CLONE_NEWTIME) != NULL, "linux.namespaces: time");
+  for (size_t i = 0; i < cfg->n_mounts; i++)
+    REFUSE (cfg->mounts[i].n_uid_mappings || cfg->mounts[i].n_gid_mappings, "mounts[].uidMappings (idmapped mounts)");
+#undef REFUSE
+  return 0;
+}

@@ -1,0 +1,188 @@
+/* crun-lite: config.json's "linux" section, except resources
+ * (config_resources.c). */
+#include <string.h>
+#include "config_internal.h"
+#include "namespaces.h"
+#include "utils.h"
+
+static int
+parse_namespace (struct jreader *r, yajl_val v, void *out)
+{
+  struct oci_namespace *ns = out;
+  const struct namespace_kind *kind;
+  if (jr_string (r, v, "type", true, &ns->type_name) < 0 || jr_string (r, v, "path", false, &ns->path) < 0)
+    return -1;
+  kind = namespace_by_oci_name (ns->type_name);
+  if (kind == NULL)
+    {
+      jr_key (r, "type");
+      return jr_fail (r, "unknown namespace type `%s`", ns->type_name);
+    }
+  ns->type = kind->clone_flag;
+  if (ns->path && ns->path[0] != '/')
+    {
+      jr_key (r, "path");
+      return jr_fail (r, "must be an absolute path, got `%s`", ns->path);
+    }
+  return 0;
+}
+
+static int
+parse_device (struct jreader *r, yajl_val v, void *out)
+{
+  struct oci_device *d = out;
+  cleanup_free char *type = NULL;
+  if (jr_string (r, v, "path", true, &d->path) < 0
+      || jr_string (r, v, "type", true, &type) < 0
+      || jr_opt_u64 (r, v, "fileMode", &d->file_mode) < 0
+      || jr_opt_u64 (r, v, "uid", &d->uid) < 0
+      || jr_opt_u64 (r, v, "gid", &d->gid) < 0)
+    return -1;
+  if (strlen (type) != 1 || strchr ("cbup", type[0]) == NULL)
+    {
+      jr_key (r, "type");
+      return jr_fail (r, "expected one of c, b, u or p, got `%s`", type);
+    }
+  d->type = type[0];
+  if (d->type != 'p'
+      && (jr_i64 (r, v, "major", true, &d->major) < 0 || jr_i64 (r, v, "minor", true, &d->minor) < 0))
+    return -1;
+  if (d->path[0] != '/')
+    {
+      jr_key (r, "path");
+      return jr_fail (r, "must be an absolute path, got `%s`", d->path);
+    }
+  return 0;
+}
+
+static int
+parse_seccomp_arg (struct jreader *r, yajl_val v, void *out)
+{
+  struct oci_seccomp_arg *a = out;
+  if (jr_u32 (r, v, "index", true, &a->index) < 0
+      || jr_u64 (r, v, "value", true, &a->value) < 0
+      || jr_u64 (r, v, "valueTwo", false, &a->value_two) < 0
+      || jr_string (r, v, "op", true, &a->op) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+parse_seccomp_syscall (struct jreader *r, yajl_val v, void *out)
+{
+  struct oci_seccomp_syscall *s = out;
+  if (jr_strv (r, v, "names", &s->names) < 0
+      || jr_string (r, v, "action", true, &s->action) < 0
+      || jr_opt_u64 (r, v, "errnoRet", &s->errno_ret) < 0
+      || jr_object_array (r, v, "args", sizeof *s->args, parse_seccomp_arg, &s->args, &s->n_args) < 0)
+    return -1;
+  if (s->names == NULL)
+    {
+      jr_key (r, "names");
+      return jr_fail (r, "missing required field");
+    }
+  return 0;
+}
+
+static int
+parse_seccomp (struct jreader *r, yajl_val v, struct oci_seccomp *s)
+{
+  if (jr_string (r, v, "defaultAction", true, &s->default_action) < 0
+      || jr_opt_u64 (r, v, "defaultErrnoRet", &s->default_errno_ret) < 0
+      || jr_strv (r, v, "architectures", &s->architectures) < 0
+      || jr_strv (r, v, "flags", &s->flags) < 0
+      || jr_string (r, v, "listenerPath", false, &s->listener_path) < 0
+      || jr_string (r, v, "listenerMetadata", false, &s->listener_metadata) < 0
+      || jr_object_array (r, v, "syscalls", sizeof *s->syscalls, parse_seccomp_syscall, &s->syscalls,
+                          &s->n_syscalls) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+check_namespaces (struct jreader *r, struct oci_linux *l)
+{
+  for (size_t i = 0; i < l->n_namespaces; i++)
+    for (size_t j = i + 1; j < l->n_namespaces; j++)
+      if (l->namespaces[i].type == l->namespaces[j].type)
+        {
+          size_t mark = jr_key (r, "namespaces");
+          jr_index (r, j);
+          jr_fail (r, "namespace `%s` listed twice", l->namespaces[j].type_name);
+          jr_pop (r, mark);
+          return -1;
+        }
+  return 0;
+}
+
+int
+config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *l)
+{
+  yajl_val sub;
+  size_t mark;
+
+  if (jr_object_array (r, v, "namespaces", sizeof *l->namespaces, parse_namespace, &l->namespaces,
+                       &l->n_namespaces) < 0
+      || check_namespaces (r, l) < 0
+      || jr_object_array (r, v, "uidMappings", sizeof *l->uid_mappings, config_parse_id_mapping,
+                          &l->uid_mappings, &l->n_uid_mappings) < 0
+      || jr_object_array (r, v, "gidMappings", sizeof *l->gid_mappings, config_parse_id_mapping,
+                          &l->gid_mappings, &l->n_gid_mappings) < 0
+      || jr_object_array (r, v, "devices", sizeof *l->devices, parse_device, &l->devices, &l->n_devices) < 0
+      || jr_string (r, v, "cgroupsPath", false, &l->cgroups_path) < 0
+      || jr_kv_map (r, v, "sysctl", &l->sysctl, &l->n_sysctl) < 0
+      || jr_string (r, v, "rootfsPropagation", false, &l->rootfs_propagation) < 0
+      || jr_strv (r, v, "maskedPaths", &l->masked_paths) < 0
+      || jr_strv (r, v, "readonlyPaths", &l->readonly_paths) < 0
+      || jr_string (r, v, "mountLabel", false, &l->mount_label) < 0)
+    return -1;
+
+  if (jr_object (r, v, "resources", &sub) < 0)
+    return -1;
+  if (sub)
+    {
+      mark = jr_key (r, "resources");
+      if (config_parse_resources (r, sub, &l->resources) < 0)
+        return -1;
+      jr_pop (r, mark);
+    }
+  if (jr_object (r, v, "seccomp", &sub) < 0)
+    return -1;
+  if (sub)
+    {
+      mark = jr_key (r, "seccomp");
+      l->seccomp = xzalloc (sizeof *l->seccomp);
+      if (parse_seccomp (r, sub, l->seccomp) < 0)
+        return -1;
+      jr_pop (r, mark);
+    }
+  if (jr_object (r, v, "personality", &sub) < 0)
+    return -1;
+  if (sub)
+    {
+      mark = jr_key (r, "personality");
+      if (jr_string (r, sub, "domain", true, &l->personality_domain) < 0
+          || jr_strv (r, sub, "flags", &l->personality_flags) < 0)
+        return -1;
+      jr_pop (r, mark);
+    }
+  l->has_intel_rdt = jr_get (v, "intelRdt") != NULL;
+  l->has_time_offsets = jr_get (v, "timeOffsets") != NULL;
+  l->has_memory_policy = jr_get (v, "memoryPolicy") != NULL;
+  l->has_net_devices = jr_get (v, "netDevices") != NULL;
+  if (l->rootfs_propagation && strcmp (l->rootfs_propagation, "") != 0)
+    {
+      static const char *const valid[] = { "private", "rprivate", "slave", "rslave", "shared", "rshared",
+                                           "unbindable", "runbindable" };
+      size_t i;
+      for (i = 0; i < sizeof valid / sizeof valid[0]; i++)
+        if (strcmp (valid[i], l->rootfs_propagation) == 0)
+          break;
+      if (i == sizeof valid / sizeof valid[0])
+        {
+          jr_key (r, "rootfsPropagation");
+          return jr_fail (r, "unknown propagation `%s`", l->rootfs_propagation);
+        }
+    }
+  return 0;
+}

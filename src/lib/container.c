@@ -1,0 +1,482 @@
+/* crun-lite: create, start, kill, delete (see include/container.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "config.h"
+#include "container.h"
+#include "container_init.h"
+#include "log.h"
+#include "namespaces.h"
+#include "sync.h"
+#include "utils.h"
+
+#define CONFIG_COPY "config.json"
+
+/* Checks that need the whole config, made before anything is created. */
+static int
+validate_config (const struct oci_config *cfg, cl_error **err)
+{
+  const struct oci_namespace *userns = config_namespace (cfg, CLONE_NEWUSER);
+  const struct oci_namespace *mntns = config_namespace (cfg, CLONE_NEWNS);
+  const struct oci_namespace *utsns = config_namespace (cfg, CLONE_NEWUTS);
+
+  if (config_check_supported (cfg, err) < 0)
+    return -1;
+  if (mntns == NULL || mntns->path)
+    return cl_fail (err, 0, "linux.namespaces: crun-lite needs a new mount namespace for the container");
+  if ((cfg->hostname && *cfg->hostname) && (utsns == NULL))
+    return cl_fail (err, 0, "hostname: setting a hostname needs a private UTS namespace (linux.namespaces: uts)");
+  if ((cfg->domainname && *cfg->domainname) && (utsns == NULL))
+    return cl_fail (err, 0, "domainname: setting a domainname needs a private UTS namespace (linux.namespaces: uts)");
+  if ((cfg->linux_section.n_uid_mappings || cfg->linux_section.n_gid_mappings) && (userns == NULL || userns->path))
+    return cl_fail (err, 0, "linux.uidMappings: mappings need a new user namespace (linux.namespaces: user)");
+  if (userns && userns->path == NULL && (cfg->linux_section.n_uid_mappings == 0 || cfg->linux_section.n_gid_mappings == 0))
+    return cl_fail (err, 0, "linux.uidMappings/gidMappings: a new user namespace needs both mappings");
+  if (cfg->process.args == NULL)
+    return cl_fail (err, 0, "process.args: missing");
+  return 0;
+}
+
+static char *
+absolute_path (const char *path)
+{
+  char cwd[PATH_MAX];
+  if (path[0] == '/')
+    return xstrdup (path);
+  if (getcwd (cwd, sizeof cwd) == NULL)
+    return xstrdup (path);
+  return xasprintf ("%s/%s", cwd, path);
+}
+
+static int
+resolve_rootfs (const char *bundle, const struct oci_config *cfg, char **out, cl_error **err)
+{
+  cleanup_free char *joined = cfg->root_path[0] == '/' ? xstrdup (cfg->root_path)
+                                                       : xasprintf ("%s/%s", bundle, cfg->root_path);
+  char real[PATH_MAX];
+  struct stat st;
+  if (realpath (joined, real) == NULL)
+    return cl_fail (err, errno, "root.path: rootfs `%s`", joined);
+  if (stat (real, &st) < 0 || !S_ISDIR (st.st_mode))
+    return cl_fail (err, ENOTDIR, "root.path: rootfs `%s`", joined);
+  *out = xstrdup (real);
+  return 0;
+}
+
+static int
+write_id_map (pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n, cl_error **err)
+{
+  char path[64];
+  cleanup_free char *buf = xzalloc (n * 36 + 1);
+  size_t len = 0;
+  for (size_t i = 0; i < n; i++)
+    len += (size_t) sprintf (buf + len, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+  snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, file);
+  if (write_file_at (AT_FDCWD, path, buf, len, err) < 0)
+    return cl_wrap (err, "linux.%s", strcmp (file, "uid_map") == 0 ? "uidMappings" : "gidMappings");
+  return 0;
+}
+
+static void
+kill_and_reap (pid_t pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* Drive the child through the protocol in sync.h until its init is ready. */
+static int
+drive_init (int sync_fd, const struct oci_config *cfg, pid_t *pid, cl_error **err)
+{
+  struct sync_msg msg;
+  for (;;)
+    {
+      if (sync_recv (sync_fd, &msg, err) < 0)
+        return -1;
+      switch (msg.type)
+        {
+        case SYNC_USERNS_READY:
+          if (write_id_map (*pid, "uid_map", cfg->linux_section.uid_mappings, cfg->linux_section.n_uid_mappings, err) < 0
+              || write_id_map (*pid, "gid_map", cfg->linux_section.gid_mappings, cfg->linux_section.n_gid_mappings, err) < 0
+              || sync_send (sync_fd, SYNC_USERNS_MAPPED, 0, err) < 0)
+            return -1;
+          break;
+        case SYNC_INIT_PID:
+          /* The intermediate exits at once; the init is now our child. */
+          while (waitpid (*pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+          *pid = msg.value;
+          break;
+        case SYNC_INIT_READY:
+          return 0;
+        case SYNC_ERROR:
+          cl_fail (err, 0, "%s", msg.text);
+          (*err)->errnum = msg.value;
+          return -1;
+        default:
+          return cl_fail (err, EPROTO, "sync: unexpected message %u", msg.type);
+        }
+    }
+}
+
+static char *
+owner_name (void)
+{
+  struct passwd *pw = getpwuid (geteuid ());
+  return pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned) geteuid ());
+}
+
+static int
+record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+              const struct oci_config *cfg, pid_t pid, const char *config_data, size_t config_len,
+              cl_error **err)
+{
+  char created[64];
+  struct container_state st = {
+    .id = (char *) o->id, .pid = pid, .pid_start_time = process_start_time (pid), .bundle = (char *) bundle,
+    .rootfs = (char *) rootfs, .created = created, .annotations = cfg->annotations,
+    .n_annotations = cfg->n_annotations,
+  };
+  cleanup_free char *owner = owner_name ();
+  st.owner = owner;
+  rfc3339_now (created, sizeof created);
+  if (write_file_atomic (dirfd, CONFIG_COPY, config_data, config_len, 0600, err) < 0
+      || state_write (dirfd, &st, err) < 0)
+    return -1;
+  if (o->pid_file)
+    {
+      char buf[32];
+      int n = snprintf (buf, sizeof buf, "%d", (int) pid);
+      cleanup_free char *abs = absolute_path (o->pid_file);
+      cleanup_free char *dir = xstrdup (abs);
+      cleanup_close int dfd = -1;
+      *strrchr (dir, '/') = '\0';
+      dfd = open (*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dfd < 0 || write_file_atomic (dfd, strrchr (abs, '/') + 1, buf, (size_t) n, 0644, err) < 0)
+        return dfd < 0 ? cl_fail (err, errno, "--pid-file `%s`", o->pid_file) : cl_wrap (err, "--pid-file");
+    }
+  return 0;
+}
+
+/* The fast path is one clone with every new namespace.  When a namespace is
+ * joined by path, the child joins first and creates the rest itself. */
+static void
+plan_namespaces (const struct oci_config *cfg, struct init_ctx *ictx, unsigned long *clone_flags)
+{
+  bool any_path = false;
+  int new_flags = 0;
+  for (size_t i = 0; i < cfg->linux_section.n_namespaces; i++)
+    {
+      if (cfg->linux_section.namespaces[i].path)
+        any_path = true;
+      else
+        new_flags |= cfg->linux_section.namespaces[i].type;
+    }
+  ictx->new_userns = (new_flags & CLONE_NEWUSER) != 0;
+  ictx->new_cgroupns = (new_flags & CLONE_NEWCGROUP) != 0;
+  if (!any_path)
+    {
+      *clone_flags = (unsigned long) new_flags;
+      return;
+    }
+  *clone_flags = 0;
+  ictx->unshare_flags = new_flags;
+  ictx->fork_for_pidns = config_namespace (cfg, CLONE_NEWPID) != NULL;
+}
+
+int
+container_create (const struct create_options *o, pid_t *init_pid, cl_error **err)
+{
+  cleanup_free char *bundle = absolute_path (o->bundle);
+  cleanup_free char *config_path = xasprintf ("%s/config.json", bundle);
+  cleanup_free char *config_data = NULL, *rootfs = NULL;
+  cleanup_config struct oci_config *cfg = NULL;
+  cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, cfd = -1;
+  int sv[2] = { -1, -1 };
+  struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot };
+  unsigned long clone_flags;
+  size_t config_len;
+  pid_t pid;
+
+  cfd = open (config_path, O_RDONLY | O_CLOEXEC);
+  if (cfd < 0)
+    return cl_fail (err, errno, "open `%s`", config_path);
+  if (read_all_fd (cfd, 16u << 20, &config_data, &config_len, err) < 0)
+    return cl_wrap (err, "%s", config_path);
+  if (config_parse (config_data, config_len, config_path, &cfg, err) < 0 || validate_config (cfg, err) < 0
+      || resolve_rootfs (bundle, cfg, &rootfs, err) < 0)
+    return -1;
+  if (state_root_open (o->root, true, &rootfd, err) < 0 || state_dir_create (rootfd, o->id, &dirfd, err) < 0)
+    return -1;
+
+  /* From here on, a failure removes the state directory again. */
+  if (mkfifoat (dirfd, STATE_EXEC_FIFO, 0600) < 0)
+    {
+      cl_fail (err, errno, "mkfifo exec.fifo");
+      goto fail_state;
+    }
+  gate_r = openat (dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  gate_w = gate_r < 0 ? -1 : openat (dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (gate_w < 0)
+    {
+      cl_fail (err, errno, "open exec.fifo");
+      goto fail_state;
+    }
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      cl_fail (err, errno, "socketpair");
+      goto fail_state;
+    }
+
+  ictx.cfg = cfg;
+  ictx.rootfs = rootfs;
+  ictx.sync_fd = sv[1];
+  ictx.gate_rfd = gate_r;
+  ictx.gate_wfd = gate_w;
+  plan_namespaces (cfg, &ictx, &clone_flags);
+
+  fflush (stdout);
+  fflush (stderr);
+  pid = (pid_t) syscall (SYS_clone, clone_flags | SIGCHLD, 0, NULL, NULL, 0);
+  if (pid < 0)
+    {
+      cl_fail (err, errno, "clone the container init");
+      goto fail_sockets;
+    }
+  if (pid == 0)
+    {
+      /* The child must not hold the state lock (a flock lives as long as
+       * any copy of the fd) nor anything else of the parent's. */
+      close (sv[0]);
+      close (dirfd);
+      close (rootfd);
+      close (cfd);
+      container_init (&ictx);
+    }
+  close (sv[1]);
+  sv[1] = -1;
+  log_debug ("container %s: init cloned as pid %d (flags %#lx)", o->id, (int) pid, clone_flags);
+
+  if (drive_init (sv[0], cfg, &pid, err) < 0
+      || record_state (dirfd, o, bundle, rootfs, cfg, pid, config_data, config_len, err) < 0
+      || sync_send (sv[0], SYNC_CREATED, 0, err) < 0)
+    {
+      kill_and_reap (pid);
+      goto fail_sockets;
+    }
+  close (sv[0]);
+  *init_pid = pid;
+  return 0;
+
+fail_sockets:
+  if (sv[0] >= 0)
+    close (sv[0]);
+  if (sv[1] >= 0)
+    close (sv[1]);
+fail_state:
+  {
+    cleanup_error cl_error *e2 = NULL;
+    if (state_dir_remove (rootfd, o->id, &e2) < 0)
+      log_warning ("%s", e2->msg);
+  }
+  return -1;
+}
+
+int
+container_ref_open (const char *root, const char *id, struct container_ref *ref, cl_error **err)
+{
+  memset (ref, 0, sizeof *ref);
+  ref->rootfd = ref->dirfd = -1;
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  if (state_root_open (root, false, &ref->rootfd, err) < 0)
+    {
+      if ((*err)->errnum == ENOENT)
+        return cl_fail (err, ENOENT, "container `%s` does not exist", id);
+      return -1;
+    }
+  if (state_dir_open (ref->rootfd, id, &ref->dirfd, err) < 0 || state_read (ref->dirfd, id, &ref->st, err) < 0)
+    {
+      container_ref_close (ref);
+      return -1;
+    }
+  ref->status = state_status (ref->dirfd, ref->st);
+  return 0;
+}
+
+void
+container_ref_close (struct container_ref *ref)
+{
+  state_freep (&ref->st);
+  closep (&ref->dirfd);
+  closep (&ref->rootfd);
+}
+
+int
+container_start (const char *root, const char *id, cl_error **err)
+{
+  cleanup_container_ref struct container_ref ref;
+  cleanup_close int fd = -1;
+  char c = 0;
+
+  if (container_ref_open (root, id, &ref, err) < 0)
+    return -1;
+  if (ref.status != STATUS_CREATED)
+    return cl_fail (err, 0, "cannot start a container that is %s: %s", state_status_name (ref.status), id);
+  /* Non-blocking: succeeds only while the init holds the read end. */
+  fd = openat (ref.dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return cl_fail (err, errno == ENXIO ? 0 : errno, "cannot start container `%s`: its init is gone", id);
+  if (write (fd, &c, 1) != 1)
+    return cl_fail (err, errno, "start container `%s`: write exec.fifo", id);
+  if (unlinkat (ref.dirfd, STATE_EXEC_FIFO, 0) < 0)
+    return cl_fail (err, errno, "start container `%s`: remove exec.fifo", id);
+  return 0;
+}
+
+static int
+pidfd_for (const struct container_state *st)
+{
+  int fd = (int) syscall (SYS_pidfd_open, st->pid, 0);
+  /* Opened, then re-checked: the pidfd now pins this very process. */
+  if (fd >= 0 && st->pid_start_time && process_start_time (st->pid) != st->pid_start_time)
+    {
+      close (fd);
+      errno = ESRCH;
+      return -1;
+    }
+  return fd;
+}
+
+static int
+signal_process (const struct container_state *st, int sig)
+{
+  cleanup_close int fd = pidfd_for (st);
+  if (fd < 0)
+    return errno == ENOSYS ? kill (st->pid, sig) : -1;
+  return (int) syscall (SYS_pidfd_send_signal, fd, sig, NULL, 0);
+}
+
+/* Without a cgroup to enumerate, "all processes of the container" are those
+ * in the init's pid namespace. */
+static int
+signal_pid_namespace (const struct container_state *st, int sig, cl_error **err)
+{
+  char path[64];
+  struct stat init_ns;
+  cleanup_dir DIR *proc = opendir ("/proc");
+  struct dirent *de;
+
+  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) st->pid);
+  if (stat (path, &init_ns) < 0)
+    return cl_fail (err, errno, "stat %s", path);
+  if (proc == NULL)
+    return cl_fail (err, errno, "open /proc");
+  while ((de = readdir (proc)))
+    {
+      unsigned long long pid;
+      struct stat ns;
+      if (parse_uint64 (de->d_name, &pid) < 0)
+        continue;
+      snprintf (path, sizeof path, "/proc/%llu/ns/pid", pid);
+      if (stat (path, &ns) == 0 && ns.st_ino == init_ns.st_ino && ns.st_dev == init_ns.st_dev)
+        kill ((pid_t) pid, sig);
+    }
+  return 0;
+}
+
+int
+container_kill (const char *root, const char *id, int sig, bool all, cl_error **err)
+{
+  cleanup_container_ref struct container_ref ref;
+  if (container_ref_open (root, id, &ref, err) < 0)
+    return -1;
+  if (ref.status == STATUS_STOPPED)
+    return cl_fail (err, 0, "container not running: %s", id);
+  if (all)
+    {
+      struct stat own, theirs;
+      char path[64];
+      snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) ref.st->pid);
+      if (stat ("/proc/self/ns/pid", &own) == 0 && stat (path, &theirs) == 0 && own.st_ino != theirs.st_ino)
+        return signal_pid_namespace (ref.st, sig, err);
+    }
+  if (signal_process (ref.st, sig) < 0)
+    return cl_fail (err, errno, "kill container `%s`", id);
+  return 0;
+}
+
+/* Wait (bounded) until the init has exited, so delete never races it. */
+static void
+wait_for_exit (const struct container_state *st)
+{
+  cleanup_close int fd = pidfd_for (st);
+  struct pollfd p = { .fd = fd, .events = POLLIN };
+  if (fd >= 0)
+    {
+      poll (&p, 1, 10000);
+      return;
+    }
+  for (int i = 0; i < 1000 && process_start_time (st->pid) != 0; i++)
+    usleep (10000);
+}
+
+int
+container_delete (const char *root, const char *id, bool force, cl_error **err)
+{
+  cleanup_container_ref struct container_ref ref;
+  if (container_ref_open (root, id, &ref, err) < 0)
+    {
+      /* Engines delete --force what may already be gone. */
+      if (force && (*err)->errnum == ENOENT)
+        {
+          cl_error_freep (err);
+          if (ref.rootfd >= 0)
+            state_dir_remove (ref.rootfd, id, NULL);
+          return 0;
+        }
+      return -1;
+    }
+  if (ref.status == STATUS_RUNNING || ref.status == STATUS_PAUSED)
+    {
+      if (!force)
+        return cl_fail (err, 0, "cannot delete container %s that is not stopped: %s", id,
+                        state_status_name (ref.status));
+    }
+  if (ref.status != STATUS_STOPPED)
+    {
+      /* A created container is deleted without --force, as runc does.
+       * Killing pid 1 of the container's pid namespace takes every process
+       * in it along. */
+      signal_process (ref.st, SIGKILL);
+      wait_for_exit (ref.st);
+    }
+  return state_dir_remove (ref.rootfd, id, err);
+}
+
+int
+container_state_json (const char *root, const char *id, char **out, cl_error **err)
+{
+  cleanup_container_ref struct container_ref ref;
+  if (container_ref_open (root, id, &ref, err) < 0)
+    return -1;
+  if (ref.status == STATUS_STOPPED)
+    ref.st->pid = 0;
+  *out = state_oci_json (ref.st, ref.status);
+  return 0;
+}

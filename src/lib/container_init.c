@@ -1,0 +1,256 @@
+/* crun-lite: the container's init (see include/container_init.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include "container_init.h"
+#include "log.h"
+#include "namespaces.h"
+#include "process.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "utils.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* Join the namespaces given by path (user first, see namespace_kinds), then
+ * create the ones the clone did not. */
+static int
+enter_namespaces (struct init_ctx *ctx, cl_error **err)
+{
+  for (size_t i = 0; i < n_namespace_kinds; i++)
+    {
+      const struct oci_namespace *ns = config_namespace (ctx->cfg, namespace_kinds[i].clone_flag);
+      cleanup_close int fd = -1;
+      if (ns == NULL || ns->path == NULL)
+        continue;
+      fd = open (ns->path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        return cl_fail (err, errno, "linux.namespaces: open %s namespace `%s`", ns->type_name, ns->path);
+      if (setns (fd, namespace_kinds[i].clone_flag) < 0)
+        return cl_fail (err, errno, "linux.namespaces: join %s namespace `%s`", ns->type_name, ns->path);
+    }
+  if (ctx->unshare_flags && unshare (ctx->unshare_flags) < 0)
+    return cl_fail (err, errno, "unshare namespaces");
+  if (ctx->new_userns)
+    {
+      struct sync_msg msg;
+      if (sync_send (ctx->sync_fd, SYNC_USERNS_READY, 0, err) < 0
+          || sync_expect (ctx->sync_fd, SYNC_USERNS_MAPPED, &msg, err) < 0)
+        return -1;
+      /* Root of the new namespace for the setup; the configured user comes last. */
+      if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+        return cl_fail (err, errno, "become root in the user namespace (is id 0 mapped?)");
+    }
+  return 0;
+}
+
+/* A new pid namespace made by unshare, or one joined by path, applies to
+ * children only: fork once.  CLONE_PARENT makes the init the runtime's own
+ * child, so the runtime can wait for it; the intermediate just exits. */
+static int
+fork_into_pidns (struct init_ctx *ctx, cl_error **err)
+{
+  pid_t pid = (pid_t) syscall (SYS_clone, CLONE_PARENT, 0, NULL, NULL, 0);
+  if (pid < 0)
+    return cl_fail (err, errno, "fork into the pid namespace");
+  if (pid > 0)
+    {
+      if (sync_send (ctx->sync_fd, SYNC_INIT_PID, pid, err) < 0)
+        kill (pid, SIGKILL);
+      _exit (0);
+    }
+  /* The new process's parent is the runtime: keep dying with it. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  return 0;
+}
+
+/* linux.sysctl, written through a procfs verified to be procfs: a rootfs
+ * could have put something else at /proc. */
+static int
+apply_sysctl (const struct oci_config *cfg, cl_error **err)
+{
+  cleanup_close int sys = -1;
+  struct statfs sfs;
+  if (cfg->linux_section.n_sysctl == 0)
+    return 0;
+  sys = open ("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (sys < 0 || fstatfs (sys, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    return cl_fail (err, sys < 0 ? errno : EPERM, "linux.sysctl: /proc/sys is not procfs");
+  for (size_t i = 0; i < cfg->linux_section.n_sysctl; i++)
+    {
+      const struct oci_kv *kv = &cfg->linux_section.sysctl[i];
+      cleanup_free char *rel = xstrdup (kv->key);
+      if (strstr (rel, "..") || strchr (rel, '/') || *rel == '\0' || *rel == '.')
+        return cl_fail (err, EINVAL, "linux.sysctl: invalid key `%s`", kv->key);
+      for (char *p = rel; *p; p++)
+        if (*p == '.')
+          *p = '/';
+      if (write_file_at (sys, rel, kv->value, strlen (kv->value), err) < 0)
+        return cl_wrap (err, "linux.sysctl: %s", kv->key);
+    }
+  return 0;
+}
+
+static int
+apply_identity (const struct oci_config *cfg, cl_error **err)
+{
+  if (cfg->hostname && *cfg->hostname && sethostname (cfg->hostname, strlen (cfg->hostname)) < 0)
+    return cl_fail (err, errno, "hostname: sethostname `%s`", cfg->hostname);
+  if (cfg->domainname && *cfg->domainname && setdomainname (cfg->domainname, strlen (cfg->domainname)) < 0)
+    return cl_fail (err, errno, "domainname: setdomainname `%s`", cfg->domainname);
+  return 0;
+}
+
+static int
+apply_oom_score_adj (const struct oci_process *p, cl_error **err)
+{
+  char buf[32];
+  int n;
+  if (!p->oom_score_adj.set)
+    return 0;
+  n = snprintf (buf, sizeof buf, "%lld", (long long) p->oom_score_adj.v);
+  if (write_file_at (AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n, err) < 0)
+    return cl_wrap (err, "process.oomScoreAdj");
+  return 0;
+}
+
+static bool
+setgroups_allowed (void)
+{
+  char buf[16] = "";
+  cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || read (fd, buf, sizeof buf - 1) < 0)
+    return true;
+  return strncmp (buf, "deny", 4) != 0;
+}
+
+/* Everything up to the start gate.  Returns the resolved executable. */
+static int
+setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
+{
+  const struct oci_config *cfg = ctx->cfg;
+  const struct oci_process *p = &cfg->process;
+  struct rootfs_ctx rctx = { .cfg = cfg, .rootfs = ctx->rootfs, .rootfd = -1, .in_userns = ctx->new_userns,
+                             .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot };
+  bool groups_ok;
+  int rc;
+
+  if (enter_namespaces (ctx, err) < 0)
+    return -1;
+  /* Non-dumpable: no process of the container can open this one's
+   * /proc/PID/exe (the runtime binary) or ptrace it before the exec.
+   * Set after the maps, which the parent writes through our /proc. */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return cl_fail (err, errno, "prctl(PR_SET_DUMPABLE)");
+  if (ctx->fork_for_pidns && fork_into_pidns (ctx, err) < 0)
+    return -1;
+  if (setsid () < 0)
+    return cl_fail (err, errno, "setsid");
+
+  rc = rootfs_prepare (&rctx, err);
+  if (rc == 0)
+    rc = rootfs_apply_mounts (&rctx, err);
+  if (rc == 0)
+    rc = rootfs_create_devices (&rctx, err);
+  if (rc == 0)
+    rc = rootfs_pivot (&rctx, err);
+  if (rc == 0)
+    rc = rootfs_finalize (&rctx, err);
+  closep (&rctx.rootfd);
+  if (rc < 0)
+    return -1;
+
+  if (apply_identity (cfg, err) < 0 || apply_sysctl (cfg, err) < 0 || apply_oom_score_adj (p, err) < 0
+      || process_apply_rlimits (p, err) < 0)
+    return -1;
+  *env = process_environment (p);
+  groups_ok = setgroups_allowed ();
+  if (process_drop_bounding (&p->capabilities, err) < 0 || process_set_credentials (p, groups_ok, err) < 0
+      || process_apply_capabilities (&p->capabilities, err) < 0)
+    return -1;
+  /* As the container's user, so permissions are checked as they will be. */
+  if (chdir (p->cwd) < 0)
+    return cl_fail (err, errno, "process.cwd: chdir `%s`", p->cwd);
+  if (process_find_executable (p->args[0], *env, exe, err) < 0)
+    return -1;
+  umask (p->user.umask.set ? (mode_t) p->user.umask.v : 022);
+  return 0;
+}
+
+/* Block until `start` writes a byte into exec.fifo.  This process holds a
+ * write end itself, so the read waits for data instead of seeing EOF. */
+static int
+wait_for_start (struct init_ctx *ctx, cl_error **err)
+{
+  char c;
+  ssize_t r;
+  int flags = fcntl (ctx->gate_rfd, F_GETFL);
+  if (flags < 0 || fcntl (ctx->gate_rfd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+    return cl_fail (err, errno, "exec.fifo");
+  do
+    r = read (ctx->gate_rfd, &c, 1);
+  while (r < 0 && errno == EINTR);
+  if (r != 1)
+    return cl_fail (err, r < 0 ? errno : EPIPE, "wait for start on exec.fifo");
+  closep (&ctx->gate_rfd);
+  closep (&ctx->gate_wfd);
+  return 0;
+}
+
+_Noreturn void
+container_init (struct init_ctx *ctx)
+{
+  cl_error *err = NULL;
+  cleanup_free char *exe = NULL;
+  cleanup_strv char **env = NULL;
+  struct sync_msg msg;
+
+  sigset_t none;
+
+  /* A foreground `run` blocked the signals it forwards: not ours to keep. */
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  /* If the runtime dies during setup, so does the half-made container. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (setup (ctx, &exe, &env, &err) < 0
+      || sync_send (ctx->sync_fd, SYNC_INIT_READY, 0, &err) < 0
+      || sync_expect (ctx->sync_fd, SYNC_CREATED, &msg, &err) < 0)
+    {
+      sync_send_error (ctx->sync_fd, err);
+      _exit (EXIT_FAILURE);
+    }
+  /* Created: from now on the container outlives the `create` command. */
+  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  closep (&ctx->sync_fd);
+
+  if (wait_for_start (ctx, &err) < 0)
+    goto fail;
+  if (ctx->cfg->process.no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    {
+      cl_fail (&err, errno, "process.noNewPrivileges");
+      goto fail;
+    }
+  /* Nothing of the runtime's may reach the container: every fd past stdio
+   * and the preserved ones closes on exec. */
+  if (syscall (SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    for (int fd = 3 + ctx->preserve_fds; fd < 1024; fd++)
+      fcntl (fd, F_SETFD, FD_CLOEXEC);
+  execve (exe, ctx->cfg->process.args, env);
+  cl_fail (&err, errno, "exec `%s`", exe);
+fail:
+  /* Past `create`: stderr (and the log) is the only way left to report. */
+  log_error (err);
+  _exit (127);
+}

@@ -1,0 +1,85 @@
+/* crun-lite: the error value (see include/error.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "error.h"
+#include "utils.h"
+
+static char *
+vformat (const char *fmt, va_list ap)
+{
+  char *s = NULL;
+  if (vasprintf (&s, fmt, ap) < 0)
+    abort ();
+  return s;
+}
+
+int
+cl_fail (cl_error **err, int errnum, const char *fmt, ...)
+{
+  va_list ap;
+  char *msg;
+
+  if (err == NULL)
+    return -1;
+  va_start (ap, fmt);
+  msg = vformat (fmt, ap);
+  va_end (ap);
+  if (*err)
+    cl_error_free (*err);
+  *err = xzalloc (sizeof **err);
+  (*err)->errnum = errnum;
+  if (errnum)
+    {
+      (*err)->msg = xasprintf ("%s: %s", msg, strerror (errnum));
+      free (msg);
+    }
+  else
+    (*err)->msg = msg;
+  return -1;
+}
+
+int
+cl_wrap (cl_error **err, const char *fmt, ...)
+{
+  va_list ap;
+  char *ctx, *msg;
+
+  if (err == NULL)
+    return -1;
+  va_start (ap, fmt);
+  ctx = vformat (fmt, ap);
+  va_end (ap);
+  if (*err == NULL)
+    {
+      /* A failure path that forgot to fill the error: make it visible
+       * instead of printing nothing. */
+      *err = xzalloc (sizeof **err);
+      (*err)->msg = xasprintf ("%s: internal error (no error recorded)", ctx);
+      free (ctx);
+      return -1;
+    }
+  msg = xasprintf ("%s: %s", ctx, (*err)->msg);
+  free (ctx);
+  free ((*err)->msg);
+  (*err)->msg = msg;
+  return -1;
+}
+
+void
+cl_error_free (cl_error *err)
+{
+  if (err == NULL)
+    return;
+  free (err->msg);
+  free (err);
+}
+
+void
+cl_error_freep (cl_error **err)
+{
+  cl_error_free (*err);
+  *err = NULL;
+}

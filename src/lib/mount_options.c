@@ -1,0 +1,129 @@
+/* crun-lite: mount options (see include/mount_options.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include "mount_options.h"
+#include "utils.h"
+
+#ifndef MS_LAZYTIME
+#define MS_LAZYTIME (1 << 25)
+#endif
+
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_RBIND, OPT_IGNORE };
+
+static const struct
+{
+  const char *name;
+  enum opt_kind kind;
+  unsigned long flag;
+} option_table[] = {
+  { "ro", OPT_SET, MS_RDONLY },
+  { "rw", OPT_CLEAR, MS_RDONLY },
+  { "nosuid", OPT_SET, MS_NOSUID },
+  { "suid", OPT_CLEAR, MS_NOSUID },
+  { "nodev", OPT_SET, MS_NODEV },
+  { "dev", OPT_CLEAR, MS_NODEV },
+  { "noexec", OPT_SET, MS_NOEXEC },
+  { "exec", OPT_CLEAR, MS_NOEXEC },
+  { "sync", OPT_SET, MS_SYNCHRONOUS },
+  { "async", OPT_CLEAR, MS_SYNCHRONOUS },
+  { "dirsync", OPT_SET, MS_DIRSYNC },
+  { "remount", OPT_SET, MS_REMOUNT },
+  { "mand", OPT_SET, MS_MANDLOCK },
+  { "nomand", OPT_CLEAR, MS_MANDLOCK },
+  { "atime", OPT_CLEAR, MS_NOATIME },
+  { "noatime", OPT_SET, MS_NOATIME },
+  { "diratime", OPT_CLEAR, MS_NODIRATIME },
+  { "nodiratime", OPT_SET, MS_NODIRATIME },
+  { "relatime", OPT_SET, MS_RELATIME },
+  { "norelatime", OPT_CLEAR, MS_RELATIME },
+  { "strictatime", OPT_SET, MS_STRICTATIME },
+  { "nostrictatime", OPT_CLEAR, MS_STRICTATIME },
+  { "lazytime", OPT_SET, MS_LAZYTIME },
+  { "nolazytime", OPT_CLEAR, MS_LAZYTIME },
+  { "silent", OPT_SET, MS_SILENT },
+  { "loud", OPT_CLEAR, MS_SILENT },
+  { "bind", OPT_BIND, 0 },
+  { "rbind", OPT_RBIND, 0 },
+  { "private", OPT_PROPAGATION, MS_PRIVATE },
+  { "rprivate", OPT_PROPAGATION, MS_PRIVATE | MS_REC },
+  { "shared", OPT_PROPAGATION, MS_SHARED },
+  { "rshared", OPT_PROPAGATION, MS_SHARED | MS_REC },
+  { "slave", OPT_PROPAGATION, MS_SLAVE },
+  { "rslave", OPT_PROPAGATION, MS_SLAVE | MS_REC },
+  { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE },
+  { "runbindable", OPT_PROPAGATION, MS_UNBINDABLE | MS_REC },
+  /* Options engines send that mean nothing to mount(2) itself. */
+  { "defaults", OPT_IGNORE, 0 },
+};
+
+unsigned long
+mount_propagation_flags (const char *name)
+{
+  for (size_t i = 0; i < sizeof option_table / sizeof option_table[0]; i++)
+    if (option_table[i].kind == OPT_PROPAGATION && strcmp (option_table[i].name, name) == 0)
+      return option_table[i].flag;
+  return 0;
+}
+
+int
+mount_options_parse (char *const *options, struct mount_opts *out, cl_error **err)
+{
+  size_t data_len = 0;
+  memset (out, 0, sizeof *out);
+
+  for (size_t i = 0; options && options[i]; i++)
+    {
+      const char *o = options[i];
+      size_t k, n = sizeof option_table / sizeof option_table[0];
+      if (*o == '\0')
+        continue;
+      if (strcmp (o, "idmap") == 0 || strcmp (o, "ridmap") == 0)
+        {
+          mount_opts_release (out);
+          return cl_fail (err, 0, "mount option `%s`: idmapped mounts are not supported yet by crun-lite", o);
+        }
+      for (k = 0; k < n; k++)
+        if (strcmp (option_table[k].name, o) == 0)
+          break;
+      if (k == n)
+        {
+          /* Filesystem-specific: passed on as data. */
+          size_t len = strlen (o);
+          out->data = xrealloc (out->data, data_len + len + 2);
+          if (data_len)
+            out->data[data_len++] = ',';
+          memcpy (out->data + data_len, o, len + 1);
+          data_len += len;
+          continue;
+        }
+      switch (option_table[k].kind)
+        {
+        case OPT_SET:
+          out->flags |= option_table[k].flag;
+          break;
+        case OPT_CLEAR:
+          out->flags &= ~option_table[k].flag;
+          break;
+        case OPT_PROPAGATION:
+          out->propagation = option_table[k].flag;
+          break;
+        case OPT_BIND:
+          out->bind = true;
+          break;
+        case OPT_RBIND:
+          out->bind = out->recursive = true;
+          break;
+        case OPT_IGNORE:
+          break;
+        }
+    }
+  return 0;
+}
+
+void
+mount_opts_release (struct mount_opts *o)
+{
+  free (o->data);
+  o->data = NULL;
+}

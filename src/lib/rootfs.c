@@ -1,0 +1,284 @@
+/* crun-lite: the container's filesystem (see include/rootfs.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "mount_options.h"
+#include "path_in_root.h"
+#include "rootfs.h"
+#include "utils.h"
+
+/* statfs flags the kernel locks on mounts inherited into a user namespace;
+ * ST_* and MS_* share these values. */
+#define LOCKABLE_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME)
+
+int
+remount_bind (const char *target, unsigned long flags, const char *what, cl_error **err)
+{
+  struct statfs sfs;
+  unsigned long mflags = MS_BIND | MS_REMOUNT | flags;
+
+  if (mount (NULL, target, NULL, mflags, NULL) == 0)
+    return 0;
+  if (errno != EPERM || statfs (target, &sfs) < 0)
+    return cl_fail (err, errno, "remount `%s`", what);
+  mflags |= (unsigned long) sfs.f_flags & LOCKABLE_FLAGS & ~MS_RDONLY;
+  if (flags & MS_RDONLY || sfs.f_flags & ST_RDONLY)
+    mflags |= MS_RDONLY;
+  if (mount (NULL, target, NULL, mflags, NULL) < 0)
+    return cl_fail (err, errno, "remount `%s`", what);
+  return 0;
+}
+
+int
+rootfs_prepare (struct rootfs_ctx *ctx, cl_error **err)
+{
+  const char *prop_name = ctx->cfg->linux_section.rootfs_propagation;
+  unsigned long prop = prop_name && *prop_name ? mount_propagation_flags (prop_name) : 0;
+  int fd;
+
+  /* Nothing done below may propagate back to the host: make the whole
+   * tree a slave (or private, when asked) before the first mount. */
+  if (!(prop & MS_PRIVATE))
+    prop = MS_SLAVE | MS_REC;
+  if (mount (NULL, "/", NULL, (prop & ~MS_SHARED) | MS_REC, NULL) < 0)
+    return cl_fail (err, errno, "make / %s", prop & MS_PRIVATE ? "rprivate" : "rslave");
+  /* pivot_root needs the rootfs to be a mount point; the recursive bind also
+   * keeps an overlay (or any) mount that already sits at root.path. */
+  if (mount (ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return cl_fail (err, errno, "bind mount rootfs `%s`", ctx->rootfs);
+  fd = open (ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return cl_fail (err, errno, "open rootfs `%s`", ctx->rootfs);
+  ctx->rootfd = fd;
+  return 0;
+}
+
+/* Is any component of `path` inside the root a symlink?  procfs and sysfs
+ * must sit at their real place, never where a link in the image points. */
+static bool
+path_has_symlink (int rootfd, const char *path)
+{
+  cleanup_free char *copy = xstrdup (path);
+  cleanup_close int cur = openat (rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  char *save = NULL;
+  for (char *t = strtok_r (copy, "/", &save); t && cur >= 0; t = strtok_r (NULL, "/", &save))
+    {
+      struct stat st;
+      int next = openat (cur, t, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (next < 0)
+        return false;
+      closep (&cur);
+      cur = next;
+      if (fstat (cur, &st) == 0 && S_ISLNK (st.st_mode))
+        return true;
+    }
+  return false;
+}
+
+static int
+mount_bind (struct rootfs_ctx *ctx, const struct oci_mount *m, const struct mount_opts *o, cl_error **err)
+{
+  struct stat st;
+  cleanup_close int fd = -1;
+  cleanup_close int mounted = -1;
+  char p[32];
+
+  if (m->source == NULL)
+    return cl_fail (err, 0, "bind mount needs a source");
+  if (stat (m->source, &st) < 0)
+    return cl_fail (err, errno, "source `%s`", m->source);
+  if (path_create_in_root (ctx->rootfd, m->destination, S_ISDIR (st.st_mode) ? S_IFDIR : S_IFREG, &fd, err) < 0)
+    return -1;
+  if (mount (m->source, fd_path (fd, p), NULL, MS_BIND | (o->recursive ? MS_REC : 0), NULL) < 0)
+    return cl_fail (err, errno, "bind `%s`", m->source);
+  if ((o->flags & ~MS_REMOUNT) == 0)
+    return 0;
+  /* The fd names the covered directory; reopen to reach the new mount. */
+  if (path_open_in_root (ctx->rootfd, m->destination, O_PATH, &mounted, err) < 0)
+    return -1;
+  return remount_bind (fd_path (mounted, p), o->flags & ~MS_REMOUNT, m->destination, err);
+}
+
+static int
+mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, const struct mount_opts *o, cl_error **err)
+{
+  cleanup_close int fd = -1;
+  char p[32];
+  const char *type = m->type;
+
+  if ((strcmp (type, "proc") == 0 || strcmp (type, "sysfs") == 0)
+      && path_has_symlink (ctx->rootfd, m->destination))
+    return cl_fail (err, ELOOP, "%s must be mounted on a real directory, and `%s` is a symlink in the rootfs",
+                    type, m->destination);
+  if (path_create_in_root (ctx->rootfd, m->destination, S_IFDIR, &fd, err) < 0)
+    return -1;
+  if (mount (m->source ? m->source : type, fd_path (fd, p), type, o->flags, o->data) < 0)
+    return cl_fail (err, errno, "mount %s", type);
+  return 0;
+}
+
+static int
+apply_mount (struct rootfs_ctx *ctx, const struct oci_mount *m, cl_error **err)
+{
+  struct mount_opts o;
+  const char *type = m->type;
+  int rc;
+
+  if (mount_options_parse (m->options, &o, err) < 0)
+    return -1;
+  if (type == NULL || *type == '\0' || strcmp (type, "none") == 0)
+    type = o.bind ? "bind" : NULL;
+  if (type == NULL)
+    rc = cl_fail (err, 0, "no type (and not a bind mount)");
+  else if (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0)
+    rc = rootfs_mount_cgroup (ctx, m->destination, o.flags, err);
+  else if (o.bind || strcmp (type, "bind") == 0)
+    rc = mount_bind (ctx, m, &o, err);
+  else
+    rc = mount_filesystem (ctx, &(struct oci_mount){ .destination = m->destination, .source = m->source,
+                                                     .type = (char *) type }, &o, err);
+  if (rc == 0 && o.propagation)
+    {
+      cleanup_close int fd = -1;
+      char p[32];
+      if (path_open_in_root (ctx->rootfd, m->destination, O_PATH, &fd, err) < 0)
+        rc = -1;
+      else if (mount (NULL, fd_path (fd, p), NULL, o.propagation, NULL) < 0)
+        rc = cl_fail (err, errno, "set propagation");
+    }
+  mount_opts_release (&o);
+  return rc;
+}
+
+int
+rootfs_apply_mounts (struct rootfs_ctx *ctx, cl_error **err)
+{
+  for (size_t i = 0; i < ctx->cfg->n_mounts; i++)
+    if (apply_mount (ctx, &ctx->cfg->mounts[i], err) < 0)
+      return cl_wrap (err, "mounts[%zu] (%s)", i, ctx->cfg->mounts[i].destination);
+  return 0;
+}
+
+int
+rootfs_pivot (struct rootfs_ctx *ctx, cl_error **err)
+{
+  if (ctx->no_pivot)
+    {
+      /* For a ramfs root, where pivot_root is impossible. */
+      if (chdir (ctx->rootfs) < 0)
+        return cl_fail (err, errno, "chdir `%s`", ctx->rootfs);
+      if (mount (ctx->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+        return cl_fail (err, errno, "move rootfs onto /");
+      if (chroot (".") < 0)
+        return cl_fail (err, errno, "chroot");
+    }
+  else
+    {
+      /* pivot_root(".", ".") stacks the old root on top of the new one;
+       * detaching "." then drops the old root without needing a directory
+       * for it inside the rootfs. */
+      if (fchdir (ctx->rootfd) < 0)
+        return cl_fail (err, errno, "chdir into rootfs");
+      if (syscall (SYS_pivot_root, ".", ".") < 0)
+        return cl_fail (err, errno, "pivot_root");
+      if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return cl_fail (err, errno, "make old root rslave");
+      if (umount2 (".", MNT_DETACH) < 0)
+        return cl_fail (err, errno, "detach old root");
+    }
+  if (chdir ("/") < 0)
+    return cl_fail (err, errno, "chdir /");
+  closep (&ctx->rootfd);
+  ctx->rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (ctx->rootfd < 0)
+    return cl_fail (err, errno, "open new root");
+  return 0;
+}
+
+static int
+make_readonly (int rootfd, const char *path, cl_error **err)
+{
+  cleanup_close int fd = -1, mounted = -1;
+  cleanup_error cl_error *e = NULL;
+  char p[32];
+
+  if (path_open_in_root (rootfd, path, O_PATH, &fd, &e) < 0)
+    return e->errnum == ENOENT ? 0 : cl_fail (err, e->errnum, "%s", e->msg);
+  if (mount (fd_path (fd, p), p, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return cl_fail (err, errno, "bind `%s`", path);
+  if (path_open_in_root (rootfd, path, O_PATH, &mounted, err) < 0)
+    return -1;
+  return remount_bind (fd_path (mounted, p), MS_RDONLY, path, err);
+}
+
+/* The masking source must be the real /dev/null (char 1:3): a rootfs could
+ * have made its /dev/null something else. */
+static int
+open_dev_null (int rootfd, int *out, cl_error **err)
+{
+  struct stat st;
+  int fd;
+  if (path_open_in_root (rootfd, "/dev/null", O_PATH, &fd, err) < 0)
+    return -1;
+  if (fstat (fd, &st) < 0 || !S_ISCHR (st.st_mode) || st.st_rdev != makedev (1, 3))
+    {
+      close (fd);
+      return cl_fail (err, EPERM, "/dev/null in the container is not the null device");
+    }
+  *out = fd;
+  return 0;
+}
+
+static int
+mask_path (int rootfd, int devnull, const char *path, cl_error **err)
+{
+  cleanup_close int fd = -1;
+  cleanup_error cl_error *e = NULL;
+  struct stat st;
+  char p[32], src[32];
+
+  if (path_open_in_root (rootfd, path, O_PATH, &fd, &e) < 0)
+    return e->errnum == ENOENT ? 0 : cl_fail (err, e->errnum, "%s", e->msg);
+  if (fstat (fd, &st) < 0)
+    return cl_fail (err, errno, "stat `%s`", path);
+  if (S_ISDIR (st.st_mode))
+    {
+      if (mount ("tmpfs", fd_path (fd, p), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
+        return cl_fail (err, errno, "mask `%s`", path);
+    }
+  else if (mount (fd_path (devnull, src), fd_path (fd, p), NULL, MS_BIND, NULL) < 0)
+    return cl_fail (err, errno, "mask `%s`", path);
+  return 0;
+}
+
+int
+rootfs_finalize (struct rootfs_ctx *ctx, cl_error **err)
+{
+  const struct oci_linux *l = &ctx->cfg->linux_section;
+  const char *prop = l->rootfs_propagation;
+
+  for (char **p = l->readonly_paths; p && *p; p++)
+    if (make_readonly (ctx->rootfd, *p, err) < 0)
+      return cl_wrap (err, "linux.readonlyPaths");
+  if (l->masked_paths && l->masked_paths[0])
+    {
+      cleanup_close int devnull = -1;
+      if (open_dev_null (ctx->rootfd, &devnull, err) < 0)
+        return cl_wrap (err, "linux.maskedPaths");
+      for (char **p = l->masked_paths; *p; p++)
+        if (mask_path (ctx->rootfd, devnull, *p, err) < 0)
+          return cl_wrap (err, "linux.maskedPaths");
+    }
+  if (ctx->cfg->root_readonly && remount_bind ("/", MS_RDONLY, "/", err) < 0)
+    return cl_wrap (err, "root.readonly");
+  if (prop && *prop && mount (NULL, "/", NULL, mount_propagation_flags (prop), NULL) < 0)
+    return cl_fail (err, errno, "linux.rootfsPropagation: %s", prop);
+  return 0;
+}

@@ -1,0 +1,307 @@
+/* crun-lite: the state directory (see include/state.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include "json_read.h"
+#include "state.h"
+#include "utils.h"
+
+const char *
+state_default_root (void)
+{
+  return "/run/crun-lite";
+}
+
+int
+state_validate_id (const char *id, cl_error **err)
+{
+  size_t len = strlen (id);
+  if (len == 0)
+    return cl_fail (err, 0, "invalid container id: empty");
+  if (len > STATE_MAX_ID_LEN)
+    return cl_fail (err, 0, "invalid container id: longer than %d characters", STATE_MAX_ID_LEN);
+  if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
+    return cl_fail (err, 0, "invalid container id `%s`", id);
+  /* The same alphabet as runc: [A-Za-z0-9_+.-], so an id is always one
+   * safe path component. */
+  for (const char *p = id; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+          || strchr ("_+.-", *p)))
+      return cl_fail (err, 0, "invalid container id `%s`: only letters, digits and _+.- are allowed", id);
+  return 0;
+}
+
+int
+state_root_open (const char *root, bool create, int *out_fd, cl_error **err)
+{
+  int fd;
+  if (create && mkdir_p (root, 0700, err) < 0)
+    return cl_wrap (err, "state root");
+  fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return cl_fail (err, errno, "open state root `%s`", root);
+  *out_fd = fd;
+  return 0;
+}
+
+static int
+lock_dir (int dirfd, const char *id, cl_error **err)
+{
+  struct stat st;
+  if (flock (dirfd, LOCK_EX) < 0)
+    return cl_fail (err, errno, "lock container `%s`", id);
+  /* Deleted by the previous lock holder while we waited. */
+  if (fstat (dirfd, &st) < 0 || st.st_nlink == 0)
+    return cl_fail (err, ENOENT, "container `%s` does not exist", id);
+  return 0;
+}
+
+int
+state_dir_create (int rootfd, const char *id, int *out_dirfd, cl_error **err)
+{
+  cleanup_close int fd = -1;
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  if (mkdirat (rootfd, id, 0700) < 0)
+    {
+      if (errno == EEXIST)
+        return cl_fail (err, 0, "container with id exists: %s", id);
+      return cl_fail (err, errno, "mkdir state dir for `%s`", id);
+    }
+  fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return cl_fail (err, errno, "open state dir for `%s`", id);
+  if (lock_dir (fd, id, err) < 0)
+    return -1;
+  *out_dirfd = steal_fd (&fd);
+  return 0;
+}
+
+int
+state_dir_open (int rootfd, const char *id, int *out_dirfd, cl_error **err)
+{
+  cleanup_close int fd = -1;
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        return cl_fail (err, ENOENT, "container `%s` does not exist", id);
+      return cl_fail (err, errno, "open state dir for `%s`", id);
+    }
+  if (lock_dir (fd, id, err) < 0)
+    return -1;
+  *out_dirfd = steal_fd (&fd);
+  return 0;
+}
+
+int
+state_dir_remove (int rootfd, const char *id, cl_error **err)
+{
+  cleanup_close int dfd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  cleanup_dir DIR *d = NULL;
+  struct dirent *de;
+
+  if (dfd < 0)
+    return errno == ENOENT ? 0 : cl_fail (err, errno, "open state dir for `%s`", id);
+  d = fdopendir (steal_fd (&dfd));
+  if (d == NULL)
+    return cl_fail (err, errno, "read state dir for `%s`", id);
+  /* Only files live here; a leftover temp file from a crash goes too. */
+  while ((de = readdir (d)))
+    if (strcmp (de->d_name, ".") && strcmp (de->d_name, "..") && unlinkat (dirfd (d), de->d_name, 0) < 0
+        && errno != ENOENT)
+      return cl_fail (err, errno, "remove `%s/%s`", id, de->d_name);
+  if (unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return cl_fail (err, errno, "remove state dir for `%s`", id);
+  return 0;
+}
+
+#define GEN_STR(g, s) yajl_gen_string (g, (const unsigned char *) (s), strlen (s))
+
+static void
+gen_common (yajl_gen g, const struct container_state *st)
+{
+  GEN_STR (g, "id");
+  GEN_STR (g, st->id);
+  GEN_STR (g, "pid");
+  yajl_gen_integer (g, st->pid);
+  GEN_STR (g, "bundle");
+  GEN_STR (g, st->bundle);
+  GEN_STR (g, "rootfs");
+  GEN_STR (g, st->rootfs);
+  GEN_STR (g, "created");
+  GEN_STR (g, st->created);
+  GEN_STR (g, "owner");
+  GEN_STR (g, st->owner ? st->owner : "");
+  GEN_STR (g, "annotations");
+  yajl_gen_map_open (g);
+  for (size_t i = 0; i < st->n_annotations; i++)
+    {
+      GEN_STR (g, st->annotations[i].key);
+      GEN_STR (g, st->annotations[i].value);
+    }
+  yajl_gen_map_close (g);
+}
+
+static char *
+gen_finish (yajl_gen g)
+{
+  const unsigned char *buf;
+  size_t len;
+  char *out;
+  yajl_gen_get_buf (g, &buf, &len);
+  out = xmalloc (len + 2);
+  memcpy (out, buf, len);
+  out[len] = '\n';
+  out[len + 1] = '\0';
+  yajl_gen_free (g);
+  return out;
+}
+
+int
+state_write (int dirfd, const struct container_state *st, cl_error **err)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  cleanup_free char *doc = NULL;
+  yajl_gen_map_open (g);
+  gen_common (g, st);
+  GEN_STR (g, "pidStartTime");
+  yajl_gen_integer (g, (long long) st->pid_start_time);
+  yajl_gen_map_close (g);
+  doc = gen_finish (g);
+  return write_file_atomic (dirfd, "state.json", doc, strlen (doc), 0600, err);
+}
+
+char *
+state_oci_json (const struct container_state *st, enum container_status status)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  yajl_gen_config (g, yajl_gen_beautify, 1);
+  yajl_gen_config (g, yajl_gen_indent_string, "  ");
+  yajl_gen_map_open (g);
+  GEN_STR (g, "ociVersion");
+  GEN_STR (g, "1.0.2");
+  GEN_STR (g, "status");
+  GEN_STR (g, state_status_name (status));
+  gen_common (g, st);
+  yajl_gen_map_close (g);
+  return gen_finish (g);
+}
+
+int
+state_read (int dirfd, const char *id, struct container_state **out, cl_error **err)
+{
+  cleanup_free char *data = NULL;
+  size_t len;
+  yajl_val tree = NULL;
+  struct jreader r = { .err = err };
+  struct container_state *st;
+  int64_t pid = 0;
+  uint64_t start = 0;
+  int rc;
+
+  if (read_file_at (dirfd, "state.json", 1 << 20, &data, &len, err) < 0)
+    {
+      if ((*err)->errnum == ENOENT)
+        return cl_fail (err, ENOENT, "container `%s` does not exist", id);
+      return cl_wrap (err, "state of `%s`", id);
+    }
+  if (jr_parse_tree (data, len, "state.json", &tree, err) < 0)
+    return cl_wrap (err, "state of `%s`", id);
+  st = xzalloc (sizeof *st);
+  rc = (jr_string (&r, tree, "id", true, &st->id) < 0 || jr_i64 (&r, tree, "pid", true, &pid) < 0
+        || jr_u64 (&r, tree, "pidStartTime", false, &start) < 0
+        || jr_string (&r, tree, "bundle", true, &st->bundle) < 0
+        || jr_string (&r, tree, "rootfs", false, &st->rootfs) < 0
+        || jr_string (&r, tree, "created", false, &st->created) < 0
+        || jr_string (&r, tree, "owner", false, &st->owner) < 0
+        || jr_kv_map (&r, tree, "annotations", &st->annotations, &st->n_annotations) < 0)
+         ? -1
+         : 0;
+  yajl_tree_free (tree);
+  if (rc < 0)
+    {
+      state_free (st);
+      return cl_wrap (err, "state of `%s`: state.json", id);
+    }
+  st->pid = (pid_t) pid;
+  st->pid_start_time = start;
+  if (st->rootfs == NULL)
+    st->rootfs = xstrdup ("");
+  if (st->created == NULL)
+    st->created = xstrdup ("");
+  *out = st;
+  return 0;
+}
+
+void
+state_free (struct container_state *st)
+{
+  if (st == NULL)
+    return;
+  free (st->id);
+  free (st->bundle);
+  free (st->rootfs);
+  free (st->created);
+  free (st->owner);
+  for (size_t i = 0; i < st->n_annotations; i++)
+    {
+      free (st->annotations[i].key);
+      free (st->annotations[i].value);
+    }
+  free (st->annotations);
+  free (st);
+}
+
+void
+state_freep (struct container_state **st)
+{
+  state_free (*st);
+  *st = NULL;
+}
+
+static bool
+init_alive (const struct container_state *st)
+{
+  unsigned long long start;
+  if (st->pid <= 0)
+    return false;
+  start = process_start_time (st->pid);
+  /* Gone, a zombie, or the pid now belongs to another process. */
+  return start != 0 && (st->pid_start_time == 0 || start == st->pid_start_time);
+}
+
+enum container_status
+state_status (int dirfd, const struct container_state *st)
+{
+  if (!init_alive (st))
+    return STATUS_STOPPED;
+  if (faccessat (dirfd, STATE_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return STATUS_CREATED;
+  return STATUS_RUNNING;
+}
+
+const char *
+state_status_name (enum container_status s)
+{
+  switch (s)
+    {
+    case STATUS_CREATED:
+      return "created";
+    case STATUS_RUNNING:
+      return "running";
+    case STATUS_PAUSED:
+      return "paused";
+    case STATUS_STOPPED:
+    default:
+      return "stopped";
+    }
+}

@@ -1,0 +1,59 @@
+/* crun-lite: parent/child sync protocol (see include/sync.h). */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "sync.h"
+
+int
+sync_send (int fd, enum sync_type type, int32_t value, cl_error **err)
+{
+  struct sync_msg msg = { .type = type, .value = value };
+  /* Only the header: text is meaningful for SYNC_ERROR alone. */
+  if (send (fd, &msg, offsetof (struct sync_msg, text), MSG_NOSIGNAL) < 0)
+    return cl_fail (err, errno, "sync: send");
+  return 0;
+}
+
+void
+sync_send_error (int fd, const cl_error *e)
+{
+  struct sync_msg msg = { .type = SYNC_ERROR, .value = e ? e->errnum : 0 };
+  size_t len;
+  strncpy (msg.text, e && e->msg ? e->msg : "unknown error", sizeof msg.text - 1);
+  len = offsetof (struct sync_msg, text) + strlen (msg.text) + 1;
+  (void) send (fd, &msg, len, MSG_NOSIGNAL);
+}
+
+int
+sync_recv (int fd, struct sync_msg *msg, cl_error **err)
+{
+  ssize_t r;
+  memset (msg, 0, sizeof *msg);
+  do
+    r = recv (fd, msg, sizeof *msg - 1, 0);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return cl_fail (err, errno, "sync: receive");
+  if (r == 0)
+    return cl_fail (err, EPIPE, "the container init exited during setup");
+  if ((size_t) r < offsetof (struct sync_msg, text))
+    return cl_fail (err, EPROTO, "sync: short message");
+  return 0;
+}
+
+int
+sync_expect (int fd, enum sync_type type, struct sync_msg *msg, cl_error **err)
+{
+  if (sync_recv (fd, msg, err) < 0)
+    return -1;
+  if (msg->type == SYNC_ERROR)
+    {
+      /* The text is complete already (errno string included). */
+      cl_fail (err, 0, "%s", msg->text);
+      (*err)->errnum = msg->value;
+      return -1;
+    }
+  if (msg->type != (uint32_t) type)
+    return cl_fail (err, EPROTO, "sync: expected message %d, got %u", type, msg->type);
+  return 0;
+}

@@ -1,0 +1,303 @@
+/* crun-lite: shared helpers (see include/utils.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "utils.h"
+
+void
+freep (void *p)
+{
+  free (*(void **) p);
+}
+
+void
+closep (int *fd)
+{
+  if (*fd >= 0)
+    {
+      int saved = errno;
+      close (*fd);
+      errno = saved;
+    }
+  *fd = -1;
+}
+
+void
+fclosep (FILE **f)
+{
+  if (*f)
+    fclose (*f);
+  *f = NULL;
+}
+
+void
+closedirp (DIR **d)
+{
+  if (*d)
+    closedir (*d);
+  *d = NULL;
+}
+
+void
+strv_free (char **v)
+{
+  if (v == NULL)
+    return;
+  for (char **p = v; *p; p++)
+    free (*p);
+  free (v);
+}
+
+void
+strv_freep (char ***v)
+{
+  strv_free (*v);
+  *v = NULL;
+}
+
+size_t
+strv_len (char *const *v)
+{
+  size_t n = 0;
+  while (v && v[n])
+    n++;
+  return n;
+}
+
+static void __attribute__ ((noreturn))
+out_of_memory (void)
+{
+  static const char msg[] = "crun-lite: out of memory\n";
+  if (write (2, msg, sizeof msg - 1) < 0)
+    abort ();
+  abort ();
+}
+
+void *
+xmalloc (size_t n)
+{
+  void *p = malloc (n ? n : 1);
+  if (p == NULL)
+    out_of_memory ();
+  return p;
+}
+
+void *
+xzalloc (size_t n)
+{
+  void *p = calloc (1, n ? n : 1);
+  if (p == NULL)
+    out_of_memory ();
+  return p;
+}
+
+void *
+xrealloc (void *p, size_t n)
+{
+  p = realloc (p, n ? n : 1);
+  if (p == NULL)
+    out_of_memory ();
+  return p;
+}
+
+char *
+xstrdup (const char *s)
+{
+  char *r;
+  if (s == NULL)
+    return NULL;
+  r = strdup (s);
+  if (r == NULL)
+    out_of_memory ();
+  return r;
+}
+
+char *
+xasprintf (const char *fmt, ...)
+{
+  va_list ap;
+  char *s;
+  va_start (ap, fmt);
+  if (vasprintf (&s, fmt, ap) < 0)
+    out_of_memory ();
+  va_end (ap);
+  return s;
+}
+
+int
+write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+  while (len > 0)
+    {
+      ssize_t w = write (fd, p, len);
+      if (w < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return -1;
+        }
+      p += w;
+      len -= (size_t) w;
+    }
+  return 0;
+}
+
+int
+read_all_fd (int fd, size_t max, char **out, size_t *len, cl_error **err)
+{
+  size_t cap = 4096, used = 0;
+  cleanup_free char *buf = xmalloc (cap + 1);
+
+  for (;;)
+    {
+      ssize_t r;
+      if (used == cap)
+        {
+          if (cap >= max)
+            return cl_fail (err, EFBIG, "file larger than %zu bytes", max);
+          cap = cap * 2 > max ? max : cap * 2;
+          buf = xrealloc (buf, cap + 1);
+        }
+      r = read (fd, buf + used, cap - used);
+      if (r < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return cl_fail (err, errno, "read");
+        }
+      if (r == 0)
+        break;
+      used += (size_t) r;
+    }
+  buf[used] = '\0';
+  if (len)
+    *len = used;
+  *out = steal_ptr (&buf);
+  return 0;
+}
+
+int
+read_file_at (int dirfd, const char *path, size_t max, char **out, size_t *len, cl_error **err)
+{
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return cl_fail (err, errno, "open `%s`", path);
+  if (read_all_fd (fd, max, out, len, err) < 0)
+    return cl_wrap (err, "%s", path);
+  return 0;
+}
+
+int
+write_file_at (int dirfd, const char *path, const char *data, size_t len, cl_error **err)
+{
+  cleanup_close int fd = openat (dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return cl_fail (err, errno, "open `%s`", path);
+  if (write_all (fd, data, len) < 0)
+    return cl_fail (err, errno, "write `%s`", path);
+  return 0;
+}
+
+int
+write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode, cl_error **err)
+{
+  cleanup_free char *tmp = xasprintf ("%s.tmp.%d", name, (int) getpid ());
+  cleanup_close int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0)
+    return cl_fail (err, errno, "create `%s`", tmp);
+  if (write_all (fd, data, len) < 0)
+    {
+      int saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return cl_fail (err, saved, "write `%s`", tmp);
+    }
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      int saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return cl_fail (err, saved, "rename `%s` to `%s`", tmp, name);
+    }
+  return 0;
+}
+
+int
+mkdir_p (const char *path, mode_t mode, cl_error **err)
+{
+  cleanup_free char *copy = xstrdup (path);
+  for (char *p = copy + 1; *p; p++)
+    {
+      if (*p != '/')
+        continue;
+      *p = '\0';
+      if (mkdir (copy, mode) < 0 && errno != EEXIST)
+        return cl_fail (err, errno, "mkdir `%s`", copy);
+      *p = '/';
+    }
+  if (mkdir (copy, mode) < 0 && errno != EEXIST)
+    return cl_fail (err, errno, "mkdir `%s`", copy);
+  return 0;
+}
+
+void
+rfc3339_now (char *buf, size_t n)
+{
+  struct timespec ts;
+  struct tm tm;
+  char base[32];
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf, n, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+int
+parse_uint64 (const char *s, unsigned long long *out)
+{
+  char *end;
+  if (s == NULL || *s < '0' || *s > '9')
+    return -1;
+  errno = 0;
+  *out = strtoull (s, &end, 10);
+  if (errno || *end)
+    return -1;
+  return 0;
+}
+
+unsigned long long
+process_start_time (pid_t pid)
+{
+  char path[64], buf[1024];
+  cleanup_close int fd = -1;
+  ssize_t r;
+  char *p;
+  int field;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  r = read (fd, buf, sizeof buf - 1);
+  if (r <= 0)
+    return 0;
+  buf[r] = '\0';
+  /* The command name (field 2) may contain spaces and parentheses: skip to
+   * the last ')' before counting fields. */
+  p = strrchr (buf, ')');
+  if (p == NULL)
+    return 0;
+  /* After ") " comes field 3 (state). A zombie has exited: not alive. */
+  if (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+    return 0;
+  for (field = 2; *p && field < 22; p++)
+    if (*p == ' ')
+      field++;
+  return strtoull (p, NULL, 10);
+}

@@ -1,0 +1,169 @@
+/* crun-lite: entry point — global options, then one command. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+#include "state.h"
+#include "utils.h"
+
+static const struct cli_command commands[] = {
+  { "create", cmd_create, "create a container, stopped just before the user's process" },
+  { "delete", cmd_delete, "delete a container and everything it made" },
+  { "kill", cmd_kill, "send a signal to a container's init (or all its processes)" },
+  { "list", cmd_list, "list containers" },
+  { "run", cmd_run, "create and start a container" },
+  { "spec", cmd_spec, "write a default config.json" },
+  { "start", cmd_start, "start a created container" },
+  { "state", cmd_state, "print a container's OCI state" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: crun-lite [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
+                "A small, fast OCI container runtime.\n\nCommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nGlobal options:\n"
+                "  --root DIR            state directory (default %s)\n"
+                "  --log FILE            also write diagnostics to FILE\n"
+                "  --log-format FORMAT   text or json (default text)\n"
+                "  --debug               log debug messages\n"
+                "  --systemd-cgroup      manage cgroups through systemd\n"
+                "  -v, --version         print the version\n"
+                "  -h, --help            this help; COMMAND --help for a command's\n",
+           state_default_root ());
+}
+
+int
+cli_fail (cl_error *err)
+{
+  log_error (err);
+  cl_error_free (err);
+  return 1;
+}
+
+int
+cli_usage_error (const char *command, const char *fmt, ...)
+{
+  va_list ap;
+  cleanup_free char *msg = NULL;
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
+    abort ();
+  va_end (ap);
+  if (command)
+    log_msg (LOG_LEVEL_ERROR, "%s: %s (see `crun-lite %s --help`)", command, msg, command);
+  else
+    log_msg (LOG_LEVEL_ERROR, "%s (see `crun-lite --help`)", msg);
+  return 1;
+}
+
+int
+cli_bad_option (const char *command, char **argv, int c)
+{
+  if (c == ':')
+    return cli_usage_error (command, "option `%s` needs a value", argv[optind - 1]);
+  return cli_usage_error (command, "unknown option `%s`", argv[optind - 1]);
+}
+
+int
+cli_want_args (const char *command, int argc, char **argv, int optind_, int n, const char *names)
+{
+  (void) argv;
+  if (argc - optind_ < n)
+    return cli_usage_error (command, "missing %s", names);
+  if (argc - optind_ > n)
+    return cli_usage_error (command, "unexpected argument `%s`", argv[optind_ + n]);
+  return 0;
+}
+
+int
+cli_parse_preserve_fds (const char *command, const char *arg, int *out)
+{
+  unsigned long long n;
+  if (parse_uint64 (arg, &n) < 0 || n > 65536)
+    return cli_usage_error (command, "--preserve-fds: expected a number of file descriptors, got `%s`", arg);
+  *out = (int) n;
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct global_opts g = { .root = NULL };
+  cl_error *err = NULL;
+  static const struct option opts[] = {
+    { "root", required_argument, NULL, 'r' },
+    { "log", required_argument, NULL, 'l' },
+    { "log-format", required_argument, NULL, 'f' },
+    { "debug", no_argument, NULL, 'd' },
+    { "systemd-cgroup", no_argument, NULL, 's' },
+    { "rootless", required_argument, NULL, 'R' },
+    { "criu", required_argument, NULL, 'C' },
+    { "version", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+
+  /* "+": stop at the command; its options are its own. */
+  opterr = 0;
+  while ((c = getopt_long (argc, argv, "+vh", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'r':
+        g.root = optarg;
+        break;
+      case 'l':
+        g.log = optarg;
+        break;
+      case 'f':
+        g.log_format = optarg;
+        break;
+      case 'd':
+        g.debug = true;
+        break;
+      case 's':
+        g.systemd_cgroup = true;
+        break;
+      case 'R':
+      case 'C':
+        break; /* accepted for runc compatibility; decided at run time */
+      case 'v':
+        printf ("crun-lite version %s\nspec: 1.0.2\n", PACKAGE_VERSION);
+        return 0;
+      case 'h':
+        usage (stdout);
+        return 0;
+      default:
+        if (log_open (g.log, g.log_format, g.debug, &err) < 0)
+          return cli_fail (err);
+        return cli_usage_error (NULL, "unknown global option `%s`", argv[optind - 1]);
+      }
+  if (log_open (g.log, g.log_format, g.debug, &err) < 0)
+    return cli_fail (err);
+  if (g.root == NULL || *g.root == '\0')
+    g.root = state_default_root ();
+  if (optind >= argc)
+    {
+      usage (stderr);
+      return 1;
+    }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp (argv[optind], commands[i].name) == 0)
+      {
+        /* Commands parse their own options from a fresh getopt state. */
+        int sub_argc = argc - optind;
+        char **sub_argv = argv + optind;
+        optind = 0;
+        opterr = 0;
+        return commands[i].run (&g, sub_argc, sub_argv);
+      }
+  return cli_usage_error (NULL, "unknown command `%s`", argv[optind]);
+}
