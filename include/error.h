@@ -20,6 +20,11 @@ typedef struct cl_error
 int cl_fail (cl_error **err, int errnum, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 
+/* As cl_fail, but the message is taken as complete: errnum is recorded
+ * (callers may test it, e.g. ENOENT) without appending its text. */
+int cl_fail_as (cl_error **err, int errnum, const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+
 /* Prefix an existing error with context ("context: original message").
  * Returns -1. */
 int cl_wrap (cl_error **err, const char *fmt, ...)

@@ -202,8 +202,8 @@ plan_namespaces (const struct oci_config *cfg, struct init_ctx *ictx, unsigned l
 int
 container_create (const struct create_options *o, pid_t *init_pid, cl_error **err)
 {
-  cleanup_free char *bundle = absolute_path (o->bundle);
-  cleanup_free char *config_path = xasprintf ("%s/config.json", bundle);
+  cleanup_free char *bundle = realpath (o->bundle, NULL);
+  cleanup_free char *config_path = NULL;
   cleanup_free char *config_data = NULL, *rootfs = NULL;
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, cfd = -1;
@@ -213,6 +213,9 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
   size_t config_len;
   pid_t pid;
 
+  if (bundle == NULL)
+    return cl_fail (err, errno, "bundle `%s`", o->bundle);
+  config_path = xasprintf ("%s/config.json", bundle);
   cfd = open (config_path, O_RDONLY | O_CLOEXEC);
   if (cfd < 0)
     return cl_fail (err, errno, "open `%s`", config_path);
@@ -307,7 +310,7 @@ container_ref_open (const char *root, const char *id, struct container_ref *ref,
   if (state_root_open (root, false, &ref->rootfd, err) < 0)
     {
       if ((*err)->errnum == ENOENT)
-        return cl_fail (err, ENOENT, "container `%s` does not exist", id);
+        return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
       return -1;
     }
   if (state_dir_open (ref->rootfd, id, &ref->dirfd, err) < 0 || state_read (ref->dirfd, id, &ref->st, err) < 0)

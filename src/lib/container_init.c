@@ -189,6 +189,35 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   return 0;
 }
 
+/* Close every fd the runtime inherited from its caller, except stdio, the
+ * preserved ones and those the init itself needs: nothing of the host may
+ * be reachable from the container, not even while it waits for `start`. */
+static void
+close_inherited_fds (const struct init_ctx *ctx)
+{
+  int keep[] = { ctx->sync_fd, ctx->gate_rfd, ctx->gate_wfd, log_fd () };
+  unsigned int from = 3 + (unsigned int) ctx->preserve_fds;
+  size_t n = sizeof keep / sizeof keep[0];
+
+  /* Sort the few fds to keep, then close the gaps between them. */
+  for (size_t i = 1; i < n; i++)
+    for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--)
+      {
+        int t = keep[j];
+        keep[j] = keep[j - 1];
+        keep[j - 1] = t;
+      }
+  for (size_t i = 0; i < n; i++)
+    {
+      if (keep[i] < 0 || (unsigned int) keep[i] < from)
+        continue;
+      if ((unsigned int) keep[i] > from)
+        syscall (SYS_close_range, from, (unsigned int) keep[i] - 1, 0);
+      from = (unsigned int) keep[i] + 1;
+    }
+  syscall (SYS_close_range, from, ~0U, 0);
+}
+
 /* Block until `start` writes a byte into exec.fifo.  This process holds a
  * write end itself, so the read waits for data instead of seeing EOF. */
 static int
@@ -224,15 +253,22 @@ container_init (struct init_ctx *ctx)
   sigprocmask (SIG_SETMASK, &none, NULL);
   /* If the runtime dies during setup, so does the half-made container. */
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  if (setup (ctx, &exe, &env, &err) < 0
-      || sync_send (ctx->sync_fd, SYNC_INIT_READY, 0, &err) < 0
+  close_inherited_fds (ctx);
+  if (setup (ctx, &exe, &env, &err) < 0)
+    {
+      sync_send_error (ctx->sync_fd, err);
+      _exit (EXIT_FAILURE);
+    }
+  /* The container must outlive `create`, which exits as soon as it has sent
+   * SYNC_CREATED: drop the death signal before asking for it.  Should the
+   * runtime die in between, the receive below sees EOF and we exit. */
+  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (sync_send (ctx->sync_fd, SYNC_INIT_READY, 0, &err) < 0
       || sync_expect (ctx->sync_fd, SYNC_CREATED, &msg, &err) < 0)
     {
       sync_send_error (ctx->sync_fd, err);
       _exit (EXIT_FAILURE);
     }
-  /* Created: from now on the container outlives the `create` command. */
-  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
   closep (&ctx->sync_fd);
 
   if (wait_for_start (ctx, &err) < 0)

@@ -42,6 +42,25 @@ cl_fail (cl_error **err, int errnum, const char *fmt, ...)
 }
 
 int
+cl_fail_as (cl_error **err, int errnum, const char *fmt, ...)
+{
+  va_list ap;
+  char *msg;
+
+  if (err == NULL)
+    return -1;
+  va_start (ap, fmt);
+  msg = vformat (fmt, ap);
+  va_end (ap);
+  if (*err)
+    cl_error_free (*err);
+  *err = xzalloc (sizeof **err);
+  (*err)->errnum = errnum;
+  (*err)->msg = msg;
+  return -1;
+}
+
+int
 cl_wrap (cl_error **err, const char *fmt, ...)
 {
   va_list ap;

@@ -229,5 +229,5 @@ process_find_executable (const char *arg0, char *const *env, char **out, cl_erro
           return 0;
         }
     }
-  return cl_fail (err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
+  return cl_fail_as (err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
 }

@@ -58,7 +58,7 @@ lock_dir (int dirfd, const char *id, cl_error **err)
     return cl_fail (err, errno, "lock container `%s`", id);
   /* Deleted by the previous lock holder while we waited. */
   if (fstat (dirfd, &st) < 0 || st.st_nlink == 0)
-    return cl_fail (err, ENOENT, "container `%s` does not exist", id);
+    return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
   return 0;
 }
 
@@ -93,7 +93,7 @@ state_dir_open (int rootfd, const char *id, int *out_dirfd, cl_error **err)
   if (fd < 0)
     {
       if (errno == ENOENT)
-        return cl_fail (err, ENOENT, "container `%s` does not exist", id);
+        return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
       return cl_fail (err, errno, "open state dir for `%s`", id);
     }
   if (lock_dir (fd, id, err) < 0)
@@ -211,7 +211,7 @@ state_read (int dirfd, const char *id, struct container_state **out, cl_error **
   if (read_file_at (dirfd, "state.json", 1 << 20, &data, &len, err) < 0)
     {
       if ((*err)->errnum == ENOENT)
-        return cl_fail (err, ENOENT, "container `%s` does not exist", id);
+        return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
       return cl_wrap (err, "state of `%s`", id);
     }
   if (jr_parse_tree (data, len, "state.json", &tree, err) < 0)

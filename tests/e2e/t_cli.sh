@@ -1,0 +1,29 @@
+# CLI surface: help, version, flags, spec.
+
+out=$("$R" --version); expect_match "--version prints the version" "$out" '^crun-lite version [0-9]'
+out=$("$R" --help); expect_match "--help lists the commands" "$out" 'create.*' 
+for c in create start run state kill delete list spec; do
+  out=$("$R" "$c" --help 2>&1); rc=$?
+  expect_match "$c --help" "rc=$rc $out" '^rc=0 Usage: crun-lite '"$c"
+done
+out=$(crl --bogus list 2>&1); rc=$?
+expect_match "unknown global flag: exit 1 and names it" "rc=$rc $out" "^rc=1 .*unknown global option \`--bogus\`"
+out=$(crl list --bogus 2>&1); rc=$?
+expect_match "unknown command flag: exit 1 and names it" "rc=$rc $out" "^rc=1 .*list: unknown option \`--bogus\`"
+out=$(crl frobnicate 2>&1); rc=$?
+expect_match "unknown command: exit 1" "rc=$rc $out" "^rc=1 .*unknown command \`frobnicate\`"
+out=$(crl create 2>&1); rc=$?
+expect_match "create without id: exit 1" "rc=$rc $out" "^rc=1 .*missing container id"
+
+d="$T_ROOT/spec1"; mkdir -p "$d"
+check "spec writes config.json" "$R" spec --bundle "$d"
+check "spec output is valid JSON with sh" jq -e '.process.args == ["sh"] and .root.path == "rootfs"' "$d/config.json"
+out=$("$R" spec --bundle "$d" 2>&1); rc=$?
+expect_match "spec refuses to overwrite" "rc=$rc $out" '^rc=1 .*config.json exists'
+d="$T_ROOT/spec2"; mkdir -p "$d"
+check "spec --rootless maps the caller" sh -c "'$R' spec --rootless --bundle '$d' && jq -e '(.linux.uidMappings[0].hostID == $(id -u)) and ([.linux.namespaces[].type] | index(\"user\") != null) and ([.linux.namespaces[].type] | index(\"network\") == null)' '$d/config.json'"
+
+out=$(crl list); expect_match "list with no containers prints the header" "$out" '^ID +PID +STATUS +BUNDLE'
+out=$(crl list -f json); expect_eq "list -f json with no containers" "$out" "[]"
+out=$(crl list --format yaml 2>&1); rc=$?
+expect_match "list --format yaml is refused" "rc=$rc $out" "^rc=1 .*expected table or json"

@@ -1,0 +1,110 @@
+# Lifecycle: create/start/state/kill/delete/list and run, as runc does them.
+
+b=$(new_bundle life)
+args "$b" sleep 100
+check "create succeeds" crl create --bundle "$b" --pid-file "$T_ROOT/life.pid" life
+st=$(crl state life)
+expect_eq "state after create: created" "$(echo "$st" | jq -r .status)" created
+pid=$(echo "$st" | jq -r .pid)
+expect_eq "pid file matches state pid" "$(cat "$T_ROOT/life.pid")" "$pid"
+expect_eq "state bundle is absolute" "$(echo "$st" | jq -r .bundle)" "$b"
+expect_match "state has ociVersion and created" "$(echo "$st" | jq -r '.ociVersion + " " + .created')" '^1\.0\.[0-9]+ 20[0-9-]+T'
+expect_eq "init is blocked before exec (still the runtime binary)" "$(readlink /proc/$pid/exe)" "$(readlink -f "$R")"
+fds=$(for f in /proc/$pid/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && readlink "$f"; done | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+expect_eq "created init holds only stdio and the exec.fifo gate" "$fds" " 2 $STATE/life/exec.fifo;"
+out=$(crl list); expect_match "list shows created" "$out" "^life +$pid +created +$b"
+out=$(crl create --bundle "$b" life 2>&1); rc=$?
+expect_match "create with a used id fails like runc" "rc=$rc $out" '^rc=1 .*container with id exists: life'
+check "start succeeds" crl start life
+expect_eq "state after start: running" "$(crl state life | jq -r .status)" running
+expect_match "the process is the user's now" "$(readlink /proc/$pid/exe)" 'busybox$'
+expect_eq "running process has only stdio open" "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ')" "0 1 2 "
+out=$(crl start life 2>&1); rc=$?
+expect_match "start twice fails" "rc=$rc $out" '^rc=1 .*cannot start a container that is running'
+out=$(crl delete life 2>&1); rc=$?
+expect_match "delete of a running container without -f fails like runc" "rc=$rc $out" '^rc=1 .*cannot delete container life that is not stopped: running'
+out=$(crl list -q); expect_eq "list -q" "$out" "life"
+expect_eq "list -f json status" "$(crl list -f json | jq -r '.[0].status')" running
+check "kill with SIGKILL" crl kill life SIGKILL
+for i in $(seq 50); do [ "$(crl state life | jq -r .status)" = stopped ] && break; sleep 0.1; done
+expect_eq "state after kill: stopped" "$(crl state life | jq -r .status)" stopped
+out=$(crl kill life 2>&1); rc=$?
+expect_match "kill of a stopped container fails" "rc=$rc $out" '^rc=1 .*container not running'
+check "delete a stopped container" crl delete life
+out=$(crl state life 2>&1); rc=$?
+expect_match "state of a deleted container" "rc=$rc $out" "^rc=1 .*container \`life\` does not exist$"
+check "delete --force of a missing container exits 0" crl delete --force life
+out=$(crl delete nothere 2>&1); rc=$?
+expect_match "delete of a missing container fails" "rc=$rc $out" "^rc=1 .*container \`nothere\` does not exist"
+expect_no_leftovers "lifecycle"
+
+# Signal names: with and without SIG, numbers; the trap proves delivery.
+args "$b" sh -c 'trap "echo got-usr1 > /tmp/sig; exit 0" USR1; while :; do sleep 0.1; done'
+cfg "$b" '.root.readonly = false'
+check "run -d" crl run -d --bundle "$b" sig
+sleep 0.3
+check "kill by name without SIG" crl kill sig USR1
+for i in $(seq 50); do [ "$(crl state sig | jq -r .status)" = stopped ] && break; sleep 0.1; done
+expect_eq "the signal arrived (the trap ran and the container stopped)" "$(cat "$b/rootfs/tmp/sig" 2>/dev/null)" got-usr1
+out=$(crl kill sig NOTASIGNAL 2>&1); rc=$?
+expect_match "an invalid signal is refused" "rc=$rc $out" "^rc=1 .*invalid signal \`NOTASIGNAL\`"
+check "delete" crl delete sig
+
+# kill --all reaches every process of the pid namespace.
+args "$b" sh -c 'sleep 100 & sleep 100 & wait'
+check "run -d for kill --all" crl run -d --bundle "$b" killall
+sleep 0.3
+pid=$(crl state killall | jq -r .pid)
+nproc=$(ps -o pid= --ppid "$pid" | wc -l)
+expect_eq "two children inside" "$nproc" 2
+check "kill --all TERM" crl kill --all killall TERM
+sleep 0.3
+expect_eq "children are gone after kill --all" "$(ps -o pid= --ppid "$pid" | wc -l)" 0
+crl delete -f killall
+
+# run in the foreground: exit status, 128+N, removal, --keep.
+args "$b" sh -c 'exit 7'
+crl run --bundle "$b" fg1; expect_eq "run returns the exit status" "$?" 7
+expect_eq "run removed the container" "$(crl list -q)" ""
+args "$b" sleep 30
+( sleep 0.5; "$R" --root "$STATE" kill fg2 KILL ) &
+crl run --bundle "$b" fg2; expect_eq "run returns 128+9 when killed" "$?" 137
+wait
+args "$b" true
+crl run --keep --bundle "$b" fg3; expect_eq "run --keep: exit 0" "$?" 0
+expect_eq "run --keep leaves it stopped" "$(crl state fg3 | jq -r .status)" stopped
+crl delete fg3
+args "$b" sh -c 'trap "exit 3" TERM; while :; do sleep 0.1; done'
+"$R" --root "$STATE" run --bundle "$b" fg4 & rpid=$!
+sleep 0.5; kill -TERM $rpid; wait $rpid
+expect_eq "run forwards SIGTERM to the container" "$?" 3
+args "$b" sh -c 'echo out; echo err >&2'
+out=$(crl run --bundle "$b" io 2>"$T_ROOT/err"); expect_eq "stdout passes through" "$out" out
+expect_eq "stderr passes through" "$(cat "$T_ROOT/err")" err
+expect_eq "stdin passes through" "$(echo piped | (args "$b" cat; crl run --bundle "$b" io2))" piped
+expect_no_leftovers "run"
+
+# A stale entry whose init died outside our control shows as stopped.
+args "$b" sleep 100
+crl run -d --bundle "$b" stale >/dev/null 2>&1
+kill -9 "$(crl state stale | jq -r .pid)"; sleep 0.2
+expect_match "list shows a dead container as stopped" "$(crl list)" '^stale +0 +stopped'
+crl delete stale
+expect_no_leftovers "stale"
+
+# Two concurrent creates of one id: exactly one wins.
+args "$b" sleep 100
+( crl create --bundle "$b" race >/dev/null 2>&1 </dev/null; echo $? > "$T_ROOT/r1" ) &
+( crl create --bundle "$b" race >/dev/null 2>&1; echo $? > "$T_ROOT/r2" ) &
+wait
+expect_eq "concurrent create: one wins, one fails" "$(cat "$T_ROOT/r1" "$T_ROOT/r2" | sort | tr '\n' ' ')" "0 1 "
+crl delete -f race
+expect_no_leftovers "race"
+
+# A created container is deleted without --force (as runc) and its init killed.
+crl create --bundle "$b" cdel >/dev/null 2>&1
+pid=$(crl state cdel | jq -r .pid)
+check "delete a created container" crl delete cdel
+sleep 0.1
+expect_eq "its init is gone (or a zombie awaiting its reaper)" "$(ps -o stat= -p "$pid" | grep -vc Z)" 0
+expect_no_leftovers "delete created"
