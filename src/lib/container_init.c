@@ -166,14 +166,16 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     rc = rootfs_create_devices (&rctx, err);
   if (rc == 0)
     rc = rootfs_pivot (&rctx, err);
+  /* sysctls go in before readonlyPaths makes /proc/sys read-only. */
+  if (rc == 0 && (apply_identity (cfg, err) < 0 || apply_sysctl (cfg, err) < 0))
+    rc = -1;
   if (rc == 0)
     rc = rootfs_finalize (&rctx, err);
   closep (&rctx.rootfd);
   if (rc < 0)
     return -1;
 
-  if (apply_identity (cfg, err) < 0 || apply_sysctl (cfg, err) < 0 || apply_oom_score_adj (p, err) < 0
-      || process_apply_rlimits (p, err) < 0)
+  if (apply_oom_score_adj (p, err) < 0 || process_apply_rlimits (p, err) < 0)
     return -1;
   *env = process_environment (p);
   groups_ok = setgroups_allowed ();

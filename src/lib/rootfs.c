@@ -52,7 +52,12 @@ rootfs_prepare (struct rootfs_ctx *ctx, cl_error **err)
   /* pivot_root needs the rootfs to be a mount point; the recursive bind also
    * keeps an overlay (or any) mount that already sits at root.path. */
   if (mount (ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return cl_fail (err, errno, "bind mount rootfs `%s`", ctx->rootfs);
+    {
+      if (errno == EACCES && ctx->in_userns)
+        return cl_fail (err, errno, "root.path: rootfs `%s` cannot be reached by the user namespace's root "
+                        "(every parent directory needs search permission for the mapped ids)", ctx->rootfs);
+      return cl_fail (err, errno, "bind mount rootfs `%s`", ctx->rootfs);
+    }
   fd = open (ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return cl_fail (err, errno, "open rootfs `%s`", ctx->rootfs);

@@ -4,6 +4,7 @@
 : "${CRUN_LITE:?CRUN_LITE must point at the built binary}"
 R="$CRUN_LITE"
 T_ROOT=$(mktemp -d /tmp/crl-e2e.XXXXXX)
+chmod 755 "$T_ROOT"   # a user namespace's root must reach the rootfs
 STATE="$T_ROOT/state"
 export STATE
 n=0 failed=0 skipped=0

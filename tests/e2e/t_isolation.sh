@@ -1,0 +1,90 @@
+# Isolation: namespaces, pid 1, hostname, own mount table, read-only root,
+# masked and read-only paths, joining namespaces by path.
+
+b=$(new_bundle iso)
+args "$b" sh -c 'echo $$'
+expect_eq "the process is pid 1 of its pid namespace" "$(crl run --bundle "$b" i1)" 1
+args "$b" hostname
+expect_eq "hostname from the config" "$(crl run --bundle "$b" i2)" crun-lite
+cfg "$b" '.domainname = "example.org"'
+args "$b" cat /proc/sys/kernel/domainname
+expect_eq "domainname from the config" "$(crl run --bundle "$b" i3)" example.org
+
+args "$b" sh -c 'for x in pid net ipc uts mnt cgroup; do readlink /proc/self/ns/$x; done'
+inside=$(crl run --bundle "$b" i4)
+outside=$(for x in pid net ipc uts mnt cgroup; do readlink /proc/self/ns/$x; done)
+for ns in pid net ipc uts mnt cgroup; do
+  in=$(echo "$inside" | grep "^$ns:"); out=$(echo "$outside" | grep "^$ns:")
+  if [ -n "$in" ] && [ "$in" != "$out" ]; then ok "new $ns namespace"; else not_ok "new $ns namespace" "in: $in" "out: $out"; fi
+done
+args "$b" readlink /proc/self/ns/user
+expect_eq "no user namespace unless asked" "$(crl run --bundle "$b" i5)" "$(readlink /proc/self/ns/user)"
+
+args "$b" cat /proc/self/mountinfo
+mi=$(crl run --bundle "$b" i6)
+expect_match "the root of the mount table is the rootfs" "$(echo "$mi" | awk '$5 == "/" {print $4}')" "/bundles/iso/rootfs$"
+expect_eq "no host path is mounted in the container" "$(echo "$mi" | awk '{print $5}' | grep -c -E '^/(work|tmp/crl-e2e|run/crun-lite)')" 0
+expect_eq "the mount table is the config's (proc dev pts shm mqueue sys cgroup...)" \
+  "$(echo "$mi" | awk '{print $5}' | grep -E '^/(proc|dev|dev/pts|dev/shm|dev/mqueue|sys|sys/fs/cgroup)$' | sort | tr '\n' ' ')" \
+  "/dev /dev/mqueue /dev/pts /dev/shm /proc /sys /sys/fs/cgroup "
+expect_eq "the host's mount table is untouched" "$(grep -c "$T_ROOT" /proc/self/mountinfo)" 0
+
+args "$b" sh -c 'touch /newfile 2>&1; echo rc=$?'
+expect_match "root.readonly: the root cannot be written" "$(crl run --bundle "$b" i7)" 'Read-only file system'
+cfg "$b" '.root.readonly = false'
+args "$b" sh -c 'touch /newfile && echo wrote'
+expect_eq "root.readonly false: the root can be written" "$(crl run --bundle "$b" i8)" wrote
+rm -f "$b/rootfs/newfile"
+
+# Masked paths that exist on this host: files read empty, directories are empty.
+masked=""
+for p in $(jq -r '.linux.maskedPaths[]' "$b/config.json"); do [ -e "$p" ] && masked="$masked $p"; done
+args "$b" sh -c 'for p in "$@"; do if [ -d "$p" ]; then ls -A "$p" | wc -l; else wc -c < "$p"; fi; done' sh $masked
+expect_eq "masked paths read empty (file → /dev/null, dir → empty tmpfs):$masked" \
+  "$(crl run --bundle "$b" i9 | sort -u | tr '\n' ' ')" "0 "
+args "$b" sh -c '{ echo x > /proc/sys/kernel/hostname; } 2>&1; grep -E " /proc/(sys|bus|fs|irq) " /proc/self/mountinfo | grep -c " ro,"'
+out=$(crl run --bundle "$b" i10 | tr '\n' ' ')
+expect_match "read-only paths cannot be written" "$out" 'Read-only file system'
+expect_match "read-only paths are read-only mounts" "$out" ' [3-4] $'
+expect_eq "the host hostname is unchanged" "$(hostname)" "$(cat /proc/sys/kernel/hostname)"
+
+args "$b" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes >/dev/null && touch /sys/fs/cgroup/memory/x 2>&1; true'
+if [ -d /sys/fs/cgroup/memory ]; then
+  expect_match "cgroup mount: readable, not writable" "$(crl run --bundle "$b" i11)" 'Read-only file system'
+else
+  skip "cgroup mount: readable, not writable" "no v1 memory hierarchy"
+fi
+
+# Joining namespaces by path: a second container shares the first one's
+# network and pid namespaces (the pid one through the extra fork).
+args "$b" sleep 100
+crl run -d --bundle "$b" host1 >/dev/null 2>&1
+p1=$(crl state host1 | jq -r .pid)
+b2=$(new_bundle join)
+cfg "$b2" --arg net "/proc/$p1/ns/net" --arg pid "/proc/$p1/ns/pid" \
+  '.linux.namespaces = [.linux.namespaces[] | if .type == "network" then .path = $net elif .type == "pid" then .path = $pid else . end]'
+args "$b2" sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/pid; echo $$'
+out=$(crl run --bundle "$b2" joiner)
+expect_eq "joined the network namespace by path" "$(echo "$out" | sed -n 1p)" "$(readlink /proc/$p1/ns/net)"
+expect_eq "joined the pid namespace by path" "$(echo "$out" | sed -n 2p)" "$(readlink /proc/$p1/ns/pid)"
+expect_match "is not pid 1 in the joined pid namespace" "$(echo "$out" | sed -n 3p)" '^([2-9]|[1-9][0-9]+)$'
+crl delete -f host1
+out=$(crl run --bundle "$b2" badjoin 2>&1)
+expect_match "joining a namespace whose process is gone names the path" "$out" "linux.namespaces: open network namespace \`/proc/$p1/ns/net\`: No such file"
+expect_no_leftovers "isolation"
+
+# A user namespace: the parent writes the maps before the child goes on.
+b3=$(new_bundle userns)
+cfg "$b3" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":200000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]'
+args "$b3" sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; sleep 1'
+crl run -d --bundle "$b3" uns >/dev/null
+out=$(sleep 0.3; ps -o uid= -p "$(crl state uns | jq -r .pid)")
+expect_eq "user namespace: the container runs as the mapped host uid" "$(echo $out)" 200000
+for i in $(seq 30); do [ "$(crl state uns | jq -r .status)" = stopped ] && break; sleep 0.1; done
+crl delete uns
+cfg "$b3" '.process.args = ["sh","-c","cat /proc/self/uid_map; id -u; ls -ln /dev/null"]'
+out=$(crl run --bundle "$b3" uns2)
+expect_match "uid_map written as configured" "$(echo "$out" | sed -n 1p)" '^ +0 +200000 +65536$'
+expect_eq "root inside the user namespace" "$(echo "$out" | sed -n 2p)" 0
+expect_match "devices are bound from the host in a user namespace" "$(echo "$out" | sed -n 3p)" '^crw-rw-rw- .* 1, +3 '
+expect_no_leftovers "userns"

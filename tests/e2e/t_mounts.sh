@@ -1,0 +1,73 @@
+# Mounts: bind/rbind with flags, tmpfs options, overlay (as a mount and as
+# the rootfs), devices, /dev links, sysctl, --no-pivot.
+
+b=$(new_bundle mnt)
+cfg "$b" '.root.readonly = false'
+host="$T_ROOT/hostdir"; mkdir -p "$host/sub"; echo host-data > "$host/file"
+cfg "$b" --arg src "$host" '.mounts += [
+  {"destination":"/data/ro","type":"bind","source":$src,"options":["rbind","ro","nosuid","nodev"]},
+  {"destination":"/data/rw","type":"none","source":$src,"options":["bind"]},
+  {"destination":"/data/onefile","type":"bind","source":($src + "/file"),"options":["bind","ro"]},
+  {"destination":"/data/tmp","type":"tmpfs","source":"tmpfs","options":["size=1m","mode=700","noexec"]}]'
+args "$b" sh -c 'cat /data/ro/file; { echo x > /data/ro/new; } 2>&1; echo inside > /data/rw/written; cat /data/onefile;
+  grep -E " /data/(ro|rw|onefile|tmp) " /proc/self/mountinfo | awk "{print \$5, \$6}"; stat -c %a /data/tmp'
+out=$(crl run --bundle "$b" m1)
+expect_match "bind: reads the host file" "$out" '^host-data'
+expect_match "bind ro: cannot write" "$out" 'Read-only file system'
+expect_eq "bind rw: the write reaches the host" "$(cat "$host/written" 2>/dev/null)" inside
+expect_match "a file can be bound onto a file" "$(echo "$out" | sed -n 3p)" 'host-data'
+expect_match "ro,nosuid,nodev flags applied" "$out" '/data/ro ro,nosuid,nodev'
+expect_match "rw bind stays rw" "$out" '/data/rw rw'
+expect_match "tmpfs with noexec" "$out" '/data/tmp rw,.*noexec'
+expect_match "tmpfs data options (mode=700)" "$(echo "$out" | tail -n 1)" '^700$'
+expect_eq "nothing was created on the host" "$(ls "$host" | tr '\n' ' ')" "file sub written "
+
+# overlay as a config mount, and a rootfs that is itself an overlay mount point.
+lower="$T_ROOT/ovl/lower"; upper="$T_ROOT/ovl/upper"; work="$T_ROOT/ovl/work"
+mkdir -p "$lower" "$upper" "$work"; echo from-lower > "$lower/l"
+cfg "$b" --arg o "lowerdir=$lower,upperdir=$upper,workdir=$work" '.mounts += [{"destination":"/ovl","type":"overlay","source":"overlay","options":[$o]}]'
+args "$b" sh -c 'cat /ovl/l; echo from-container > /ovl/u'
+expect_eq "overlay mount: lower visible" "$(crl run --bundle "$b" m2)" from-lower
+expect_eq "overlay mount: writes land in upperdir" "$(cat "$upper/u" 2>/dev/null)" from-container
+
+b2="$T_ROOT/bundles/ovlroot"; mkdir -p "$b2/rootfs" "$T_ROOT/ovl2/upper" "$T_ROOT/ovl2/work"
+(cd "$b2" && "$R" spec)
+mount -t overlay overlay -o "lowerdir=$BASE_ROOTFS,upperdir=$T_ROOT/ovl2/upper,workdir=$T_ROOT/ovl2/work" "$b2/rootfs"
+cfg "$b2" '.root.readonly = false | .process.args = ["sh","-c","echo ovl > /made-here; cat /made-here"]'
+expect_eq "a rootfs that is an overlay mount point works" "$(crl run --bundle "$b2" m3)" ovl
+expect_eq "its writes land in the overlay's upperdir" "$(cat "$T_ROOT/ovl2/upper/made-here" 2>/dev/null)" ovl
+umount "$b2/rootfs"
+
+# devices
+cfg "$b" '.linux.devices = [{"path":"/dev/fuse","type":"c","major":10,"minor":229,"fileMode":384,"uid":0,"gid":0},
+                            {"path":"/dev/sub/mynull","type":"c","major":1,"minor":3}]'
+args "$b" sh -c 'for d in null zero full random urandom tty fuse sub/mynull; do stat -c "%n %F %t:%T %a" /dev/$d; done;
+  for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done; head -c 4 /dev/zero | wc -c; echo x > /dev/null && echo null-ok'
+out=$(crl run --bundle "$b" m4)
+for d in "null .* 1:3 666" "zero .* 1:5 666" "full .* 1:7 666" "random .* 1:8 666" "urandom .* 1:9 666" "tty .* 5:0 666"; do
+  expect_match "default device /dev/${d%% *}" "$out" "/dev/$d"
+done
+expect_match "linux.devices node with its mode" "$out" '/dev/fuse character special file a:e5 600'
+expect_match "linux.devices node in a new subdirectory" "$out" '/dev/sub/mynull character special file 1:3 666'
+expect_match "/dev links" "$(echo "$out" | grep -A4 '^/proc/self/fd$' | tr '\n' ' ')" '^/proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 pts/ptmx $'
+expect_match "devices work" "$out" 'null-ok'
+cfg "$b" '.linux.devices = []'
+
+# sysctl in the container's own namespaces, not the host's.
+host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+want=$((1 - host_fwd))
+cfg "$b" --arg v "$want" '.linux.sysctl = {"net.ipv4.ip_forward": $v}'
+args "$b" cat /proc/sys/net/ipv4/ip_forward
+expect_eq "sysctl applied in the container" "$(crl run --bundle "$b" m5)" "$want"
+expect_eq "host sysctl unchanged" "$(cat /proc/sys/net/ipv4/ip_forward)" "$host_fwd"
+cfg "$b" '.linux.sysctl = {"kernel/../../etc": "x"}'
+out=$(crl run --bundle "$b" m6 2>&1); rc=$?
+expect_match "a sysctl key with a path in it is refused" "rc=$rc $out" '^rc=1 .*linux.sysctl: invalid key'
+cfg "$b" 'del(.linux.sysctl)'
+
+args "$b" sh -c 'cat /proc/self/mountinfo | awk "\$5 == \"/\""'
+expect_match "--no-pivot: MS_MOVE + chroot" "$(crl run --no-pivot --bundle "$b" m7)" 'bundles/mnt/rootfs / '
+cfg "$b" '.linux.rootfsPropagation = "rprivate"'
+args "$b" true
+check "rootfsPropagation rprivate" crl run --bundle "$b" m8
+expect_no_leftovers "mounts"

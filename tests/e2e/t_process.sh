@@ -1,0 +1,65 @@
+# The process: user, groups, umask, cwd, env, rlimits, capabilities,
+# no_new_privs, oom_score_adj, exec lookup with the container's PATH.
+
+b=$(new_bundle proc)
+cfg "$b" '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [10, 20], "umask": 63}'
+args "$b" sh -c 'id -u; id -g; id -G; umask; echo $HOME'
+out=$(crl run --bundle "$b" p1 | tr '\n' ' ')
+expect_eq "uid, gid, additionalGids, umask, HOME from /etc/passwd" "$out" "1000 1000 1000 10 20 0077 /home/user "
+cfg "$b" '.process.user = {"uid": 0, "gid": 0} | .process.cwd = "/tmp" | .process.env += ["FOO=bar baz"]'
+args "$b" sh -c 'pwd; echo "$FOO"; echo "$HOME"'
+expect_eq "cwd and env" "$(crl run --bundle "$b" p2 | tr '\n' '|')" "/tmp|bar baz|/root|"
+cfg "$b" '.process.cwd = "/does/not/exist"'
+out=$(crl run --bundle "$b" p3 2>&1); rc=$?
+expect_match "a missing cwd fails create with the field named" "rc=$rc $out" "^rc=1 .*process.cwd: chdir \`/does/not/exist\`: No such file"
+cfg "$b" '.process.cwd = "/"'
+
+cfg "$b" '.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":512,"hard":1000},{"type":"RLIMIT_CORE","soft":0,"hard":0}]'
+args "$b" sh -c 'ulimit -n; ulimit -Hn; ulimit -c'
+expect_eq "rlimits" "$(crl run --bundle "$b" p4 | tr '\n' ' ')" "512 1000 0 "
+cfg "$b" '.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":30000,"hard":30000}]'
+if [ "$(ulimit -Hn)" -lt 30000 ]; then
+  out=$(crl run --bundle "$b" p5 2>&1); rc=$?
+  expect_match "an rlimit above the host's hard limit fails with a clear error" "rc=$rc $out" \
+    "^rc=1 .*process.rlimits\[0\]: set RLIMIT_NOFILE to soft 30000 hard 30000 \(the current hard limit is [0-9]+\): Operation not permitted"
+else
+  skip "an rlimit above the host's hard limit fails with a clear error" "host hard limit is high"
+fi
+cfg "$b" '.process.rlimits = []'
+
+args "$b" sh -c 'grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs)" /proc/self/status | tr -s "\t" " "'
+out=$(crl run --bundle "$b" p6)
+# AUDIT_WRITE(29) KILL(5) NET_BIND_SERVICE(10) = 0x20000420
+expect_match "effective = the spec's three capabilities" "$out" 'CapEff: 0000000020000420'
+expect_match "bounding = the spec's three capabilities" "$out" 'CapBnd: 0000000020000420'
+expect_match "inheritable empty (the spec grants none)" "$out" 'CapInh: 0000000000000000'
+expect_match "noNewPrivileges" "$out" 'NoNewPrivs: 1'
+cfg "$b" '.process.noNewPrivileges = false | .process.capabilities.bounding += ["CAP_NOT_A_CAP"]'
+out=$(crl run --bundle "$b" p7 2>&1)
+expect_match "an unknown capability is named in a warning" "$out" "warning: process.capabilities.bounding: unknown or unavailable capability \`CAP_NOT_A_CAP\` left out"
+expect_match "no_new_privs off when not asked" "$out" 'NoNewPrivs: 0'
+cfg "$b" '.process.capabilities = {"bounding":["CAP_CHOWN"],"effective":["CAP_CHOWN"],"permitted":["CAP_CHOWN"],"inheritable":["CAP_CHOWN"],"ambient":["CAP_CHOWN"]} | .process.user = {"uid":1000,"gid":1000}'
+out=$(crl run --bundle "$b" p8)
+expect_match "ambient capability kept across the uid switch and exec" "$out" 'CapAmb: 0000000000000001'
+expect_match "non-root user gets the ambient capability as effective" "$out" 'CapEff: 0000000000000001'
+cfg "$b" 'del(.process.capabilities) | .process.user = {"uid":0,"gid":0}'
+expect_match "no capabilities section: root gets none" "$(crl run --bundle "$b" p9)" 'CapEff: 0000000000000000'
+
+cfg "$b" '.process.oomScoreAdj = 500'
+args "$b" cat /proc/self/oom_score_adj
+expect_eq "oomScoreAdj" "$(crl run --bundle "$b" p10)" 500
+cfg "$b" 'del(.process.oomScoreAdj)'
+
+args "$b" nosuchprogram
+out=$(crl run --bundle "$b" p11 2>&1); rc=$?
+expect_match "a missing program fails create, like runc" "rc=$rc $out" '^rc=1 .*exec: "nosuchprogram": executable file not found in \$PATH$'
+cfg "$b" '.process.env = ["PATH=/opt"]'
+args "$b" sh -c true
+out=$(crl run --bundle "$b" p12 2>&1); rc=$?
+expect_match "the lookup uses the container's PATH, not the runtime's" "rc=$rc $out" 'exec: "sh": executable file not found'
+cfg "$b" '.process.env = []'
+args "$b" /bin/sh -c 'echo abs'
+expect_eq "an absolute program path needs no PATH" "$(crl run --bundle "$b" p13)" abs
+args "$b" sh -c 'echo found'
+expect_eq "no PATH in the env: the default search path finds sh" "$(crl run --bundle "$b" p14 2>&1)" found
+expect_no_leftovers "process"
