@@ -188,8 +188,25 @@ join_prefix (char **comps, size_t upto)
   return s;
 }
 
-int
-path_create_in_root (int rootfd, const char *path, mode_t kind, int *out_fd, cl_error **err)
+/* Join components [from, n) onto `head` with "/". */
+static char *
+join_rest (const char *head, char **comps, size_t from, size_t n)
+{
+  char *s = xstrdup (head);
+  for (size_t i = from; i < n; i++)
+    {
+      char *t = xasprintf ("%s/%s", s, comps[i]);
+      free (s);
+      s = t;
+    }
+  return s;
+}
+
+/* One pass over `path`.  Returns 0 with *out_fd, -1 on error, or 1 with
+ * *retry set when a dangling symlink was met: its target, inside the root,
+ * is what must be created, so the caller starts again from there. */
+static int
+create_pass (int rootfd, const char *path, mode_t kind, int *out_fd, char **retry, cl_error **err)
 {
   size_t n;
   cleanup_strv char **comps = split_path (path, &n);
@@ -213,8 +230,22 @@ path_create_in_root (int rootfd, const char *path, mode_t kind, int *out_fd, cl_
 
       if (path_open_in_root (rootfd, prefix, O_PATH, &fd, &e) < 0)
         {
+          struct stat st;
           if (e->errnum != ENOENT || strcmp (name, "..") == 0)
             return cl_fail (err, e->errnum, "resolve `%s` inside the rootfs", prefix);
+          if (fstatat (parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+            {
+              /* A dangling symlink: create its target inside the root. */
+              char target[PATH_MAX];
+              ssize_t len = readlinkat (parent, name, target, sizeof target - 1);
+              cleanup_free char *base = NULL;
+              if (len < 0)
+                return cl_fail (err, errno, "readlink `%s` inside the rootfs", prefix);
+              target[len] = '\0';
+              base = target[0] == '/' ? xstrdup (target) : xasprintf ("%s/../%s", prefix, target);
+              *retry = join_rest (base, comps, i, n);
+              return 1;
+            }
           if (!last || S_ISDIR (kind))
             {
               if (mkdirat (parent, name, 0755) < 0 && errno != EEXIST)
@@ -229,12 +260,15 @@ path_create_in_root (int rootfd, const char *path, mode_t kind, int *out_fd, cl_
                 close (f);
             }
           cl_error_freep (&e);
-          if (path_open_in_root (rootfd, prefix, O_PATH, &fd, &e) < 0)
+          /* Reopen by name below the pinned parent, never following a link
+           * that a racing process may have put there meanwhile. */
+          fd = openat (parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+          if (fd < 0)
+            return cl_fail (err, errno, "open `%s` inside the rootfs", prefix);
+          if (fstat (fd, &st) < 0 || S_ISLNK (st.st_mode))
             {
-              /* Still missing after creating it: the name is a dangling
-               * symlink.  Refuse rather than create its target. */
-              return cl_fail (err, e->errnum == ENOENT ? ELOOP : e->errnum,
-                              "`%s` inside the rootfs is a dangling symlink", prefix);
+              close (fd);
+              return cl_fail (err, ELOOP, "`%s` inside the rootfs was replaced by a symlink", prefix);
             }
         }
       closep (&parent);
@@ -248,6 +282,22 @@ path_create_in_root (int rootfd, const char *path, mode_t kind, int *out_fd, cl_
     }
   *out_fd = steal_fd (&parent);
   return 0;
+}
+
+int
+path_create_in_root (int rootfd, const char *path, mode_t kind, int *out_fd, cl_error **err)
+{
+  cleanup_free char *cur = xstrdup (path);
+  for (int links = 0; links <= MAX_SYMLINKS; links++)
+    {
+      char *next = NULL;
+      int rc = create_pass (rootfd, cur, kind, out_fd, &next, err);
+      if (rc <= 0)
+        return rc;
+      free (cur);
+      cur = next;
+    }
+  return cl_fail (err, ELOOP, "`%s` inside the rootfs", path);
 }
 
 int

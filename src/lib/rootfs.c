@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include "mount_options.h"
 #include "path_in_root.h"
 #include "rootfs.h"
@@ -269,6 +270,13 @@ rootfs_finalize (struct rootfs_ctx *ctx, cl_error **err)
   const struct oci_linux *l = &ctx->cfg->linux_section;
   const char *prop = l->rootfs_propagation;
 
+  /* Both act on fds through /proc/self/fd, which must be the real procfs. */
+  if ((l->readonly_paths && *l->readonly_paths) || (l->masked_paths && *l->masked_paths))
+    {
+      struct statfs sfs;
+      if (statfs ("/proc/self/fd", &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+        return cl_fail_as (err, ENOENT, "linux.maskedPaths and linux.readonlyPaths need procfs mounted at /proc");
+    }
   for (char **p = l->readonly_paths; p && *p; p++)
     if (make_readonly (ctx->rootfd, *p, err) < 0)
       return cl_wrap (err, "linux.readonlyPaths");

@@ -1,0 +1,89 @@
+# Bad input: each gets one clear line naming the file, field or id, exit 1,
+# and nothing left behind (state, mounts, processes).
+
+b=$(new_bundle bad)
+good=$(cat "$b/config.json")
+
+# bad_config NAME JQ-FILTER EXPECTED-REGEX
+bad_config () {
+  local name=$1 filter=$2 want=$3 out rc lines
+  echo "$good" | jq "$filter" > "$b/config.json"
+  out=$(crl run --bundle "$b" bad 2>&1); rc=$?
+  lines=$(printf '%s\n' "$out" | grep -c .)
+  expect_match "$name" "rc=$rc lines=$lines $out" "^rc=1 lines=1 crun-lite: $want"
+  expect_eq "$name: nothing left behind" "$(leftovers)" ""
+}
+
+bad_config "args element not a string" '.process.args = ["sh", 1]' "$b/config.json: process.args\[1\]: expected a string$"
+bad_config "args not an array" '.process.args = "sh"' "$b/config.json: process.args: expected an array of strings$"
+bad_config "empty args" '.process.args = []' "$b/config.json: process.args: must name at least the program to run$"
+bad_config "missing root" 'del(.root)' "$b/config.json: root: missing required field$"
+bad_config "missing ociVersion" 'del(.ociVersion)' "$b/config.json: ociVersion: missing required field$"
+bad_config "uid not a number" '.process.user.uid = "0"' "$b/config.json: process.user.uid: expected a number$"
+bad_config "negative uid" '.process.user.uid = -1' "$b/config.json: process.user.uid: expected a non-negative integer, got -1$"
+bad_config "uid too large" '.process.user.uid = 4294967296' "$b/config.json: process.user.uid: expected an integer between 0 and 4294967295, got 4294967296$"
+bad_config "bad additional gid" '.process.user.additionalGids = [1, "x"]' "$b/config.json: process.user.additionalGids\[1\]: expected a number$"
+bad_config "relative cwd" '.process.cwd = "tmp"' "$b/config.json: process.cwd: must be an absolute path, got \`tmp\`$"
+bad_config "unknown rlimit" '.process.rlimits[0].type = "RLIMIT_BOGUS"' "$b/config.json: process.rlimits\[0\].type: unknown rlimit \`RLIMIT_BOGUS\`$"
+bad_config "soft above hard" '.process.rlimits[0].soft = 2048' "$b/config.json: process.rlimits\[0\]: soft limit 2048 is above the hard limit 1024$"
+bad_config "unknown namespace" '.linux.namespaces[0].type = "bogus"' "$b/config.json: linux.namespaces\[0\].type: unknown namespace type \`bogus\`$"
+bad_config "duplicate namespace" '.linux.namespaces += [{"type":"pid"}]' "$b/config.json: linux.namespaces\[6\]: namespace \`pid\` listed twice$"
+bad_config "relative mount destination" '.mounts[0].destination = "proc"' "$b/config.json: mounts\[0\].destination: must be an absolute path, got \`proc\`$"
+bad_config "mounts not an array" '.mounts = {}' "$b/config.json: mounts: expected an array$"
+bad_config "bad device type" '.linux.devices = [{"path":"/dev/x","type":"z","major":1,"minor":1}]' "$b/config.json: linux.devices\[0\].type: expected one of c, b, u or p, got \`z\`$"
+bad_config "bad propagation" '.linux.rootfsPropagation = "sideways"' "$b/config.json: linux.rootfsPropagation: unknown propagation \`sideways\`$"
+bad_config "bad device rule access" '.linux.resources.devices[0].access = "rwx"' "$b/config.json: linux.resources.devices\[0\].access: expected a combination of r, w and m, got \`rwx\`$"
+bad_config "terminal (not supported yet)" '.process.terminal = true' "process.terminal: not supported yet by crun-lite$"
+bad_config "seccomp (not supported yet)" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW"}' "linux.seccomp: not supported yet by crun-lite$"
+bad_config "memory limit (not supported yet)" '.linux.resources.memory = {"limit": 1000000}' "linux.resources \(cgroup limits\): not supported yet by crun-lite$"
+bad_config "hooks (not supported yet)" '.hooks = {"prestart":[{"path":"/bin/true"}]}' "hooks.prestart: not supported yet by crun-lite$"
+bad_config "no mount namespace" '.linux.namespaces |= map(select(.type != "mount"))' "linux.namespaces: crun-lite needs a new mount namespace for the container$"
+bad_config "hostname without uts" '.linux.namespaces |= map(select(.type != "uts"))' "hostname: setting a hostname needs a private UTS namespace"
+bad_config "mapping without a user namespace" '.linux.uidMappings = [{"containerID":0,"hostID":1000,"size":1}]' "linux.uidMappings: mappings need a new user namespace"
+bad_config "missing rootfs" '.root.path = "nowhere"' "root.path: rootfs \`$b/nowhere\`: No such file or directory$"
+bad_config "bind source missing" '.mounts += [{"destination":"/x","type":"bind","source":"/no/such/source","options":["bind"]}]' "mounts\[7\] \(/x\): source \`/no/such/source\`: No such file or directory$"
+bad_config "unknown mount type" '.mounts += [{"destination":"/x","type":"nosuchfs","source":"x"}]' "mounts\[7\] \(/x\): mount nosuchfs: No such device$"
+ln -s /tmp "$b/rootfs/proclink"
+bad_config "proc onto a symlink is refused" '.mounts[0].destination = "/proclink"' "mounts\[0\] \(/proclink\): proc must be mounted on a real directory, and \`/proclink\` is a symlink in the rootfs"
+rm -f "$b/rootfs/proclink"
+bad_config "masked paths without procfs at /proc" '.mounts[0].destination = "/otherproc"' "linux.maskedPaths and linux.readonlyPaths need procfs mounted at /proc"
+rmdir "$b/rootfs/otherproc"
+
+printf '{"ociVersion": "1.0.2", "process": ' > "$b/config.json"
+out=$(crl run --bundle "$b" bad 2>&1); rc=$?
+expect_match "truncated JSON" "rc=$rc $out" "^rc=1 crun-lite: $b/config.json: invalid JSON: "
+printf '[1,2]' > "$b/config.json"
+out=$(crl run --bundle "$b" bad 2>&1); rc=$?
+expect_match "top level not an object" "rc=$rc $out" "^rc=1 crun-lite: $b/config.json: expected a JSON object at the top level$"
+rm -f "$b/config.json"
+out=$(crl run --bundle "$b" bad 2>&1); rc=$?
+expect_match "missing config.json" "rc=$rc $out" "^rc=1 crun-lite: open \`$b/config.json\`: No such file or directory$"
+out=$(crl run --bundle /no/such/bundle bad 2>&1); rc=$?
+expect_match "missing bundle" "rc=$rc $out" "^rc=1 crun-lite: bundle \`/no/such/bundle\`: No such file or directory$"
+echo "$good" > "$b/config.json"
+echo "$good" | jq '.unknownField = {"x": [1,2]} | .process.alsoUnknown = 1' > "$b/config.json"
+args "$b" true
+check "unknown fields are ignored" crl run --bundle "$b" unk
+
+for id in 'a/b' '..' '' "$(head -c 1100 /dev/zero | tr '\0' a)" 'a b'; do
+  out=$(crl create --bundle "$b" "$id" 2>&1); rc=$?
+  expect_match "invalid id \`${id:0:20}\` refused" "rc=$rc $out" '^rc=1 crun-lite: invalid container id'
+done
+out=$(crl state nosuch 2>&1); rc=$?
+expect_match "unknown id named" "rc=$rc $out" "^rc=1 crun-lite: container \`nosuch\` does not exist$"
+
+# A failure inside the container's setup still leaves nothing behind.
+echo "$good" | jq '.mounts += [{"destination":"/late","type":"bind","source":"/no/such","options":["bind"]}]' > "$b/config.json"
+out=$(crl create --bundle "$b" late 2>&1); rc=$?
+expect_match "a failing late mount fails create" "rc=$rc $out" '^rc=1 .*mounts\[7\] \(/late\)'
+expect_no_leftovers "failed create"
+
+# --log with --log-format json: one JSON object per line, as engines read it.
+out=$(timeout 10 "$R" --root "$STATE" --log "$T_ROOT/log.json" --log-format json state nosuch 2>/dev/null); rc=$?
+line=$(tail -n 1 "$T_ROOT/log.json")
+expect_eq "json log: level, msg and time" "$(echo "$line" | jq -r '[.level, .msg, (.time | test("^20[0-9-]+T"))] | join(" ")')" \
+  "error container \`nosuch\` does not exist true"
+out=$(timeout 10 "$R" --root "$STATE" --log "$T_ROOT/log.txt" state nosuch 2>/dev/null)
+expect_match "text log" "$(cat "$T_ROOT/log.txt")" '^time="20[^"]+" level=error msg="container `nosuch` does not exist"$'
+out=$(timeout 10 "$R" --root "$STATE" --log-format yaml list 2>&1); rc=$?
+expect_match "unknown --log-format" "rc=$rc $out" "^rc=1 crun-lite: --log-format: unknown format \`yaml\`"
