@@ -2,7 +2,7 @@
 #ifndef CRL_CONFIG_INTERNAL_H
 #define CRL_CONFIG_INTERNAL_H
 
-#include "config.h"
+#include "oci_config.h"
 #include "json_read.h"
 
 int config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *linux_);

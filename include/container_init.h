@@ -5,7 +5,7 @@
 #define CRL_CONTAINER_INIT_H
 
 #include <stdbool.h>
-#include "config.h"
+#include "oci_config.h"
 
 struct init_ctx
 {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <yajl/yajl_tree.h>
-#include "config.h"
+#include "oci_config.h"
 #include "error.h"
 
 struct jreader

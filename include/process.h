@@ -5,7 +5,7 @@
 #define CRL_PROCESS_H
 
 #include <stdbool.h>
-#include "config.h"
+#include "oci_config.h"
 #include "error.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -5,7 +5,7 @@
 #define CRL_ROOTFS_H
 
 #include <stdbool.h>
-#include "config.h"
+#include "oci_config.h"
 #include "error.h"
 
 struct rootfs_ctx

@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include "config.h"
+#include "oci_config.h"
 #include "error.h"
 
 #define STATE_EXEC_FIFO "exec.fifo"

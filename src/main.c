@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
-#include "config.h"
+#include "oci_config.h"
 #include "log.h"
 #include "state.h"
 #include "utils.h"

@@ -1,0 +1,47 @@
+#!/bin/bash
+# crun-lite: the whole test suite.  Builds if needed, runs the unit tests and
+# the end-to-end suite (real containers, needs root), and ends with one line
+# "N passed, N failed, N skipped".  Exit status is non-zero on any failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+if [ ! -x ./crun-lite ] || [ ! -f Makefile ]; then
+  { [ -x configure ] || ./autogen.sh; } && ./configure -q && make -j"$(nproc)" >/dev/null || {
+    echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+make -s -j"$(nproc)" crun-lite tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc >/dev/null || {
+  echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+export CRUN_LITE="$top/crun-lite" TESTS_SRCDIR="$top/tests"
+passed=0 failed=0 skipped=0
+log=$(mktemp)
+
+# Count a TAP stream: "ok", "not ok", "# SKIP".
+tally () {
+  local name=$1 out=$2
+  local p f s
+  p=$(grep -c '^ok ' "$out" || true)
+  s=$(grep -c '^ok .*# SKIP' "$out" || true)
+  f=$(grep -c '^not ok ' "$out" || true)
+  p=$((p - s))
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  echo "$name: $p passed, $f failed, $s skipped"
+  grep -A6 '^not ok ' "$out" | sed 's/^/    /'
+}
+
+for t in tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc; do
+  "./$t" > "$log" 2>&1; rc=$?
+  tally "$t" "$log"
+  if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "$t: crashed (exit $rc)"; tail -n 5 "$log"; fi
+done
+
+bash tests/e2e/run-e2e.sh > "$log" 2>&1; rc=$?
+if [ $rc -eq 77 ]; then
+  skipped=$((skipped + 1)); echo "tests/e2e: skipped ($(head -n 1 "$log"))"
+else
+  tally "tests/e2e" "$log"
+  if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/e2e: aborted (exit $rc)"; tail -n 20 "$log"; fi
+fi
+rm -f "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

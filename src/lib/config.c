@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <yajl/yajl_tree.h>
-#include "config.h"
+#include "oci_config.h"
 #include "config_internal.h"
 #include "json_read.h"
 #include "namespaces.h"

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "config.h"
+#include "oci_config.h"
 #include "container.h"
 #include "container_init.h"
 #include "log.h"

@@ -1,2 +1,153 @@
+/* Unit tests: signal names, container ids, and path resolution inside a
+ * root (both openat2 and the fallback walk), on a scratch directory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "path_in_root.h"
+#include "signals.h"
+#include "state.h"
 #include "unit.h"
-int main (void) { return unit_done (); }
+#include "utils.h"
+
+static void
+test_signals (void)
+{
+  CHECK (signal_parse ("KILL") == SIGKILL, "KILL");
+  CHECK (signal_parse ("SIGKILL") == SIGKILL, "SIGKILL");
+  CHECK (signal_parse ("sigterm") == SIGTERM, "sigterm (any case)");
+  CHECK (signal_parse ("9") == 9, "9");
+  CHECK (signal_parse ("15") == SIGTERM, "15");
+  CHECK (signal_parse ("RTMIN+2") == SIGRTMIN + 2, "RTMIN+2");
+  CHECK (signal_parse ("SIGRTMAX-1") == SIGRTMAX - 1, "SIGRTMAX-1");
+  CHECK (signal_parse ("0") == -1, "0 is not a signal to send");
+  CHECK (signal_parse ("65") == -1, "65 is out of range");
+  CHECK (signal_parse ("-9") == -1, "-9");
+  CHECK (signal_parse ("KILLX") == -1, "KILLX");
+  CHECK (signal_parse ("") == -1, "empty");
+  CHECK (signal_parse ("RTMIN+99") == -1, "RTMIN+99");
+}
+
+static void
+test_ids (void)
+{
+  const char *good[] = { "a", "my-container_1.2+x", "0123456789abcdef", NULL };
+  const char *bad[] = { "", ".", "..", "a/b", "../x", "a b", "a\nb", "ä", NULL };
+  char long_id[STATE_MAX_ID_LEN + 2];
+  cl_error *err = NULL;
+  for (int i = 0; good[i]; i++)
+    CHECK (state_validate_id (good[i], &err) == 0, "valid id `%s`", good[i]);
+  for (int i = 0; bad[i]; i++)
+    {
+      CHECK (state_validate_id (bad[i], &err) < 0 && strstr (err->msg, "invalid container id"), "invalid id #%d", i);
+      cl_error_freep (&err);
+    }
+  memset (long_id, 'a', sizeof long_id - 1);
+  long_id[sizeof long_id - 1] = '\0';
+  CHECK (state_validate_id (long_id, &err) < 0, "id longer than %d", STATE_MAX_ID_LEN);
+  cl_error_freep (&err);
+}
+
+/* The inode `path` (relative to the real filesystem) refers to. */
+static ino_t
+ino_of (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 ? st.st_ino : 0;
+}
+
+static ino_t
+ino_of_fd (int fd)
+{
+  struct stat st;
+  return fstat (fd, &st) == 0 ? st.st_ino : 0;
+}
+
+static void
+test_paths (const char *label)
+{
+  char tmpl[] = "/tmp/crl-unit.XXXXXX";
+  char *top = mkdtemp (tmpl);
+  cleanup_free char *root = xasprintf ("%s/root", top), *outside = xasprintf ("%s/outside", top);
+  cleanup_close int rootfd = -1;
+  cl_error *err = NULL;
+  int fd = -1;
+
+  mkdir (root, 0755);
+  mkdir (outside, 0755);
+  {
+    cleanup_free char *a = xasprintf ("%s/etc", root), *b = xasprintf ("%s/abs", root), *c = xasprintf ("%s/rel", root);
+    cleanup_free char *d = xasprintf ("%s/dangling", root), *e = xasprintf ("%s/loop", root);
+    mkdir (a, 0755);
+    if (symlink (outside, b) < 0 || symlink ("../../../../../../..", c) < 0
+        || symlink ("/nonexistent/deeper", d) < 0 || symlink ("loop", e) < 0)
+      abort ();
+  }
+  rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+  CHECK (path_open_in_root (rootfd, "/etc", O_PATH, &fd, &err) == 0 && ino_of_fd (fd) == ino_of (xasprintf ("%s/etc", root)),
+         "%s: plain path", label);
+  closep (&fd);
+  cl_error_freep (&err);
+  /* /abs -> <top>/outside: resolved inside the root, where it does not exist. */
+  CHECK (path_open_in_root (rootfd, "/abs", O_PATH, &fd, &err) < 0 && err->errnum == ENOENT,
+         "%s: an absolute symlink out of the root does not resolve outside", label);
+  cl_error_freep (&err);
+  closep (&fd);
+  CHECK (path_open_in_root (rootfd, "/rel/etc", O_PATH, &fd, &err) == 0 && ino_of_fd (fd) == ino_of (xasprintf ("%s/etc", root)),
+         "%s: `..` chains stop at the root", label);
+  closep (&fd);
+  cl_error_freep (&err);
+  CHECK (path_open_in_root (rootfd, "/../../etc", O_PATH, &fd, &err) == 0, "%s: leading .. stays at the root", label);
+  closep (&fd);
+  cl_error_freep (&err);
+  CHECK (path_open_in_root (rootfd, "/loop", O_PATH, &fd, &err) < 0 && err->errnum == ELOOP, "%s: symlink loop", label);
+  cl_error_freep (&err);
+
+  /* Creation through links: everything lands below root. */
+  CHECK (path_create_in_root (rootfd, "/abs/made/here", S_IFDIR, &fd, &err) == 0, "%s: create through an absolute link%s%s",
+         label, err ? ": " : "", err ? err->msg : "");
+  closep (&fd);
+  cl_error_freep (&err);
+  {
+    cleanup_free char *inside = xasprintf ("%s/root%s/made/here", top, outside);
+    cleanup_free char *leak = xasprintf ("%s/made", outside);
+    CHECK (ino_of (inside) != 0, "%s: ... created inside the root", label);
+    CHECK (ino_of (leak) == 0, "%s: ... and nothing outside", label);
+  }
+  CHECK (path_create_in_root (rootfd, "/dangling/file", S_IFREG, &fd, &err) == 0, "%s: create through a dangling link", label);
+  closep (&fd);
+  cl_error_freep (&err);
+  {
+    cleanup_free char *inside = xasprintf ("%s/nonexistent/deeper/file", root);
+    struct stat st;
+    CHECK (stat (inside, &st) == 0 && S_ISREG (st.st_mode), "%s: ... its target made inside the root", label);
+    CHECK (ino_of ("/nonexistent") == 0, "%s: ... and not on the host", label);
+  }
+  {
+    const char *name;
+    CHECK (path_open_parent_in_root (rootfd, "/rel/newdir/node", true, &fd, &name, &err) == 0 && strcmp (name, "node") == 0,
+           "%s: parent of a path, created", label);
+    closep (&fd);
+    cl_error_freep (&err);
+  }
+  {
+    cleanup_free char *cmd = xasprintf ("rm -rf %s", top);
+    if (system (cmd) != 0)
+      printf ("# could not remove %s\n", top);
+  }
+}
+
+int
+main (void)
+{
+  test_signals ();
+  test_ids ();
+  test_paths ("openat2");
+  path_in_root_force_fallback (true);
+  test_paths ("fallback walk");
+  return unit_done ();
+}

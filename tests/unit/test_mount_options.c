@@ -1,2 +1,72 @@
+/* Unit tests: mount options to flags, propagation and data. */
+#include <sys/mount.h>
+#include "mount_options.h"
 #include "unit.h"
-int main (void) { return unit_done (); }
+#include "utils.h"
+
+static struct mount_opts
+parse (const char *const *opts)
+{
+  struct mount_opts o;
+  cl_error *err = NULL;
+  if (mount_options_parse ((char *const *) opts, &o, &err) < 0)
+    {
+      printf ("# unexpected error: %s\n", err->msg);
+      cl_error_free (err);
+    }
+  return o;
+}
+
+int
+main (void)
+{
+  {
+    const char *opts[] = { "nosuid", "noexec", "nodev", "ro", NULL };
+    struct mount_opts o = parse (opts);
+    CHECK (o.flags == (MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY), "flags set");
+    CHECK (o.data == NULL && !o.bind && o.propagation == 0, "no data, no bind, no propagation");
+    mount_opts_release (&o);
+  }
+  {
+    const char *opts[] = { "ro", "rw", "nosuid", "suid", NULL };
+    struct mount_opts o = parse (opts);
+    CHECK (o.flags == 0, "later options clear earlier ones (rw after ro, suid after nosuid)");
+    mount_opts_release (&o);
+  }
+  {
+    const char *opts[] = { "rbind", "rslave", NULL };
+    struct mount_opts o = parse (opts);
+    CHECK (o.bind && o.recursive, "rbind: recursive bind");
+    CHECK (o.propagation == (MS_SLAVE | MS_REC), "rslave");
+    mount_opts_release (&o);
+  }
+  {
+    const char *opts[] = { "bind", "private", NULL };
+    struct mount_opts o = parse (opts);
+    CHECK (o.bind && !o.recursive && o.propagation == MS_PRIVATE, "bind + private");
+    mount_opts_release (&o);
+  }
+  {
+    const char *opts[] = { "nosuid", "mode=755", "size=65536k", "strictatime", "", "newinstance", NULL };
+    struct mount_opts o = parse (opts);
+    CHECK_STR (o.data, "mode=755,size=65536k,newinstance", "unknown options become filesystem data, in order");
+    CHECK (o.flags == (MS_NOSUID | MS_STRICTATIME), "flags beside data");
+    mount_opts_release (&o);
+  }
+  {
+    const char *opts[] = { "idmap", NULL };
+    struct mount_opts o;
+    cl_error *err = NULL;
+    CHECK (mount_options_parse ((char *const *) opts, &o, &err) < 0 && strstr (err->msg, "idmap"),
+           "idmap is refused clearly: %s", err ? err->msg : "(accepted)");
+    cl_error_free (err);
+  }
+  CHECK (mount_propagation_flags ("rshared") == (MS_SHARED | MS_REC), "rootfsPropagation rshared");
+  CHECK (mount_propagation_flags ("private") == MS_PRIVATE, "rootfsPropagation private");
+  CHECK (mount_propagation_flags ("ro") == 0, "not a propagation");
+  {
+    struct mount_opts o = parse (NULL);
+    CHECK (o.flags == 0 && o.data == NULL, "no options");
+  }
+  return unit_done ();
+}
