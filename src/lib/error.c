@@ -16,6 +16,17 @@ vformat (const char *fmt, va_list ap)
   return s;
 }
 
+/* Replace *err with a fresh error taking ownership of `msg`. */
+static void
+set_error (cl_error **err, int errnum, char *msg)
+{
+  if (*err)
+    cl_error_free (*err);
+  *err = xzalloc (sizeof **err);
+  (*err)->errnum = errnum;
+  (*err)->msg = msg;
+}
+
 int
 cl_fail (cl_error **err, int errnum, const char *fmt, ...)
 {
@@ -27,17 +38,13 @@ cl_fail (cl_error **err, int errnum, const char *fmt, ...)
   va_start (ap, fmt);
   msg = vformat (fmt, ap);
   va_end (ap);
-  if (*err)
-    cl_error_free (*err);
-  *err = xzalloc (sizeof **err);
-  (*err)->errnum = errnum;
   if (errnum)
     {
-      (*err)->msg = xasprintf ("%s: %s", msg, strerror (errnum));
+      char *full = xasprintf ("%s: %s", msg, strerror (errnum));
       free (msg);
+      msg = full;
     }
-  else
-    (*err)->msg = msg;
+  set_error (err, errnum, msg);
   return -1;
 }
 
@@ -52,11 +59,7 @@ cl_fail_as (cl_error **err, int errnum, const char *fmt, ...)
   va_start (ap, fmt);
   msg = vformat (fmt, ap);
   va_end (ap);
-  if (*err)
-    cl_error_free (*err);
-  *err = xzalloc (sizeof **err);
-  (*err)->errnum = errnum;
-  (*err)->msg = msg;
+  set_error (err, errnum, msg);
   return -1;
 }
 
