@@ -108,3 +108,12 @@ check "delete a created container" crl delete cdel
 sleep 0.1
 expect_eq "its init is gone (or a zombie awaiting its reaper)" "$(ps -o stat= -p "$pid" | grep -vc Z)" 0
 expect_no_leftovers "delete created"
+
+# --preserve-fds: fds 3..3+N-1 reach the container, the rest do not.
+echo preserved-data > "$T_ROOT/pfile"
+args "$b" sh -c 'cat <&3; ls /proc/self/fd | sort -n | tr "\n" " "'
+out=$(crl run --preserve-fds 1 --bundle "$b" pfd 3<"$T_ROOT/pfile" 4<"$T_ROOT/pfile" </dev/null)
+expect_eq "--preserve-fds 1 passes fd 3 and only it" "$(echo "$out" | tr '\n' '|')" "preserved-data|0 1 2 3 4 |"
+out=$(crl run --preserve-fds x --bundle "$b" pfd2 2>&1); rc=$?
+expect_match "--preserve-fds needs a number" "rc=$rc $out" "^rc=1 .*--preserve-fds: expected a number"
+expect_no_leftovers "preserve-fds"
