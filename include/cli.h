@@ -23,6 +23,11 @@ struct cli_command
 };
 
 int cmd_create (const struct global_opts *g, int argc, char **argv);
+int cmd_events (const struct global_opts *g, int argc, char **argv);
+int cmd_pause (const struct global_opts *g, int argc, char **argv);
+int cmd_ps (const struct global_opts *g, int argc, char **argv);
+int cmd_resume (const struct global_opts *g, int argc, char **argv);
+int cmd_update (const struct global_opts *g, int argc, char **argv);
 int cmd_delete (const struct global_opts *g, int argc, char **argv);
 int cmd_kill (const struct global_opts *g, int argc, char **argv);
 int cmd_list (const struct global_opts *g, int argc, char **argv);

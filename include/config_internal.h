@@ -8,6 +8,5 @@
 int config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *linux_);
 int config_parse_id_mapping (struct jreader *r, yajl_val v, void *out);
 int config_parse_resources (struct jreader *r, yajl_val v, struct oci_resources *res);
-void config_resources_release (struct oci_resources *res);
 
 #endif

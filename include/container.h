@@ -33,6 +33,16 @@ struct container_ref
   struct container_state *st;
   enum container_status status;
 };
+/* Operations on the container's cgroup (container_ops.c). */
+struct oci_resources;
+int container_pause (const char *root, const char *id, bool pause, cl_error **err);
+int container_update (const char *root, const char *id, const struct oci_resources *res, cl_error **err);
+int container_pids (const char *root, const char *id, pid_t **pids, size_t *n, cl_error **err);
+int container_stats (const char *root, const char *id, char **json, cl_error **err);
+int container_oom_kills (const char *root, const char *id, unsigned long long *count, cl_error **err);
+
+/* The cgroup recorded in a container's state. */
+struct cgroup *container_cgroup (const struct container_state *st);
 int container_ref_open (const char *root, const char *id, struct container_ref *ref, cl_error **err);
 void container_ref_close (struct container_ref *ref);
 #define cleanup_container_ref __attribute__ ((cleanup (container_ref_close)))

@@ -18,6 +18,7 @@ struct init_ctx
   bool new_cgroupns;
   bool fork_for_pidns;     /* a pid namespace applies to children only: fork once */
   bool no_pivot;
+  bool wait_for_cgroup;    /* the parent moves us into the cgroup: wait for it */
   int preserve_fds;
 };
 

@@ -203,6 +203,10 @@ int config_parse (const char *data, size_t len, const char *source, struct oci_c
 int config_load_file (const char *path, struct oci_config **out, cl_error **err);
 /* Parse only a "process" object (exec --process FILE). */
 int config_parse_process (const char *data, size_t len, const char *source, struct oci_process *out, cl_error **err);
+/* Parse a linux.resources object on its own (update -r FILE). */
+int config_parse_resources_json (const char *data, size_t len, const char *source, struct oci_resources *out,
+                                 cl_error **err);
+void config_resources_release (struct oci_resources *res);
 void config_free (struct oci_config *cfg);
 void config_process_release (struct oci_process *p);
 void config_freep (struct oci_config **cfg);

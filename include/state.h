@@ -27,6 +27,13 @@ struct container_state
   char *owner;
   struct oci_kv *annotations;
   size_t n_annotations;
+  /* The container's cgroup: its directory per hierarchy (controllers ->
+   * directory; one entry with an empty key on v2), and every directory the
+   * runtime created for it, parents first, to remove exactly those. */
+  bool cgroup_v2;
+  struct oci_kv *cgroup_dirs;
+  size_t n_cgroup_dirs;
+  char **cgroup_created;
 };
 
 /* The default --root: /run/crun-lite for root. */

@@ -4,7 +4,9 @@
  * The order, every message one packet:
  *
  *   child                                parent
- *   [joins/creates namespaces]
+ *                      ◄───────────────  SYNC_CGROUP_JOINED  (only when the clone could not
+ *                                        place the child in its cgroup: the parent moved it)
+ *   [joins/creates namespaces; a cgroup namespace only now, rooted at the container's cgroup]
  *   SYNC_USERNS_READY  ───────────────►  writes uid_map/gid_map     (only with a new user namespace)
  *                      ◄───────────────  SYNC_USERNS_MAPPED
  *   [forks once when a pid namespace must apply to a child]
@@ -31,6 +33,7 @@ enum sync_type
   SYNC_INIT_READY,
   SYNC_CREATED,
   SYNC_ERROR,
+  SYNC_CGROUP_JOINED,
 };
 
 struct sync_msg

@@ -14,12 +14,17 @@
 static const struct cli_command commands[] = {
   { "create", cmd_create, "create a container, stopped just before the user's process" },
   { "delete", cmd_delete, "delete a container and everything it made" },
+  { "events", cmd_events, "resource usage and OOM events of a container" },
   { "kill", cmd_kill, "send a signal to a container's init (or all its processes)" },
   { "list", cmd_list, "list containers" },
+  { "pause", cmd_pause, "suspend every process of a container" },
+  { "ps", cmd_ps, "list a container's processes" },
+  { "resume", cmd_resume, "resume a paused container" },
   { "run", cmd_run, "create and start a container" },
   { "spec", cmd_spec, "write a default config.json" },
   { "start", cmd_start, "start a created container" },
   { "state", cmd_state, "print a container's OCI state" },
+  { "update", cmd_update, "change a running container's resource limits" },
 };
 
 static void

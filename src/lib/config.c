@@ -349,6 +349,27 @@ config_parse_process (const char *data, size_t len, const char *source, struct o
   return 0;
 }
 
+int
+config_parse_resources_json (const char *data, size_t len, const char *source, struct oci_resources *out,
+                             cl_error **err)
+{
+  yajl_val tree = NULL;
+  struct jreader r = { .err = err };
+  int rc;
+
+  if (jr_parse_tree (data, len, source, &tree, err) < 0)
+    return -1;
+  rc = config_parse_resources (&r, tree, out);
+  yajl_tree_free (tree);
+  if (rc < 0)
+    {
+      config_resources_release (out);
+      memset (out, 0, sizeof *out);
+      return cl_wrap (err, "%s", source);
+    }
+  return 0;
+}
+
 /* A config larger than this is not a config. */
 #define CONFIG_MAX_SIZE (16u << 20)
 

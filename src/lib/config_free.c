@@ -138,31 +138,6 @@ config_freep (struct oci_config **cfg)
   *cfg = NULL;
 }
 
-static bool
-resources_requested (const struct oci_resources *r)
-{
-  const struct oci_memory *m = &r->memory;
-  const struct oci_cpu *c = &r->cpu;
-  const struct oci_blockio *b = &r->blockio;
-  bool any_throttle = false;
-  bool only_default_deny = true;
-
-  for (int i = 0; i < 4; i++)
-    any_throttle |= b->n_throttle[i] > 0;
-  /* A lone "deny all" device rule (what engines always send) asks for no
-   * more than what a container without a device cgroup gets from the
-   * mount namespace: /dev holds only the devices the runtime creates. */
-  for (size_t i = 0; i < r->n_devices; i++)
-    if (r->devices[i].allow || r->devices[i].type != 'a')
-      only_default_deny = false;
-  return m->limit.set || m->reservation.set || m->swap.set || m->kernel.set || m->kernel_tcp.set
-         || m->swappiness.set || m->disable_oom_killer.set || c->shares.set || c->quota.set || c->period.set
-         || c->burst.set || c->realtime_runtime.set || c->realtime_period.set || c->cpus || c->mems
-         || c->idle.set || r->pids_limit.set || b->weight.set || b->leaf_weight.set || b->n_weight_devices
-         || any_throttle || r->n_hugepage_limits || r->net_class_id.set || r->n_net_priorities || r->n_rdma
-         || r->n_unified || !only_default_deny;
-}
-
 int
 config_check_supported (const struct oci_config *cfg, cl_error **err)
 {
@@ -180,8 +155,6 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
   for (int k = 0; k < HOOK_KINDS; k++)
     if (cfg->n_hooks[k])
       return cl_fail (err, 0, "hooks.%s: not supported yet by crun-lite", oci_hook_kind_names[k]);
-  REFUSE (resources_requested (&l->resources), "linux.resources (cgroup limits)");
-  REFUSE (l->cgroups_path && *l->cgroups_path, "linux.cgroupsPath");
   REFUSE (l->seccomp != NULL, "linux.seccomp");
   REFUSE (p->terminal, "process.terminal");
   REFUSE (p->apparmor_profile && *p->apparmor_profile, "process.apparmorProfile");

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "oci_config.h"
+#include "cgroup.h"
 #include "container.h"
 #include "container_init.h"
 #include "log.h"
@@ -143,16 +144,24 @@ owner_name (void)
 
 static int
 record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
-              const struct oci_config *cfg, pid_t pid, const char *config_data, size_t config_len,
-              cl_error **err)
+              const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, const char *config_data,
+              size_t config_len, cl_error **err)
 {
   char created[64];
   struct container_state st = {
     .id = (char *) o->id, .pid = pid, .pid_start_time = process_start_time (pid), .bundle = (char *) bundle,
     .rootfs = (char *) rootfs, .created = created, .annotations = cfg->annotations,
-    .n_annotations = cfg->n_annotations,
+    .n_annotations = cfg->n_annotations, .cgroup_v2 = cg->layout == CGROUP_UNIFIED,
   };
   cleanup_free char *owner = owner_name ();
+  cleanup_free struct oci_kv *dirs = xzalloc ((cg->n_dirs + 1) * sizeof *dirs);
+  cleanup_free char **created_dirs = xzalloc ((cg->n_created + 1) * sizeof *created_dirs);
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    dirs[i] = (struct oci_kv){ .key = cg->controllers[i], .value = cg->dirs[i] };
+  memcpy (created_dirs, cg->created, cg->n_created * sizeof *created_dirs);
+  st.cgroup_dirs = dirs;
+  st.n_cgroup_dirs = cg->n_dirs;
+  st.cgroup_created = created_dirs;
   st.owner = owner;
   rfc3339_now (created, sizeof created);
   if (write_file_atomic (dirfd, CONFIG_COPY, config_data, config_len, 0600, err) < 0
@@ -171,6 +180,41 @@ record_state (int dirfd, const struct create_options *o, const char *bundle, con
         return dfd < 0 ? cl_fail (err, errno, "--pid-file `%s`", o->pid_file) : cl_wrap (err, "--pid-file");
     }
   return 0;
+}
+
+struct clone3_args
+{
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+    cgroup;
+};
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* Clone the init, fork-like.  On cgroup v2 it is born in its cgroup
+ * (clone3 + CLONE_INTO_CGROUP), so every page it touches is charged there.
+ * Otherwise (v1, or a kernel without it) the parent moves it and tells it
+ * (SYNC_CGROUP_JOINED); a cgroup namespace is then made by the child after
+ * the move, so that its root is the container's cgroup, not the runtime's. */
+static pid_t
+clone_init (unsigned long flags, const struct cgroup *cg, struct init_ctx *ictx)
+{
+  cleanup_close int cgfd = cgroup_v2_dir_fd (cg);
+  if (cgfd >= 0)
+    {
+      struct clone3_args args = { .flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                                  .cgroup = (uint64_t) cgfd };
+      pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+      if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+        return pid;
+    }
+  if (flags & CLONE_NEWCGROUP)
+    {
+      flags &= ~(unsigned long) CLONE_NEWCGROUP;
+      ictx->unshare_flags |= CLONE_NEWCGROUP;
+    }
+  ictx->wait_for_cgroup = true;
+  return (pid_t) syscall (SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
 }
 
 /* The fast path is one clone with every new namespace.  When a namespace is
@@ -206,12 +250,13 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
   cleanup_free char *config_path = NULL;
   cleanup_free char *config_data = NULL, *rootfs = NULL;
   cleanup_config struct oci_config *cfg = NULL;
+  cleanup_cgroup struct cgroup *cg = NULL;
   cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, cfd = -1;
   int sv[2] = { -1, -1 };
   struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot };
   unsigned long clone_flags;
   size_t config_len;
-  pid_t pid;
+  pid_t pid = -1;
 
   if (bundle == NULL)
     return cl_fail (err, errno, "bundle `%s`", o->bundle);
@@ -222,28 +267,31 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
   if (read_all_fd (cfd, 16u << 20, &config_data, &config_len, err) < 0)
     return cl_wrap (err, "%s", config_path);
   if (config_parse (config_data, config_len, config_path, &cfg, err) < 0 || validate_config (cfg, err) < 0
-      || resolve_rootfs (bundle, cfg, &rootfs, err) < 0)
+      || resolve_rootfs (bundle, cfg, &rootfs, err) < 0 || cgroup_plan (cfg, o->id, &cg, err) < 0)
     return -1;
   if (state_root_open (o->root, true, &rootfd, err) < 0 || state_dir_create (rootfd, o->id, &dirfd, err) < 0)
     return -1;
 
-  /* From here on, a failure removes the state directory again. */
+  /* From here on, a failure removes what was made: the init, the cgroup
+   * directories, the state directory. */
+  if (cgroup_create_for (cg, cfg, err) < 0)
+    goto fail;
   if (mkfifoat (dirfd, STATE_EXEC_FIFO, 0600) < 0)
     {
       cl_fail (err, errno, "mkfifo exec.fifo");
-      goto fail_state;
+      goto fail;
     }
   gate_r = openat (dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   gate_w = gate_r < 0 ? -1 : openat (dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (gate_w < 0)
     {
       cl_fail (err, errno, "open exec.fifo");
-      goto fail_state;
+      goto fail;
     }
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {
       cl_fail (err, errno, "socketpair");
-      goto fail_state;
+      goto fail;
     }
 
   ictx.cfg = cfg;
@@ -255,11 +303,11 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
 
   fflush (stdout);
   fflush (stderr);
-  pid = (pid_t) syscall (SYS_clone, clone_flags | SIGCHLD, 0, NULL, NULL, 0);
+  pid = clone_init (clone_flags, cg, &ictx);
   if (pid < 0)
     {
       cl_fail (err, errno, "clone the container init");
-      goto fail_sockets;
+      goto fail;
     }
   if (pid == 0)
     {
@@ -273,31 +321,53 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
     }
   close (sv[1]);
   sv[1] = -1;
-  log_debug ("container %s: init cloned as pid %d (flags %#lx)", o->id, (int) pid, clone_flags);
+  log_debug ("container %s: init cloned as pid %d (flags %#lx, %s)", o->id, (int) pid, clone_flags,
+             ictx.wait_for_cgroup ? "moved into its cgroup" : "born in its cgroup");
 
-  if (drive_init (sv[0], cfg, &pid, err) < 0
-      || record_state (dirfd, o, bundle, rootfs, cfg, pid, config_data, config_len, err) < 0
+  if ((ictx.wait_for_cgroup && (cgroup_enter (cg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
+      || drive_init (sv[0], cfg, &pid, err) < 0
+      || record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, config_data, config_len, err) < 0
       || sync_send (sv[0], SYNC_CREATED, 0, err) < 0)
-    {
-      kill_and_reap (pid);
-      goto fail_sockets;
-    }
+    goto fail;
   close (sv[0]);
   *init_pid = pid;
   return 0;
 
-fail_sockets:
+fail:
+  kill_and_reap (pid);
   if (sv[0] >= 0)
     close (sv[0]);
   if (sv[1] >= 0)
     close (sv[1]);
-fail_state:
   {
     cleanup_error cl_error *e2 = NULL;
+    if (cg && cgroup_destroy (cg, &e2) < 0)
+      log_warning ("%s", e2->msg);
+    cl_error_freep (&e2);
     if (state_dir_remove (rootfd, o->id, &e2) < 0)
       log_warning ("%s", e2->msg);
   }
   return -1;
+}
+
+struct cgroup *
+container_cgroup (const struct container_state *st)
+{
+  struct cgroup *cg = xzalloc (sizeof *cg);
+  cg->layout = st->cgroup_v2 ? CGROUP_UNIFIED : CGROUP_LEGACY;
+  cg->n_dirs = st->n_cgroup_dirs;
+  cg->controllers = xzalloc ((cg->n_dirs + 1) * sizeof (char *));
+  cg->dirs = xzalloc ((cg->n_dirs + 1) * sizeof (char *));
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      cg->controllers[i] = xstrdup (st->cgroup_dirs[i].key);
+      cg->dirs[i] = xstrdup (st->cgroup_dirs[i].value);
+    }
+  cg->n_created = strv_len (st->cgroup_created);
+  cg->created = xzalloc ((cg->n_created + 1) * sizeof (char *));
+  for (size_t i = 0; i < cg->n_created; i++)
+    cg->created[i] = xstrdup (st->cgroup_created[i]);
+  return cg;
 }
 
 int
@@ -319,6 +389,12 @@ container_ref_open (const char *root, const char *id, struct container_ref *ref,
       return -1;
     }
   ref->status = state_status (ref->dirfd, ref->st);
+  if (ref->status == STATUS_RUNNING && ref->st->n_cgroup_dirs)
+    {
+      cleanup_cgroup struct cgroup *cg = container_cgroup (ref->st);
+      if (cgroup_is_frozen (cg))
+        ref->status = STATUS_PAUSED;
+    }
   return 0;
 }
 
@@ -413,6 +489,18 @@ container_kill (const char *root, const char *id, int sig, bool all, cl_error **
     return cl_fail (err, 0, "container not running: %s", id);
   if (all)
     {
+      /* Every process of the container is in its cgroup; the pid namespace
+       * is the fallback for state written without one. */
+      if (ref.st->n_cgroup_dirs)
+        {
+          cleanup_cgroup struct cgroup *cg = container_cgroup (ref.st);
+          int rc = cgroup_signal_all (cg, sig, err);
+          /* A frozen process only acts on the signal once thawed; as runc,
+           * a SIGKILL of a paused container goes through. */
+          if (rc == 0 && ref.status == STATUS_PAUSED && sig == SIGKILL)
+            rc = cgroup_freeze (cg, false, err);
+          return rc;
+        }
       struct stat own, theirs;
       char path[64];
       snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) ref.st->pid);
@@ -421,6 +509,11 @@ container_kill (const char *root, const char *id, int sig, bool all, cl_error **
     }
   if (signal_process (ref.st, sig) < 0)
     return cl_fail (err, errno, "kill container `%s`", id);
+  if (ref.status == STATUS_PAUSED && sig == SIGKILL && ref.st->n_cgroup_dirs)
+    {
+      cleanup_cgroup struct cgroup *cg = container_cgroup (ref.st);
+      return cgroup_freeze (cg, false, err);
+    }
   return 0;
 }
 
@@ -467,7 +560,21 @@ container_delete (const char *root, const char *id, bool force, cl_error **err)
        * Killing pid 1 of the container's pid namespace takes every process
        * in it along. */
       signal_process (ref.st, SIGKILL);
+      if (ref.status == STATUS_PAUSED && ref.st->n_cgroup_dirs)
+        {
+          cleanup_cgroup struct cgroup *cg = container_cgroup (ref.st);
+          cleanup_error cl_error *ignored = NULL;
+          cgroup_freeze (cg, false, &ignored);
+        }
       wait_for_exit (ref.st);
+    }
+  if (ref.st->n_cgroup_dirs)
+    {
+      /* What is left in the cgroup (no pid namespace, or escaped
+       * daemons) is killed, then the directories made for it go. */
+      cleanup_cgroup struct cgroup *cg = container_cgroup (ref.st);
+      if (cgroup_destroy (cg, err) < 0)
+        return cl_wrap (err, "delete container `%s`", id);
     }
   return state_dir_remove (ref.rootfd, id, err);
 }

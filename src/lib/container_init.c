@@ -29,6 +29,12 @@
 static int
 enter_namespaces (struct init_ctx *ctx, cl_error **err)
 {
+  if (ctx->wait_for_cgroup)
+    {
+      struct sync_msg msg;
+      if (sync_expect (ctx->sync_fd, SYNC_CGROUP_JOINED, &msg, err) < 0)
+        return -1;
+    }
   for (size_t i = 0; i < n_namespace_kinds; i++)
     {
       const struct oci_namespace *ns = config_namespace (ctx->cfg, namespace_kinds[i].clone_flag);

@@ -175,6 +175,21 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
   gen_common (g, st);
   GEN_STR (g, "pidStartTime");
   yajl_gen_integer (g, (long long) st->pid_start_time);
+  GEN_STR (g, "cgroupV2");
+  yajl_gen_bool (g, st->cgroup_v2);
+  GEN_STR (g, "cgroupDirs");
+  yajl_gen_map_open (g);
+  for (size_t i = 0; i < st->n_cgroup_dirs; i++)
+    {
+      GEN_STR (g, st->cgroup_dirs[i].key);
+      GEN_STR (g, st->cgroup_dirs[i].value);
+    }
+  yajl_gen_map_close (g);
+  GEN_STR (g, "cgroupCreated");
+  yajl_gen_array_open (g);
+  for (char **p = st->cgroup_created; p && *p; p++)
+    GEN_STR (g, *p);
+  yajl_gen_array_close (g);
   yajl_gen_map_close (g);
   doc = gen_finish (g);
   return write_file_atomic (dirfd, "state.json", doc, strlen (doc), 0600, err);
@@ -223,7 +238,10 @@ state_read (int dirfd, const char *id, struct container_state **out, cl_error **
         || jr_string (&r, tree, "rootfs", false, &st->rootfs) < 0
         || jr_string (&r, tree, "created", false, &st->created) < 0
         || jr_string (&r, tree, "owner", false, &st->owner) < 0
-        || jr_kv_map (&r, tree, "annotations", &st->annotations, &st->n_annotations) < 0)
+        || jr_kv_map (&r, tree, "annotations", &st->annotations, &st->n_annotations) < 0
+        || jr_bool (&r, tree, "cgroupV2", &st->cgroup_v2) < 0
+        || jr_kv_map (&r, tree, "cgroupDirs", &st->cgroup_dirs, &st->n_cgroup_dirs) < 0
+        || jr_strv (&r, tree, "cgroupCreated", &st->cgroup_created) < 0)
          ? -1
          : 0;
   yajl_tree_free (tree);
@@ -258,6 +276,13 @@ state_free (struct container_state *st)
       free (st->annotations[i].value);
     }
   free (st->annotations);
+  for (size_t i = 0; i < st->n_cgroup_dirs; i++)
+    {
+      free (st->cgroup_dirs[i].key);
+      free (st->cgroup_dirs[i].value);
+    }
+  free (st->cgroup_dirs);
+  strv_free (st->cgroup_created);
   free (st);
 }
 

@@ -1,0 +1,72 @@
+/* crun-lite: the container's cgroup.  One interface, two drivers chosen at
+ * run time from the host's layout: cgroup v2 (unified) and v1 (legacy, and
+ * hybrid hosts, whose controller-less cgroup2 mount is ignored).
+ *
+ * The runtime makes the directories and applies the limits before the
+ * container's init exists, then places the init in them before it runs any
+ * of the user's code.  Every directory it made is recorded, and removed
+ * again on delete and on every failure path. */
+#ifndef CRL_CGROUP_H
+#define CRL_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "cgroup_layout.h"
+#include "error.h"
+#include "oci_config.h"
+
+struct cgroup
+{
+  enum cgroup_layout layout;
+  /* The container's directory in each hierarchy: one on v2; on v1 one per
+   * hierarchy, named by its controllers ("memory", "cpu,cpuacct", "name=systemd"). */
+  size_t n_dirs;
+  char **controllers;
+  char **dirs;
+  /* Directories this container created, parents before children. */
+  size_t n_created;
+  char **created;
+};
+
+/* Where the container's cgroup goes: linux.cgroupsPath (absolute: from each
+ * hierarchy's root; relative: below the runtime's own cgroup), or
+ * <own cgroup>/<id> when absent, as runc does. */
+int cgroup_plan (const struct oci_config *cfg, const char *id, struct cgroup **out, cl_error **err);
+/* Make the directories (recording them) and apply linux.resources. */
+int cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **err);
+/* cgroup_create with the config's resources, its device rules completed
+ * with allow rules for the devices the container is given. */
+int cgroup_create_for (struct cgroup *cg, const struct oci_config *cfg, cl_error **err);
+int cgroup_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);
+int cgroup_enter (const struct cgroup *cg, pid_t pid, cl_error **err);
+/* An O_DIRECTORY fd of the v2 directory, for clone3(CLONE_INTO_CGROUP); -1 on v1. */
+int cgroup_v2_dir_fd (const struct cgroup *cg);
+/* Kill whatever is left in it, then remove what was created. */
+int cgroup_destroy (struct cgroup *cg, cl_error **err);
+void cgroup_free (struct cgroup *cg);
+void cgroup_freep (struct cgroup **cg);
+#define cleanup_cgroup __attribute__ ((cleanup (cgroup_freep)))
+
+int cgroup_freeze (const struct cgroup *cg, bool frozen, cl_error **err);
+bool cgroup_is_frozen (const struct cgroup *cg);
+/* Every pid in the container's cgroup. */
+int cgroup_pids (const struct cgroup *cg, pid_t **out, size_t *n, cl_error **err);
+int cgroup_signal_all (const struct cgroup *cg, int sig, cl_error **err);
+/* runc's `events --stats` "data" object as JSON text; caller frees. */
+int cgroup_stats_json (const struct cgroup *cg, char **out, cl_error **err);
+
+/* Read one value file of the container's cgroup for a controller ("memory",
+ * or "" on v2); caller frees.  Used by stats and tests of `update`. */
+int cgroup_read (const struct cgroup *cg, const char *controller, const char *file, char **out, cl_error **err);
+
+/* Write `value` to dir/file; the error names the config field and the file. */
+int cgroup_write (const char *dir, const char *file, const char *field, const char *value, cl_error **err);
+
+/* Driver entry points (cgroup_v1.c, cgroup_v2.c). */
+int cgroup_v1_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);
+int cgroup_v2_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);
+int cgroup_v2_enable_controllers (const char *dir, cl_error **err);
+/* The directory of a v1 hierarchy holding `controller`; NULL when absent. */
+const char *cgroup_v1_dir (const struct cgroup *cg, const char *controller);
+
+#endif

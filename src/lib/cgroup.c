@@ -1,0 +1,470 @@
+/* crun-lite: the container's cgroup, driver-independent parts
+ * (see include/cgroup.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "cgroup.h"
+#include "utils.h"
+
+#define V2_ROOT "/sys/fs/cgroup"
+
+/* A cgroupsPath must stay inside the hierarchy: no "..", no empty name. */
+static int
+check_cgroups_path (const char *p, cl_error **err)
+{
+  cleanup_free char *copy = xstrdup (p);
+  char *save = NULL;
+  for (char *t = strtok_r (copy, "/", &save); t; t = strtok_r (NULL, "/", &save))
+    if (strcmp (t, "..") == 0 || strcmp (t, ".") == 0)
+      return cl_fail (err, EINVAL, "linux.cgroupsPath: `%s` must not contain `.` or `..`", p);
+  return 0;
+}
+
+/* The container's directory below a hierarchy mounted at `mountpoint`,
+ * showing the hierarchy's `mount_root`, where the runtime sits at `own`. */
+static char *
+container_dir (const char *mountpoint, const char *mount_root, const char *own, const char *path)
+{
+  size_t rootlen = strcmp (mount_root, "/") == 0 ? 0 : strlen (mount_root);
+  if (path[0] == '/')
+    {
+      const char *rel = rootlen && strncmp (path, mount_root, rootlen) == 0 ? path + rootlen : path;
+      return xasprintf ("%s%s", mountpoint, rel);
+    }
+  own = rootlen && strncmp (own, mount_root, rootlen) == 0 ? own + rootlen : own;
+  return xasprintf ("%s%s/%s", mountpoint, strcmp (own, "/") == 0 ? "" : own, path);
+}
+
+static void
+add_dir (struct cgroup *cg, const char *controllers, char *dir)
+{
+  cg->controllers = xrealloc (cg->controllers, (cg->n_dirs + 1) * sizeof (char *));
+  cg->dirs = xrealloc (cg->dirs, (cg->n_dirs + 1) * sizeof (char *));
+  cg->controllers[cg->n_dirs] = xstrdup (controllers);
+  cg->dirs[cg->n_dirs] = dir;
+  cg->n_dirs++;
+}
+
+int
+cgroup_plan (const struct oci_config *cfg, const char *id, struct cgroup **out, cl_error **err)
+{
+  const char *path = cfg->linux_section.cgroups_path && *cfg->linux_section.cgroups_path
+                       ? cfg->linux_section.cgroups_path : id;
+  struct cgroup *cg = xzalloc (sizeof *cg);
+
+  if (check_cgroups_path (path, err) < 0 || cgroup_detect_layout (&cg->layout, err) < 0)
+    goto fail;
+  if (cg->layout == CGROUP_UNIFIED)
+    {
+      cleanup_free char *own = NULL;
+      if (cgroup_v2_own_path (&own, err) < 0)
+        goto fail;
+      add_dir (cg, "", container_dir (V2_ROOT, "/", own, path));
+    }
+  else
+    {
+      struct cgroup_v1_hierarchy *h = NULL;
+      size_t n = 0;
+      if (cgroup_v1_hierarchies (&h, &n, err) < 0)
+        goto fail;
+      for (size_t i = 0; i < n; i++)
+        if (strncmp (h[i].mountpoint, V2_ROOT "/", sizeof V2_ROOT) == 0)
+          add_dir (cg, h[i].controllers, container_dir (h[i].mountpoint, h[i].mount_root, h[i].own_path, path));
+      cgroup_v1_hierarchies_free (h, n);
+      if (cg->n_dirs == 0)
+        {
+          cl_fail (err, ENOENT, "no cgroup v1 hierarchy is mounted under " V2_ROOT);
+          goto fail;
+        }
+    }
+  *out = cg;
+  return 0;
+fail:
+  cgroup_free (cg);
+  return -1;
+}
+
+/* mkdir -p, recording each directory made. */
+static int
+make_dirs (struct cgroup *cg, const char *dir, cl_error **err)
+{
+  cleanup_free char *copy = xstrdup (dir);
+  for (char *p = copy + strlen (V2_ROOT) + 1;; p++)
+    {
+      bool end = *p == '\0';
+      if (*p != '/' && !end)
+        continue;
+      *p = '\0';
+      if (mkdir (copy, 0755) == 0)
+        {
+          cg->created = xrealloc (cg->created, (cg->n_created + 1) * sizeof (char *));
+          cg->created[cg->n_created++] = xstrdup (copy);
+        }
+      else if (errno != EEXIST)
+        return cl_fail (err, errno, "create cgroup `%s`", copy);
+      if (end)
+        return 0;
+      *p = '/';
+    }
+}
+
+/* A new v1 cpuset has no cpus or mems: a task could not join it.  Copy them
+ * down from the nearest configured ancestor. */
+static int
+cpuset_inherit (const char *dir, cl_error **err)
+{
+  static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+  for (int f = 0; f < 2; f++)
+    {
+      cleanup_free char *mine = NULL;
+      cleanup_free char *parent = xstrdup (dir);
+      cleanup_free char *value = NULL;
+      cleanup_close int fd = -1;
+      char *slash;
+      fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0 || read_file_at (fd, files[f], 4096, &mine, NULL, err) < 0)
+        return fd < 0 ? cl_fail (err, errno, "open `%s`", dir) : -1;
+      if (mine[strspn (mine, " \n")] != '\0')
+        continue;
+      slash = strrchr (parent, '/');
+      *slash = '\0';
+      if (cpuset_inherit (parent, err) < 0)
+        return -1;
+      {
+        cleanup_close int pfd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (pfd < 0 || read_file_at (pfd, files[f], 4096, &value, NULL, err) < 0)
+          return pfd < 0 ? cl_fail (err, errno, "open `%s`", parent) : -1;
+      }
+      if (write_file_at (fd, files[f], value, strlen (value), err) < 0)
+        return cl_wrap (err, "cgroup `%s`", dir);
+    }
+  return 0;
+}
+
+/* The device rules to apply: the config's, then (as runc and crun do) an
+ * allow rule for every device the container is given: the default set, a
+ * console and pty masters, and linux.devices. */
+static struct oci_device_rule *
+effective_device_rules (const struct oci_config *cfg, size_t *n)
+{
+  static const struct oci_device_rule defaults[] = {
+    { true, 'c', 1, 3, (char *) "rwm" },   { true, 'c', 1, 5, (char *) "rwm" }, { true, 'c', 1, 7, (char *) "rwm" },
+    { true, 'c', 1, 8, (char *) "rwm" },   { true, 'c', 1, 9, (char *) "rwm" }, { true, 'c', 5, 0, (char *) "rwm" },
+    { true, 'c', 5, 1, (char *) "rwm" },   { true, 'c', 5, 2, (char *) "rwm" }, { true, 'c', 136, -1, (char *) "rwm" },
+  };
+  const struct oci_resources *r = &cfg->linux_section.resources;
+  const struct oci_linux *l = &cfg->linux_section;
+  size_t nd = sizeof defaults / sizeof defaults[0];
+  struct oci_device_rule *rules;
+  size_t k = 0;
+
+  if (r->n_devices == 0)
+    {
+      *n = 0;
+      return NULL;
+    }
+  rules = xzalloc ((r->n_devices + nd + l->n_devices + 1) * sizeof *rules);
+  for (size_t i = 0; i < r->n_devices; i++)
+    rules[k++] = r->devices[i];
+  for (size_t i = 0; i < nd; i++)
+    rules[k++] = defaults[i];
+  for (size_t i = 0; i < l->n_devices; i++)
+    if (l->devices[i].type != 'p')
+      rules[k++] = (struct oci_device_rule){ true, l->devices[i].type == 'b' ? 'b' : 'c', l->devices[i].major,
+                                             l->devices[i].minor, (char *) "rwm" };
+  *n = k;
+  return rules;
+}
+
+int
+cgroup_create_for (struct cgroup *cg, const struct oci_config *cfg, cl_error **err)
+{
+  struct oci_resources res = cfg->linux_section.resources;
+  cleanup_free struct oci_device_rule *rules = effective_device_rules (cfg, &res.n_devices);
+  res.devices = rules;
+  return cgroup_create (cg, &res, err);
+}
+
+int
+cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **err)
+{
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      if (cg->layout == CGROUP_UNIFIED)
+        {
+          /* Enable the controllers on the way down, then make the leaf. */
+          cleanup_free char *parent = xstrdup (cg->dirs[i]);
+          *strrchr (parent, '/') = '\0';
+          if (make_dirs (cg, parent, err) < 0 || cgroup_v2_enable_controllers (parent, err) < 0
+              || make_dirs (cg, cg->dirs[i], err) < 0)
+            return -1;
+        }
+      else
+        {
+          if (make_dirs (cg, cg->dirs[i], err) < 0)
+            return -1;
+          if (strcmp (cg->controllers[i], "cpuset") == 0 && cpuset_inherit (cg->dirs[i], err) < 0)
+            return -1;
+        }
+    }
+  return cgroup_apply (cg, res, err);
+}
+
+int
+cgroup_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err)
+{
+  if (res == NULL)
+    return 0;
+  if (cg->layout == CGROUP_UNIFIED)
+    return cgroup_v2_apply (cg, res, err);
+  return cgroup_v1_apply (cg, res, err);
+}
+
+int
+cgroup_write (const char *dir, const char *file, const char *field, const char *value, cl_error **err)
+{
+  cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int f = -1;
+  if (fd < 0)
+    return cl_fail (err, errno, "%s: open cgroup `%s`", field, dir);
+  f = openat (fd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (f < 0)
+    {
+      if (errno == ENOENT)
+        return cl_fail_as (err, ENOENT, "%s: this host's cgroup has no `%s` (in %s)", field, file, dir);
+      return cl_fail (err, errno, "%s: open `%s/%s`", field, dir, file);
+    }
+  if (write_all (f, value, strlen (value)) < 0)
+    return cl_fail (err, errno, "%s: write `%s` to `%s/%s`", field, value, dir, file);
+  return 0;
+}
+
+int
+cgroup_enter (const struct cgroup *cg, pid_t pid, cl_error **err)
+{
+  char buf[32];
+  int n = snprintf (buf, sizeof buf, "%d", (int) pid);
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      cleanup_close int fd = open (cg->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0 || write_file_at (fd, "cgroup.procs", buf, (size_t) n, err) < 0)
+        {
+          if (fd < 0)
+            cl_fail (err, errno, "open cgroup `%s`", cg->dirs[i]);
+          return cl_wrap (err, "move pid %d into cgroup `%s`", (int) pid, cg->dirs[i]);
+        }
+    }
+  return 0;
+}
+
+int
+cgroup_v2_dir_fd (const struct cgroup *cg)
+{
+  if (cg->layout != CGROUP_UNIFIED)
+    return -1;
+  return open (cg->dirs[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+const char *
+cgroup_v1_dir (const struct cgroup *cg, const char *controller)
+{
+  size_t len = strlen (controller);
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      const char *c = cg->controllers[i];
+      while ((c = strstr (c, controller)))
+        {
+          if ((c == cg->controllers[i] || c[-1] == ',') && (c[len] == ',' || c[len] == '\0'))
+            return cg->dirs[i];
+          c += len;
+        }
+    }
+  return NULL;
+}
+
+/* The directory where `controller`'s files live ("" = v2's only one). */
+static const char *
+dir_for (const struct cgroup *cg, const char *controller)
+{
+  if (cg->layout == CGROUP_UNIFIED)
+    return cg->n_dirs ? cg->dirs[0] : NULL;
+  return cgroup_v1_dir (cg, controller);
+}
+
+int
+cgroup_read (const struct cgroup *cg, const char *controller, const char *file, char **out, cl_error **err)
+{
+  const char *dir = dir_for (cg, controller);
+  cleanup_close int fd = -1;
+  if (dir == NULL)
+    return cl_fail (err, ENOENT, "no %s cgroup controller", controller);
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return cl_fail (err, errno, "open cgroup `%s`", dir);
+  return read_file_at (fd, file, 1 << 20, out, NULL, err);
+}
+
+int
+cgroup_pids (const struct cgroup *cg, pid_t **out, size_t *n, cl_error **err)
+{
+  /* Every process is in every hierarchy: one directory is enough.  On v1
+   * prefer pids or freezer, which every runtime joins. */
+  const char *dir = cg->layout == CGROUP_UNIFIED ? cg->dirs[0] : NULL;
+  cleanup_free char *data = NULL;
+  cleanup_close int fd = -1;
+  pid_t *pids = NULL;
+  size_t count = 0;
+
+  if (dir == NULL)
+    dir = cgroup_v1_dir (cg, "pids") ?: cgroup_v1_dir (cg, "freezer") ?: (cg->n_dirs ? cg->dirs[0] : NULL);
+  if (dir == NULL)
+    return cl_fail (err, ENOENT, "no cgroup");
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return cl_fail (err, errno, "open cgroup `%s`", dir);
+  if (read_file_at (fd, "cgroup.procs", 1 << 22, &data, NULL, err) < 0)
+    return -1;
+  for (char *save = NULL, *t = strtok_r (data, "\n", &save); t; t = strtok_r (NULL, "\n", &save))
+    {
+      pids = xrealloc (pids, (count + 1) * sizeof *pids);
+      pids[count++] = (pid_t) atoi (t);
+    }
+  *out = pids;
+  *n = count;
+  return 0;
+}
+
+int
+cgroup_signal_all (const struct cgroup *cg, int sig, cl_error **err)
+{
+  cleanup_free pid_t *pids = NULL;
+  size_t n = 0;
+  if (cg->layout == CGROUP_UNIFIED && sig == SIGKILL)
+    {
+      /* cgroup.kill (5.14+): one write, no race with forks. */
+      cleanup_close int fd = open (cg->dirs[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      cleanup_error cl_error *e = NULL;
+      if (fd >= 0 && write_file_at (fd, "cgroup.kill", "1", 1, &e) == 0)
+        return 0;
+    }
+  if (cgroup_pids (cg, &pids, &n, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    kill (pids[i], sig);
+  return 0;
+}
+
+/* Kill and wait until the cgroup is empty (bounded), freezing first on v1 so
+ * that nothing forks away between the listing and the kill. */
+static void
+empty_cgroup (const struct cgroup *cg)
+{
+  struct timespec pause = { 0, 5 * 1000 * 1000 };
+  for (int round = 0; round < 400; round++)
+    {
+      cleanup_free pid_t *pids = NULL;
+      cleanup_error cl_error *e = NULL;
+      size_t n = 0;
+      if (cgroup_pids (cg, &pids, &n, &e) < 0 || n == 0)
+        return;
+      if (cg->layout != CGROUP_UNIFIED)
+        cgroup_freeze (cg, true, &e);
+      cgroup_signal_all (cg, SIGKILL, &e);
+      if (cg->layout != CGROUP_UNIFIED)
+        cgroup_freeze (cg, false, &e);
+      nanosleep (&pause, NULL);
+    }
+}
+
+int
+cgroup_destroy (struct cgroup *cg, cl_error **err)
+{
+  int rc = 0;
+  empty_cgroup (cg);
+  /* Children before parents; a directory some other container also uses
+   * (not empty) is left to it. */
+  for (size_t i = cg->n_created; i > 0; i--)
+    {
+      const char *d = cg->created[i - 1];
+      for (int tries = 0; rmdir (d) < 0; tries++)
+        {
+          if (errno == ENOENT || errno == ENOTEMPTY)
+            break;
+          if (errno != EBUSY || tries >= 200)
+            {
+              rc = cl_fail (err, errno, "remove cgroup `%s`", d);
+              break;
+            }
+          /* Processes just killed may take a moment to leave. */
+          usleep (5000);
+        }
+    }
+  return rc;
+}
+
+int
+cgroup_freeze (const struct cgroup *cg, bool frozen, cl_error **err)
+{
+  cleanup_close int fd = -1;
+  const char *dir = cg->layout == CGROUP_UNIFIED ? cg->dirs[0] : cgroup_v1_dir (cg, "freezer");
+  if (dir == NULL)
+    return cl_fail (err, ENOENT, "no freezer cgroup controller on this host");
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return cl_fail (err, errno, "open cgroup `%s`", dir);
+  if (cg->layout == CGROUP_UNIFIED)
+    {
+      if (write_file_at (fd, "cgroup.freeze", frozen ? "1" : "0", 1, err) < 0)
+        return -1;
+    }
+  else if (write_file_at (fd, "freezer.state", frozen ? "FROZEN" : "THAWED", frozen ? 6 : 6, err) < 0)
+    return -1;
+  /* Wait until the kernel reports the new state. */
+  for (int i = 0; i < 1000; i++)
+    {
+      if (cgroup_is_frozen (cg) == frozen)
+        return 0;
+      usleep (1000);
+    }
+  return cl_fail (err, EBUSY, "cgroup `%s` did not become %s", dir, frozen ? "frozen" : "thawed");
+}
+
+bool
+cgroup_is_frozen (const struct cgroup *cg)
+{
+  cleanup_free char *data = NULL;
+  cleanup_error cl_error *e = NULL;
+  if (cg->layout == CGROUP_UNIFIED)
+    return cgroup_read (cg, "", "cgroup.events", &data, &e) == 0 && strstr (data, "frozen 1") != NULL;
+  return cgroup_read (cg, "freezer", "freezer.state", &data, &e) == 0 && strncmp (data, "FROZEN", 6) == 0;
+}
+
+void
+cgroup_free (struct cgroup *cg)
+{
+  if (cg == NULL)
+    return;
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      free (cg->controllers[i]);
+      free (cg->dirs[i]);
+    }
+  for (size_t i = 0; i < cg->n_created; i++)
+    free (cg->created[i]);
+  free (cg->controllers);
+  free (cg->dirs);
+  free (cg->created);
+  free (cg);
+}
+
+void
+cgroup_freep (struct cgroup **cg)
+{
+  cgroup_free (*cg);
+  *cg = NULL;
+}
