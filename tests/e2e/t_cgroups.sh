@@ -1,0 +1,162 @@
+# cgroups: limits bind for real, commands act on them, nothing is left in any
+# hierarchy.  Written for both layouts (v1 on this host, v2 in tests/vm).
+
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then CG_V2=1; else CG_V2=""; fi
+# cgdir CONTROLLER ID: the container's directory for a controller.
+cgdir () {
+  crl state "$2" >/dev/null 2>&1 || return 1
+  jq -r --arg c "$1" '.cgroupDirs | to_entries[] | select(.key == "" or (.key | split(",") | index($c))) | .value' \
+    "$STATE/$2/state.json" | head -n 1
+}
+cg_leftovers () {
+  # Any directory named after one of this suite's ids, in any hierarchy.
+  find /sys/fs/cgroup -mindepth 1 -type d -name 'cgt-*' 2>/dev/null | head -n 5
+}
+expect_no_cg_leftovers () { expect_eq "$1: no cgroup directory left" "$(cg_leftovers)" ""; }
+
+b=$(new_bundle cg)
+cfg "$b" '.root.readonly = false'
+
+# Memory: a hog is OOM-killed under memory.limit.
+cfg "$b" '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+[ -n "$CG_V2" ] || { [ -e "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes" ] || cfg "$b" 'del(.linux.resources.memory.swap)'; }
+args "$b" sh -c 'x=a; while :; do x="$x$x"; done'
+crl run --bundle "$b" cgt-oom >/dev/null 2>&1; rc=$?
+expect_eq "a memory hog is OOM-killed (128+9)" "$rc" 137
+expect_no_leftovers "oom"
+
+# Limits are visible from inside (the cgroup namespace shows our own cgroup).
+cfg "$b" '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 20}'
+if [ -n "$CG_V2" ]; then
+  args "$b" sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; cat /proc/self/cgroup'
+  expect_eq "limits read back inside (v2)" "$(crl run --bundle "$b" cgt-read | tr '\n' ' ')" "67108864 20 0::/ "
+else
+  args "$b" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; grep -E "^[0-9]+:(memory|pids):" /proc/self/cgroup'
+  expect_eq "limits read back inside (v1), own cgroup is the root" "$(crl run --bundle "$b" cgt-read | sed 's/^[0-9]*://' | sort | tr '\n' ' ')" "20 67108864 memory:/ pids:/ "
+fi
+
+# pids.limit stops a fork bomb; the count is read from outside, which the
+# limit does not bind.
+cfg "$b" '.linux.resources.pids = {"limit": 10} | del(.linux.resources.memory)'
+# (busybox sh exits when a fork fails: a subshell forks, pid 1 survives.)
+args "$b" sh -c '(i=0; while [ $i -lt 30 ]; do sleep 30 & i=$((i+1)); done); exec sleep 30'
+crl run -d --bundle "$b" cgt-pids >/dev/null 2>&1
+sleep 1
+d=$(cgdir pids cgt-pids)
+cur=$(cat "$d/pids.current" 2>/dev/null)
+if [ -n "$cur" ] && [ "$cur" -ge 5 ] && [ "$cur" -le 10 ]; then ok "pids.limit caps the number of tasks ($cur of 30 wanted)"
+else not_ok "pids.limit caps the number of tasks" "pids.current=$cur"; fi
+if [ -n "$CG_V2" ]; then ev=$(grep -o 'max [0-9]*' "$d/pids.events"); else ev="max $(grep -o '^max [0-9]*' "$d/pids.events" | cut -d' ' -f2)"; fi
+expect_match "and forks were refused (pids.events)" "$ev" '^max [1-9]'
+crl delete -f cgt-pids
+expect_no_cg_leftovers "pids"
+
+# cpus pin.
+cfg "$b" 'del(.linux.resources.pids) | .linux.resources.cpu = {"cpus": "0"}'
+args "$b" sh -c 'grep Cpus_allowed_list /proc/self/status'
+expect_match "cpu.cpus pins the container" "$(crl run --bundle "$b" cgt-cpus)" 'Cpus_allowed_list:[[:space:]]+0$'
+
+# A CPU quota throttles a busy loop: count iterations in 1 s, with and
+# without 20% of a CPU; expect well under half.
+count_loop='i=0; end=$(($(date +%s) + 2)); while [ $(date +%s) -lt $end ]; do i=$((i+1)); done; echo $i'
+cfg "$b" 'del(.linux.resources.cpu)'
+args "$b" sh -c "$count_loop"
+free_run=$(crl run --bundle "$b" cgt-free)
+cfg "$b" '.linux.resources.cpu = {"quota": 20000, "period": 100000}'
+throttled=$(crl run --bundle "$b" cgt-quota)
+if [ -n "$free_run" ] && [ -n "$throttled" ] && [ $((throttled * 2)) -lt "$free_run" ]; then
+  ok "cpu quota 20% throttles a busy loop ($throttled vs $free_run iterations)"
+else
+  not_ok "cpu quota 20% throttles a busy loop" "throttled=$throttled free=$free_run"
+fi
+
+# pause stops progress, resume restores it; update changes a live limit.
+cfg "$b" 'del(.linux.resources.cpu) | .linux.resources.memory = {"limit": 67108864}'
+args "$b" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/progress; sleep 0.05; done'
+crl run -d --bundle "$b" cgt-live >/dev/null 2>&1
+sleep 0.5
+check "pause" crl pause cgt-live
+expect_eq "state says paused" "$(crl state cgt-live | jq -r .status)" paused
+p1=$(cat "$b/rootfs/tmp/progress"); sleep 0.5; p2=$(cat "$b/rootfs/tmp/progress")
+expect_eq "no progress while paused" "$p2" "$p1"
+out=$(crl pause cgt-live 2>&1); rc=$?
+expect_match "pause of a paused container fails" "rc=$rc $out" '^rc=1 .*container not running'
+check "resume" crl resume cgt-live
+sleep 0.5; p3=$(cat "$b/rootfs/tmp/progress")
+if [ "$p3" -gt "$p2" ]; then ok "progress again after resume"; else not_ok "progress again after resume" "$p2 -> $p3"; fi
+out=$(crl ps cgt-live)
+expect_match "ps lists the container's processes" "$out" 'sh -c i=0'
+pid=$(crl state cgt-live | jq -r .pid)
+expect_match "ps --format json lists the init pid" "$(crl ps --format json cgt-live)" "^\[(.*,)?$pid(,.*)?\]$"
+check "update --memory 48m --pids-limit 7" crl update --memory 48m --pids-limit 7 cgt-live
+if [ -n "$CG_V2" ]; then
+  got="$(cat "$(cgdir memory cgt-live)/memory.max") $(cat "$(cgdir pids cgt-live)/pids.max")"
+else
+  got="$(cat "$(cgdir memory cgt-live)/memory.limit_in_bytes") $(cat "$(cgdir pids cgt-live)/pids.max")"
+fi
+expect_eq "update changed the live limits" "$got" "50331648 7"
+echo '{"pids": {"limit": 9}}' | crl update -r - cgt-live
+expect_eq "update -r - (resources JSON on stdin)" "$(cat "$(cgdir pids cgt-live)/pids.max")" 9
+out=$(crl update --memory lots cgt-live 2>&1); rc=$?
+expect_match "update with a bad size names the flag" "rc=$rc $out" "^rc=1 .*--memory: expected a size"
+st=$(crl events --stats cgt-live)
+expect_match "events --stats reports memory usage" "$(echo "$st" | jq -r '.type + " " + (.data.memory.usage.usage | tostring)')" '^stats [1-9][0-9]*$'
+expect_match "events --stats reports pids and cpu" "$(echo "$st" | jq -r '"\(.data.pids.current) \(.data.cpu.usage.total)"')" '^[1-9][0-9]* [1-9][0-9]*$'
+check "kill --all through the cgroup" crl kill --all cgt-live KILL
+for i in $(seq 50); do [ "$(crl state cgt-live | jq -r .status)" = stopped ] && break; sleep 0.1; done
+expect_eq "stopped after kill --all" "$(crl state cgt-live | jq -r .status)" stopped
+check "delete" crl delete cgt-live
+expect_no_cg_leftovers "live"
+
+# delete --force of a paused container.
+crl run -d --bundle "$b" cgt-fp >/dev/null 2>&1
+crl pause cgt-fp
+check "delete --force of a paused container" crl delete --force cgt-fp
+expect_no_leftovers "paused delete"
+expect_no_cg_leftovers "paused delete"
+
+# Devices: a denied device cannot be opened, even after mknod.
+cfg "$b" '.linux.resources = {"devices": [{"allow": false, "access": "rwm"}]} | .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"]'
+args "$b" sh -c 'mknod /tmp/mem c 1 1 2>&1; head -c 1 /tmp/mem >/dev/null 2>&1 && echo opened || echo denied; head -c 1 /dev/zero | wc -c'
+out=$(crl run --bundle "$b" cgt-dev 2>&1)
+expect_match "a denied device (1:1 mem) cannot be opened" "$out" 'denied|Operation not permitted'
+expect_match "allowed default devices still work" "$(echo "$out" | tail -n 1)" '^1$'
+
+# cgroupsPath: absolute and nested; every directory made is removed again.
+cfg "$b" '.linux.resources = {"pids": {"limit": 50}} | .linux.cgroupsPath = "/cgt-parent/cgt-nested/ctr"'
+args "$b" true
+check "absolute nested cgroupsPath" crl run --bundle "$b" cgt-path
+expect_no_cg_leftovers "nested cgroupsPath (parents too)"
+cfg "$b" '.linux.cgroupsPath = "cgt-rel/x"'
+args "$b" sh -c 'sleep 30'
+crl run -d --bundle "$b" cgt-rel >/dev/null 2>&1
+own=$(grep -E '^[0-9]+:pids:|^0::' /proc/self/cgroup | head -n 1 | cut -d: -f3)
+expect_eq "relative cgroupsPath is below the runtime's own cgroup" "$(cgdir pids cgt-rel)" "/sys/fs/cgroup$([ -n "$CG_V2" ] || echo /pids)${own%/}/cgt-rel/x"
+crl delete -f cgt-rel
+expect_no_cg_leftovers "relative cgroupsPath"
+cfg "$b" '.linux.cgroupsPath = "/a/../../etc"'
+out=$(crl run --bundle "$b" cgt-dots 2>&1); rc=$?
+expect_match "a cgroupsPath with .. is refused" "rc=$rc $out" '^rc=1 .*linux.cgroupsPath: .* must not contain'
+cfg "$b" 'del(.linux.cgroupsPath)'
+
+# Values the host cannot apply fail create, naming the field and the file;
+# nothing is left in any hierarchy.
+if [ -n "$CG_V2" ]; then
+  cfg "$b" '.linux.resources = {"unified": {"memory.nonexistent": "1"}}'
+  out=$(crl run --bundle "$b" cgt-bad 2>&1); rc=$?
+  expect_match "unified: a file that does not exist" "rc=$rc $out" "^rc=1 .*linux.resources.unified.memory.nonexistent: this host's cgroup has no \`memory.nonexistent\`"
+else
+  cfg "$b" '.linux.resources = {"unified": {"memory.max": "1"}}'
+  out=$(crl run --bundle "$b" cgt-bad 2>&1); rc=$?
+  expect_match "unified is refused on v1" "rc=$rc $out" '^rc=1 .*linux.resources.unified: needs cgroup v2'
+  cfg "$b" '.linux.resources = {"pids": {"limit": 10}, "cpu": {"cpus": "0-999"}}'
+  out=$(crl run --bundle "$b" cgt-bad 2>&1); rc=$?
+  expect_match "an impossible cpuset names field and file" "rc=$rc $out" '^rc=1 .*linux.resources.cpu.cpus: write `0-999` to `.*/cpuset.cpus`'
+fi
+expect_no_leftovers "bad resources"
+expect_no_cg_leftovers "bad resources"
+cfg "$b" '.linux.resources = {"memory": {"limit": 1000}}'
+out=$(crl run --bundle "$b" cgt-tiny 2>&1); rc=$?
+expect_match "a memory limit below usage fails clearly" "rc=$rc $out" '^rc=1 '
+expect_no_leftovers "tiny memory"
+expect_no_cg_leftovers "tiny memory"
