@@ -65,6 +65,7 @@ int cgroup_write (const char *dir, const char *file, const char *field, const ch
 /* Driver entry points (cgroup_v1.c, cgroup_v2.c). */
 int cgroup_v1_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);
 int cgroup_v2_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);
+int cgroup_v2_apply_devices (const char *dir, const struct oci_device_rule *rules, size_t n, cl_error **err);
 int cgroup_v2_enable_controllers (const char *dir, cl_error **err);
 /* The directory of a v1 hierarchy holding `controller`; NULL when absent. */
 const char *cgroup_v1_dir (const struct cgroup *cg, const char *controller);

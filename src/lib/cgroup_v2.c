@@ -174,8 +174,8 @@ int
 cgroup_v2_apply (const struct cgroup *cg, const struct oci_resources *r, cl_error **err)
 {
   const char *dir = cg->dirs[0];
-  if (r->n_devices)
-    return cl_fail_as (err, ENOTSUP, R "devices: device rules on cgroup v2 (an eBPF program) are not supported yet by crun-lite");
+  if (r->n_devices && cgroup_v2_apply_devices (dir, r->devices, r->n_devices, err) < 0)
+    return -1;
   if (apply_memory (dir, &r->memory, err) < 0 || apply_cpu (dir, &r->cpu, err) < 0 || apply_io (dir, &r->blockio, err) < 0)
     return -1;
   if (r->pids_limit.set && write_max (dir, "pids.max", R "pids.limit", r->pids_limit.v > 0 ? r->pids_limit.v : -1, err) < 0)
