@@ -42,6 +42,20 @@ else
   tally "tests/e2e" "$log"
   if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/e2e: aborted (exit $rc)"; tail -n 20 "$log"; fi
 fi
+# The same end-to-end groups on a pure cgroup v2 host: a QEMU guest.
+if [ "${CRL_SKIP_VM:-}" = 1 ]; then
+  skipped=$((skipped + 1)); echo "tests/vm (cgroup v2): skipped (CRL_SKIP_VM=1)"
+else
+  bash tests/vm/run-v2-suite.sh > "$log" 2>&1; rc=$?
+  if [ $rc -eq 77 ]; then
+    skipped=$((skipped + 1)); echo "tests/vm (cgroup v2): skipped ($(head -n 1 "$log"))"
+  elif [ $rc -eq 125 ] || ! grep -q '^1\.\.' "$log"; then
+    # A guest that did not boot or report is a failure, never a pass.
+    failed=$((failed + 1)); echo "tests/vm (cgroup v2): the guest did not complete (exit $rc)"; tail -n 30 "$log"
+  else
+    tally "tests/vm (cgroup v2)" "$log"
+  fi
+fi
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

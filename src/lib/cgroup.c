@@ -21,7 +21,7 @@ check_cgroups_path (const char *p, cl_error **err)
   char *save = NULL;
   for (char *t = strtok_r (copy, "/", &save); t; t = strtok_r (NULL, "/", &save))
     if (strcmp (t, "..") == 0 || strcmp (t, ".") == 0)
-      return cl_fail (err, EINVAL, "linux.cgroupsPath: `%s` must not contain `.` or `..`", p);
+      return cl_fail_as (err, EINVAL, "linux.cgroupsPath: `%s` must not contain `.` or `..`", p);
   return 0;
 }
 

@@ -258,6 +258,8 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
   size_t config_len;
   pid_t pid = -1;
 
+  if (state_validate_id (o->id, err) < 0)
+    return -1;
   if (bundle == NULL)
     return cl_fail (err, errno, "bundle `%s`", o->bundle);
   config_path = xasprintf ("%s/config.json", bundle);

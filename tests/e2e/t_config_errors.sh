@@ -35,7 +35,6 @@ bad_config "bad propagation" '.linux.rootfsPropagation = "sideways"' "$b/config.
 bad_config "bad device rule access" '.linux.resources.devices[0].access = "rwx"' "$b/config.json: linux.resources.devices\[0\].access: expected a combination of r, w and m, got \`rwx\`$"
 bad_config "terminal (not supported yet)" '.process.terminal = true' "process.terminal: not supported yet by crun-lite$"
 bad_config "seccomp (not supported yet)" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW"}' "linux.seccomp: not supported yet by crun-lite$"
-bad_config "memory limit (not supported yet)" '.linux.resources.memory = {"limit": 1000000}' "linux.resources \(cgroup limits\): not supported yet by crun-lite$"
 bad_config "hooks (not supported yet)" '.hooks = {"prestart":[{"path":"/bin/true"}]}' "hooks.prestart: not supported yet by crun-lite$"
 bad_config "no mount namespace" '.linux.namespaces |= map(select(.type != "mount"))' "linux.namespaces: crun-lite needs a new mount namespace for the container$"
 bad_config "hostname without uts" '.linux.namespaces |= map(select(.type != "uts"))' "hostname: setting a hostname needs a private UTS namespace"
