@@ -1,7 +1,9 @@
 #!/bin/bash
 # crun-lite benchmark: `run` of /bin/true (the container is removed after it
 # exits) with crun-lite, crun and runc on the same busybox bundle, in one
-# run; prints each runtime's median and the ratios to crun-lite.
+# run; prints each runtime's median and the ratios to crun-lite.  Then the
+# same with memory+pids+cpu limits, and, by bisection, the smallest memory
+# limit under which each runtime still starts /bin/true.
 #
 #   bench/bench.sh [RUNS]        (default 50 runs per runtime, as root)
 #
@@ -32,39 +34,78 @@ cp "$(command -v busybox)" "$work/bundle/rootfs/bin/busybox"
 ln -s busybox "$work/bundle/rootfs/bin/true"
 (cd "$work/bundle" && "$CRUN_LITE" spec)
 sed -i 's|"args": \[ "sh" \]|"args": [ "/bin/true" ]|' "$work/bundle/config.json"
+cp -a "$work/bundle" "$work/limited"
+# memory 64 MiB (memory+swap the same), 20 pids, half a CPU.
+sed -i 's|"resources": { "devices": \[ { "allow": false, "access": "rwm" } \] }|"resources": { "devices": [ { "allow": false, "access": "rwm" } ], "memory": { "limit": 67108864, "swap": 67108864 }, "pids": { "limit": 20 }, "cpu": { "quota": 50000, "period": 100000 } }|' "$work/limited/config.json"
+grep -q '"pids"' "$work/limited/config.json" || { echo "bench: could not add limits to the bundle" >&2; exit 1; }
 
 median () { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-# time_runtime NAME BINARY: RUNS × (run + automatic removal), in microseconds.
+# time_runtime NAME BINARY BUNDLE: RUNS × (run + automatic removal), median in µs.
 time_runtime () {
-  local name=$1 bin=$2 i t0 t1
+  local name=$1 bin=$2 bundle=$3 i t0 t1
   local root="$work/state-$name"
   mkdir -p "$root"
-  "$bin" --root "$root" run --bundle "$work/bundle" "warm-$name" >"$work/warm.log" 2>&1 || { echo "$name: run failed: $(tail -n 2 "$work/warm.log")" >&2; return 1; }
+  "$bin" --root "$root" run --bundle "$bundle" "warm-$name" >"$work/warm.log" 2>&1 || { echo "$name: run failed: $(tail -n 2 "$work/warm.log")" >&2; return 1; }
   for i in $(seq "$RUNS"); do
     t0=$(date +%s%N)
-    "$bin" --root "$root" run --bundle "$work/bundle" "b$i" >/dev/null 2>&1
+    "$bin" --root "$root" run --bundle "$bundle" "b$i" >/dev/null 2>&1
     t1=$(date +%s%N)
     echo $(( (t1 - t0) / 1000 ))
   done | median
 }
 
-declare -A med
+# smallest_memory NAME BINARY: bisect the memory limit (KiB) under which
+# `run /bin/true` still exits 0.
+smallest_memory () {
+  local name=$1 bin=$2 lo=16 hi=16384 mid i=0
+  local root="$work/state-mem-$name" b="$work/mem-$name"
+  mkdir -p "$root"
+  cp -a "$work/bundle" "$b"
+  try () {
+    local bytes=$(( $1 * 1024 ))
+    jq --argjson m "$bytes" '.linux.resources.memory = {"limit": $m, "swap": $m}' "$work/bundle/config.json" > "$b/config.json"
+    i=$((i + 1))
+    "$bin" --root "$root" run --bundle "$b" "m$i" >/dev/null 2>&1; local rc=$?
+    "$bin" --root "$root" delete -f "m$i" >/dev/null 2>&1
+    return $rc
+  }
+  try "$hi" || { echo "?"; return; }
+  while [ $((hi - lo)) -gt 8 ]; do
+    mid=$(( (lo + hi) / 2 ))
+    if try "$mid"; then hi=$mid; else lo=$mid; fi
+  done
+  echo "$hi"
+}
+
+declare -A bins med lim mem
 for rt in crun-lite crun runc; do
   case $rt in
-    crun-lite) bin=$CRUN_LITE ;;
-    *) bin=$(command -v "$rt" || true) ;;
+    crun-lite) bins[$rt]=$CRUN_LITE ;;
+    *) bins[$rt]=$(command -v "$rt" || true) ;;
   esac
-  if [ -z "$bin" ]; then echo "$rt: not installed (apt-get install $rt)"; continue; fi
-  med[$rt]=$(time_runtime "$rt" "$bin") || continue
+  [ -n "${bins[$rt]}" ] || echo "$rt: not installed (apt-get install $rt)"
 done
 
-echo "run /bin/true + delete, median of $RUNS runs:"
+report () {
+  local title=$1; local -n values=$2
+  echo "$title"
+  for rt in crun-lite crun runc; do
+    [ -n "${values[$rt]:-}" ] || continue
+    printf '  %-10s %8.1f ms' "$rt" "$(awk -v v="${values[$rt]}" 'BEGIN {print v/1000}')"
+    if [ "$rt" != crun-lite ] && [ -n "${values[crun-lite]:-}" ]; then
+      printf '   (%s takes %.2fx crun-lite'"'"'s time)' "$rt" "$(awk -v a="${values[$rt]}" -v b="${values[crun-lite]}" 'BEGIN {print a/b}')"
+    fi
+    echo
+  done
+}
+
+for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && med[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/bundle"); done
+report "run /bin/true + delete, median of $RUNS runs:" med
+for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && lim[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/limited"); done
+report "the same with memory 64M + pids 20 + cpu 50%:" lim
+echo "smallest memory limit under which /bin/true starts (bisection, 8 KiB steps):"
 for rt in crun-lite crun runc; do
-  [ -n "${med[$rt]:-}" ] || continue
-  printf '  %-10s %8.1f ms' "$rt" "$(echo "${med[$rt]}" | awk '{print $1/1000}')"
-  if [ "$rt" != crun-lite ] && [ -n "${med[crun-lite]:-}" ]; then
-    printf '   (%s is %.2fx crun-lite)' "$rt" "$(awk -v a="${med[$rt]}" -v b="${med[crun-lite]}" 'BEGIN {print a/b}')"
-  fi
-  echo
+  [ -n "${bins[$rt]}" ] || continue
+  printf '  %-10s %6s KiB\n' "$rt" "$(smallest_memory "$rt" "${bins[$rt]}")"
 done

@@ -14,6 +14,7 @@ struct create_options
   const char *bundle;     /* as given; made absolute */
   const char *pid_file;   /* NULL: none */
   bool no_pivot;
+  bool systemd_cgroup;    /* --systemd-cgroup */
   int preserve_fds;
 };
 

@@ -260,6 +260,9 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
 
   if (state_validate_id (o->id, err) < 0)
     return -1;
+  if (o->systemd_cgroup)
+    return cl_fail_as (err, ENOTSUP, "--systemd-cgroup: the systemd cgroup driver is not supported yet by crun-lite "
+                                     "(use the cgroupfs driver: drop --systemd-cgroup)");
   if (bundle == NULL)
     return cl_fail (err, errno, "bundle `%s`", o->bundle);
   config_path = xasprintf ("%s/config.json", bundle);
