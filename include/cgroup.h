@@ -62,6 +62,9 @@ int cgroup_read (const struct cgroup *cg, const char *controller, const char *fi
 /* Write `value` to dir/file; the error names the config field and the file. */
 int cgroup_write (const char *dir, const char *file, const char *field, const char *value, cl_error **err);
 
+/* "mlx4_0 hca_handle=2 hca_object=2000": an rdma.max line, both versions. */
+char *cgroup_rdma_value (const struct oci_rdma_limit *l);
+
 /* Driver entry points (cgroup_v1.c, cgroup_v2.c). */
 int cgroup_v1_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);
 int cgroup_v2_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);

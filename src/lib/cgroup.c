@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -242,6 +243,17 @@ cgroup_write (const char *dir, const char *file, const char *field, const char *
   if (write_all (f, value, strlen (value)) < 0)
     return cl_fail (err, errno, "%s: write `%s` to `%s/%s`", field, value, dir, file);
   return 0;
+}
+
+char *
+cgroup_rdma_value (const struct oci_rdma_limit *l)
+{
+  char handles[48] = "", objects[48] = "";
+  if (l->hca_handles.set)
+    snprintf (handles, sizeof handles, " hca_handle=%llu", (unsigned long long) l->hca_handles.v);
+  if (l->hca_objects.set)
+    snprintf (objects, sizeof objects, " hca_object=%llu", (unsigned long long) l->hca_objects.v);
+  return xasprintf ("%s%s%s", l->device, handles, objects);
 }
 
 int

@@ -226,11 +226,7 @@ cgroup_v1_apply (const struct cgroup *cg, const struct oci_resources *r, cl_erro
     }
   for (size_t i = 0; i < r->n_rdma; i++)
     {
-      cleanup_free char *v = NULL;
-      const struct oci_rdma_limit *l = &r->rdma[i];
-      cleanup_free char *h = l->hca_handles.set ? xasprintf (" hca_handle=%llu", (unsigned long long) l->hca_handles.v) : xstrdup ("");
-      cleanup_free char *o = l->hca_objects.set ? xasprintf (" hca_object=%llu", (unsigned long long) l->hca_objects.v) : xstrdup ("");
-      v = xasprintf ("%s%s%s", l->device, h, o);
+      cleanup_free char *v = cgroup_rdma_value (&r->rdma[i]);
       if ((dir = need (cg, "rdma", R "rdma", err)) == NULL || cgroup_write (dir, "rdma.max", R "rdma", v, err) < 0)
         return -1;
     }

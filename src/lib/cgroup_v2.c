@@ -190,10 +190,7 @@ cgroup_v2_apply (const struct cgroup *cg, const struct oci_resources *r, cl_erro
     return cl_fail_as (err, EINVAL, R "network: classID and priorities are cgroup v1 controllers, absent on v2");
   for (size_t i = 0; i < r->n_rdma; i++)
     {
-      const struct oci_rdma_limit *l = &r->rdma[i];
-      cleanup_free char *v = xasprintf ("%s%s%s", l->device,
-                                        l->hca_handles.set ? xasprintf (" hca_handle=%llu", (unsigned long long) l->hca_handles.v) : "",
-                                        l->hca_objects.set ? xasprintf (" hca_object=%llu", (unsigned long long) l->hca_objects.v) : "");
+      cleanup_free char *v = cgroup_rdma_value (&r->rdma[i]);
       if (cgroup_write (dir, "rdma.max", R "rdma", v, err) < 0)
         return -1;
     }

@@ -1,5 +1,6 @@
 /* crun-lite: the error value (see include/error.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,18 +28,14 @@ set_error (cl_error **err, int errnum, char *msg)
   (*err)->msg = msg;
 }
 
-int
-cl_fail (cl_error **err, int errnum, const char *fmt, ...)
+static int
+fail_v (cl_error **err, int errnum, bool append_strerror, const char *fmt, va_list ap)
 {
-  va_list ap;
   char *msg;
-
   if (err == NULL)
     return -1;
-  va_start (ap, fmt);
   msg = vformat (fmt, ap);
-  va_end (ap);
-  if (errnum)
+  if (errnum && append_strerror)
     {
       char *full = xasprintf ("%s: %s", msg, strerror (errnum));
       free (msg);
@@ -49,17 +46,22 @@ cl_fail (cl_error **err, int errnum, const char *fmt, ...)
 }
 
 int
+cl_fail (cl_error **err, int errnum, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  fail_v (err, errnum, true, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+int
 cl_fail_as (cl_error **err, int errnum, const char *fmt, ...)
 {
   va_list ap;
-  char *msg;
-
-  if (err == NULL)
-    return -1;
   va_start (ap, fmt);
-  msg = vformat (fmt, ap);
+  fail_v (err, errnum, false, fmt, ap);
   va_end (ap);
-  set_error (err, errnum, msg);
   return -1;
 }
 
