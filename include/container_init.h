@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include "oci_config.h"
+#include "seccomp_filter.h"
 
 struct init_ctx
 {
@@ -18,7 +19,8 @@ struct init_ctx
   bool new_cgroupns;
   bool fork_for_pidns;     /* a pid namespace applies to children only: fork once */
   bool no_pivot;
-  bool wait_for_cgroup;    /* the parent moves us into the cgroup: wait for it */
+  bool wait_for_cgroup;
+  const struct seccomp_program *seccomp;   /* compiled by the parent; NULL: none */    /* the parent moves us into the cgroup: wait for it */
   int preserve_fds;
 };
 

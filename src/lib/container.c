@@ -20,6 +20,7 @@
 #include "container_init.h"
 #include "log.h"
 #include "namespaces.h"
+#include "seccomp_filter.h"
 #include "sync.h"
 #include "utils.h"
 
@@ -251,6 +252,7 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
   cleanup_free char *config_data = NULL, *rootfs = NULL;
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_cgroup struct cgroup *cg = NULL;
+  cleanup_seccomp struct seccomp_program filter = { 0 };
   cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, cfd = -1;
   int sv[2] = { -1, -1 };
   struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot };
@@ -274,6 +276,14 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
   if (config_parse (config_data, config_len, config_path, &cfg, err) < 0 || validate_config (cfg, err) < 0
       || resolve_rootfs (bundle, cfg, &rootfs, err) < 0 || cgroup_plan (cfg, o->id, &cg, err) < 0)
     return -1;
+  if (cfg->linux_section.seccomp)
+    {
+      if (seccomp_compile (cfg->linux_section.seccomp, &filter, err) < 0)
+        return -1;
+      if (filter.skipped)
+        log_debug ("linux.seccomp: %zu syscall names unknown to this libseccomp were skipped", filter.skipped);
+      ictx.seccomp = &filter;
+    }
   if (state_root_open (o->root, true, &rootfd, err) < 0 || state_dir_create (rootfd, o->id, &dirfd, err) < 0)
     return -1;
 

@@ -185,6 +185,11 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     return -1;
   *env = process_environment (p);
   groups_ok = setgroups_allowed ();
+  /* Without no_new_privs the filter can only be loaded while we still hold
+   * CAP_SYS_ADMIN: now, before the capabilities go (as runc does).  The
+   * few calls left before exec must then be allowed by the profile. */
+  if (ctx->seccomp && !p->no_new_privileges && seccomp_install (ctx->seccomp, err) < 0)
+    return -1;
   if (process_drop_bounding (&p->capabilities, err) < 0 || process_set_credentials (p, groups_ok, err) < 0
       || process_apply_capabilities (&p->capabilities, err) < 0)
     return -1;
@@ -291,6 +296,10 @@ container_init (struct init_ctx *ctx)
   if (syscall (SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     for (int fd = 3 + ctx->preserve_fds; fd < 1024; fd++)
       fcntl (fd, F_SETFD, FD_CLOEXEC);
+  /* The filter last, so that none of the runtime's own calls is filtered:
+   * only execve runs under it. */
+  if (ctx->seccomp && ctx->cfg->process.no_new_privileges && seccomp_install (ctx->seccomp, &err) < 0)
+    goto fail;
   execve (exe, ctx->cfg->process.args, env);
   cl_fail (&err, errno, "exec `%s`", exe);
 fail:

@@ -1,0 +1,51 @@
+# Seccomp: the filter binds exactly as the profile says, is loaded last, and
+# ordinary programs run under a real engine profile.
+
+b=$(new_bundle sc)
+cfg "$b" '.root.readonly = false'
+
+# The OCI seccomp section podman 4.3 wrote for a container on this machine.
+# CAP_SYS_ADMIN is granted so that only the filter can refuse sethostname
+# and swapon (the control run without the filter shows they pass).
+cfg "$b" '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+args "$b" sh -c 'ls / >/dev/null && cat /etc/passwd >/dev/null && echo ordinary-ok;
+  hostname other 2>&1 && echo hostname-ok; grep -E "^Seccomp:" /proc/self/status'
+out=$(crl run --bundle "$b" sc-control 2>&1)
+expect_match "control: without a filter, sethostname (CAP_SYS_ADMIN) passes" "$out" 'hostname-ok'
+cfg "$b" --slurpfile p "$TESTS_SRCDIR/fixtures/podman-4.3-config.json" '.linux.seccomp = $p[0].linux.seccomp'
+out=$(crl run --bundle "$b" sc-podman 2>&1)
+expect_match "podman's profile: ordinary programs run" "$out" 'ordinary-ok'
+expect_match "podman's profile: sethostname gets EPERM despite CAP_SYS_ADMIN" "$out" 'hostname: sethostname: Operation not permitted'
+expect_match "the process runs in filter mode" "$out" 'Seccomp:[[:space:]]+2'
+cfg "$b" '.process.noNewPrivileges = false'
+expect_match "without no_new_privs the filter is loaded before the capabilities drop, and works" \
+  "$(crl run --bundle "$b" sc-nonnp 2>&1)" 'hostname: sethostname: Operation not permitted'
+cfg "$b" '.process.noNewPrivileges = true | .process.capabilities |= with_entries(.value -= ["CAP_SYS_ADMIN"])'
+
+# Targeted rules: errno values, argument conditions, MASKED_EQ.
+cfg "$b" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+  "syscalls": [
+    {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
+    {"names": ["kill"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 1, "value": 10, "op": "SCMP_CMP_EQ"}]},
+    {"names": ["fchmodat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 30, "args": [{"index": 2, "value": 4095, "valueTwo": 511, "op": "SCMP_CMP_MASKED_EQ"}]},
+    {"names": ["chmod"], "action": "SCMP_ACT_ERRNO", "errnoRet": 30, "args": [{"index": 1, "value": 4095, "valueTwo": 511, "op": "SCMP_CMP_MASKED_EQ"}]},
+    {"names": ["no_such_syscall_anywhere"], "action": "SCMP_ACT_ERRNO"}]}'
+args "$b" sh -c 'mkdir /tmp/d 2>&1; kill -USR1 $$ 2>&1; kill -0 $$ && echo kill0-ok; touch /tmp/f;
+  chmod 777 /tmp/f 2>&1; chmod 644 /tmp/f && echo chmod644-ok; true'
+out=$(crl run --bundle "$b" sc-rules 2>&1)
+expect_match "errnoRet 13: mkdir gets EACCES" "$out" "mkdir: can't create directory '/tmp/d': Permission denied"
+expect_match "args EQ: kill with SIGUSR1 gets EPERM (errnoRet absent)" "$out" "can't kill pid 1: Operation not permitted"
+expect_match "args EQ: kill with signal 0 passes" "$out" 'kill0-ok'
+expect_match "MASKED_EQ: mode 0777 is refused (EROFS)" "$out" 'chmod: /tmp/f: Read-only file system'
+expect_match "MASKED_EQ: mode 0644 passes" "$out" 'chmod644-ok'
+expect_match "an unknown syscall name is skipped, as runc" "$out" 'chmod644-ok'
+
+# A default that kills, with an allowlist: what is not listed ends the process.
+cfg "$b" '.linux.seccomp.defaultAction = "SCMP_ACT_ALLOW" | .linux.seccomp.syscalls = [{"names": ["getppid"], "action": "SCMP_ACT_KILL_PROCESS"}]'
+args "$b" sh -c 'echo $PPID'
+crl run --bundle "$b" sc-kill >/dev/null 2>&1; rc=$?
+expect_eq "SCMP_ACT_KILL_PROCESS kills with SIGSYS (128+31)" "$rc" 159
+cfg "$b" '.linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"] | .linux.seccomp.syscalls = []'
+args "$b" true
+check "flags LOG and SPEC_ALLOW" crl run --bundle "$b" sc-flags
+expect_no_leftovers "seccomp"
