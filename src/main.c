@@ -14,6 +14,7 @@
 static const struct cli_command commands[] = {
   { "create", cmd_create, "create a container, stopped just before the user's process" },
   { "delete", cmd_delete, "delete a container and everything it made" },
+  { "exec", cmd_exec, "run a process in a running container" },
   { "events", cmd_events, "resource usage and OOM events of a container" },
   { "kill", cmd_kill, "send a signal to a container's init (or all its processes)" },
   { "list", cmd_list, "list containers" },

@@ -80,6 +80,14 @@ int
 process_set_credentials (const struct oci_process *p, bool setgroups_allowed, cl_error **err)
 {
   const struct oci_user *u = &p->user;
+  /* (uid_t) -1 means "leave unchanged" to setresuid: the process would
+   * silently stay root. */
+  if (u->uid == (uint32_t) -1 || u->gid == (uint32_t) -1)
+    return cl_fail_as (err, EINVAL, "process.user: %u is not a valid %s", u->uid == (uint32_t) -1 ? u->uid : u->gid,
+                       u->uid == (uint32_t) -1 ? "uid" : "gid");
+  for (size_t i = 0; i < u->n_additional_gids; i++)
+    if (u->additional_gids[i] == (uint32_t) -1)
+      return cl_fail_as (err, EINVAL, "process.user.additionalGids[%zu]: 4294967295 is not a valid gid", i);
   /* Keep the permitted set across the uid change; the sets are narrowed
    * to what the config grants right after. */
   if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)

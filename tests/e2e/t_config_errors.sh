@@ -22,6 +22,7 @@ bad_config "missing ociVersion" 'del(.ociVersion)' "$b/config.json: ociVersion: 
 bad_config "uid not a number" '.process.user.uid = "0"' "$b/config.json: process.user.uid: expected a number$"
 bad_config "negative uid" '.process.user.uid = -1' "$b/config.json: process.user.uid: expected a non-negative integer, got -1$"
 bad_config "uid too large" '.process.user.uid = 4294967296' "$b/config.json: process.user.uid: expected an integer between 0 and 4294967295, got 4294967296$"
+bad_config "uid 4294967295 ((uid_t) -1 would keep root)" '.process.user.uid = 4294967295' "process.user: 4294967295 is not a valid uid$"
 bad_config "bad additional gid" '.process.user.additionalGids = [1, "x"]' "$b/config.json: process.user.additionalGids\[1\]: expected a number$"
 bad_config "relative cwd" '.process.cwd = "tmp"' "$b/config.json: process.cwd: must be an absolute path, got \`tmp\`$"
 bad_config "unknown rlimit" '.process.rlimits[0].type = "RLIMIT_BOGUS"' "$b/config.json: process.rlimits\[0\].type: unknown rlimit \`RLIMIT_BOGUS\`$"

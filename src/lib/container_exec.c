@@ -1,0 +1,310 @@
+/* crun-lite: `exec` (see include/container_exec.h).
+ *
+ *   runtime ──fork──► joiner: enters the cgroup, setns into the container's
+ *                     namespaces (one call on a pidfd), chroots to its root,
+ *                     then forks once more (a pid namespace applies to
+ *                     children) with CLONE_PARENT, so that
+ *            ◄──────  the process is the runtime's own child: it sets the
+ *                     process's credentials and confinement and execs.
+ * The process reports a failure before exec on a CLOEXEC pipe: EOF there
+ * means the exec happened. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cgroup.h"
+#include "container.h"
+#include "container_exec.h"
+#include "foreground.h"
+#include "log.h"
+#include "namespaces.h"
+#include "process.h"
+#include "seccomp_filter.h"
+#include "state.h"
+#include "utils.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+int
+container_load_config (const char *root, const char *id, struct oci_config **out, cl_error **err)
+{
+  cleanup_free char *dir = NULL, *path = NULL;
+  struct stat st;
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  dir = xasprintf ("%s/%s", root, id);
+  if (stat (dir, &st) < 0)
+    return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
+  path = xasprintf ("%s/config.json", dir);
+  return config_load_file (path, out, err);
+}
+
+/* Namespaces of the init that differ from ours: those to join. */
+static int
+namespaces_to_join (pid_t pid)
+{
+  int flags = 0;
+  for (size_t i = 0; i < n_namespace_kinds; i++)
+    {
+      char theirs[64], ours[64];
+      struct stat a, b;
+      snprintf (theirs, sizeof theirs, "/proc/%d/ns/%s", (int) pid, namespace_kinds[i].proc_name);
+      snprintf (ours, sizeof ours, "/proc/self/ns/%s", namespace_kinds[i].proc_name);
+      if (stat (theirs, &a) == 0 && stat (ours, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
+        flags |= namespace_kinds[i].clone_flag;
+    }
+  return flags;
+}
+
+struct exec_child
+{
+  const struct exec_options *o;
+  const struct oci_config *cfg;
+  const struct cgroup *cg;
+  const struct seccomp_program *seccomp;
+  int pidfd, rootfd, ns_flags;
+  pid_t target;    /* the init, for joining one namespace at a time */
+  int report_fd;   /* write end: the process's pid, then an error text or EOF */
+};
+
+static void __attribute__ ((noreturn))
+child_fail (int fd, cl_error *err)
+{
+  const char *msg = err && err->msg ? err->msg : "exec failed";
+  (void) !write (fd, msg, strlen (msg));
+  _exit (127);
+}
+
+/* The process itself: confinement, then exec. */
+static void __attribute__ ((noreturn))
+become_process (struct exec_child *c)
+{
+  const struct oci_process *p = c->o->process;
+  cl_error *err = NULL;
+  cleanup_free char *exe = NULL;
+  cleanup_strv char **env = NULL;
+  char buf[16] = "";
+
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (process_apply_rlimits (p, &err) < 0)
+    child_fail (c->report_fd, err);
+  env = process_environment (p);
+  {
+    cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0)
+      (void) !read (fd, buf, sizeof buf - 1);
+  }
+  if (c->seccomp && !p->no_new_privileges && seccomp_install (c->seccomp, &err) < 0)
+    child_fail (c->report_fd, err);
+  if (process_drop_bounding (&p->capabilities, &err) < 0
+      || process_set_credentials (p, strncmp (buf, "deny", 4) != 0, &err) < 0
+      || process_apply_capabilities (&p->capabilities, &err) < 0)
+    child_fail (c->report_fd, err);
+  if (chdir (p->cwd) < 0)
+    {
+      cl_fail (&err, errno, "process.cwd: chdir `%s`", p->cwd);
+      child_fail (c->report_fd, err);
+    }
+  if (process_find_executable (p->args[0], env, &exe, &err) < 0)
+    child_fail (c->report_fd, err);
+  umask (p->user.umask.set ? (mode_t) p->user.umask.v : 022);
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    {
+      cl_fail (&err, errno, "process.noNewPrivileges");
+      child_fail (c->report_fd, err);
+    }
+  syscall (SYS_close_range, 3 + c->o->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  /* The report fd is CLOEXEC: a successful exec closes it. */
+  if (c->seccomp && p->no_new_privileges && seccomp_install (c->seccomp, &err) < 0)
+    child_fail (c->report_fd, err);
+  execve (exe, p->args, env);
+  cl_fail (&err, errno, "exec `%s`", exe);
+  child_fail (c->report_fd, err);
+}
+
+/* The joiner: cgroup, namespaces, root; then the process as our sibling. */
+static void __attribute__ ((noreturn))
+join_and_fork (struct exec_child *c)
+{
+  cl_error *err = NULL;
+  sigset_t none;
+  pid_t pid;
+
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (c->cg && cgroup_enter (c->cg, getpid (), &err) < 0)
+    child_fail (c->report_fd, err);
+  /* One setns on the pidfd enters them all at once (5.8+); else one by one. */
+  if (c->ns_flags && (c->pidfd < 0 || setns (c->pidfd, c->ns_flags) < 0))
+    {
+      for (size_t i = 0; i < n_namespace_kinds; i++)
+        {
+          char path[64];
+          cleanup_close int fd = -1;
+          if (!(c->ns_flags & namespace_kinds[i].clone_flag))
+            continue;
+          snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) c->target, namespace_kinds[i].proc_name);
+          fd = open (path, O_RDONLY | O_CLOEXEC);
+          if (fd < 0 || setns (fd, namespace_kinds[i].clone_flag) < 0)
+            {
+              cl_fail (&err, errno, "join the container's %s namespace", namespace_kinds[i].oci_name);
+              child_fail (c->report_fd, err);
+            }
+        }
+    }
+  /* The container's root, whatever way it was made (pivot or chroot). */
+  if (fchdir (c->rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+    {
+      cl_fail (&err, errno, "enter the container's root");
+      child_fail (c->report_fd, err);
+    }
+  closep (&c->rootfd);
+  closep (&c->pidfd);
+  pid = (pid_t) syscall (SYS_clone, CLONE_PARENT, 0, NULL, NULL, 0);
+  if (pid < 0)
+    {
+      cl_fail (&err, errno, "fork the process");
+      child_fail (c->report_fd, err);
+    }
+  if (pid == 0)
+    {
+      /* No death signal: the death signal survives exec, and a detached
+       * process must outlive the `exec` command (as with runc). */
+      prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+      become_process (c);
+    }
+  /* Tell the runtime which pid is the process, in its own pid namespace. */
+  {
+    char msg[32];
+    int n = snprintf (msg, sizeof msg, "%d\n", (int) pid);
+    (void) !write (c->report_fd, msg, (size_t) n);
+  }
+  _exit (0);
+}
+
+static int
+check_status (const struct container_ref *ref, const char *id, cl_error **err)
+{
+  if (ref->status == STATUS_STOPPED)
+    return cl_fail (err, 0, "cannot exec in a stopped container: %s", id);
+  if (ref->status == STATUS_PAUSED)
+    return cl_fail (err, 0, "cannot exec in a paused container: %s", id);
+  return 0;
+}
+
+int
+container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
+{
+  cleanup_config struct oci_config *cfg = NULL;
+  cleanup_cgroup struct cgroup *cg = NULL;
+  cleanup_seccomp struct seccomp_program filter = { 0 };
+  cleanup_close int pidfd = -1, rootfd = -1, rd = -1, wr = -1;
+  struct exec_child c = { .o = o };
+  char root_path[64], report[2048];
+  size_t got = 0;
+  ssize_t r;
+  pid_t joiner, pid = -1;
+  int fds[2];
+  sigset_t old;
+
+  {
+    cleanup_container_ref struct container_ref ref;
+    if (container_ref_open (o->root, o->id, &ref, err) < 0 || check_status (&ref, o->id, err) < 0)
+      return -1;
+    if (container_load_config (o->root, o->id, &cfg, err) < 0)
+      return cl_wrap (err, "exec in `%s`", o->id);
+    if (ref.st->n_cgroup_dirs)
+      cg = container_cgroup (ref.st);
+    pidfd = (int) syscall (SYS_pidfd_open, ref.st->pid, 0);
+    snprintf (root_path, sizeof root_path, "/proc/%d/root", (int) ref.st->pid);
+    rootfd = open (root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+      return cl_fail (err, errno, "open `%s`", root_path);
+    c.ns_flags = namespaces_to_join (ref.st->pid);
+    c.target = ref.st->pid;
+  }
+  if (cfg->linux_section.seccomp && seccomp_compile (cfg->linux_section.seccomp, &filter, err) < 0)
+    return -1;
+  if (pipe2 (fds, O_CLOEXEC) < 0)
+    return cl_fail (err, errno, "pipe");
+  rd = fds[0];
+  wr = fds[1];
+  c.cfg = cfg;
+  c.cg = cg;
+  c.seccomp = cfg->linux_section.seccomp ? &filter : NULL;
+  c.pidfd = pidfd;
+  c.rootfd = rootfd;
+  c.report_fd = wr;
+
+  if (!o->detach)
+    foreground_block_signals (&old);
+  fflush (stdout);
+  fflush (stderr);
+  joiner = fork ();
+  if (joiner < 0)
+    return cl_fail (err, errno, "fork");
+  if (joiner == 0)
+    {
+      close (rd);
+      join_and_fork (&c);
+    }
+  closep (&wr);
+  /* "<pid>\n" from the joiner, then (only on failure) an error text. */
+  while ((r = read (rd, report + got, sizeof report - 1 - got)) != 0)
+    {
+      if (r < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          break;
+        }
+      got += (size_t) r;
+      if (got == sizeof report - 1)
+        break;
+    }
+  report[got] = '\0';
+  while (waitpid (joiner, NULL, 0) < 0 && errno == EINTR)
+    ;
+  {
+    char *nl = strchr (report, '\n');
+    if (nl)
+      {
+        pid = (pid_t) atoi (report);
+        memmove (report, nl + 1, strlen (nl + 1) + 1);
+      }
+  }
+  if (*report)
+    {
+      if (pid > 0)
+        while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+          ;
+      return cl_fail (err, 0, "%s", report);
+    }
+  if (pid <= 0)
+    return cl_fail (err, EPIPE, "exec in `%s`: the process could not be started", o->id);
+  if (o->pid_file)
+    {
+      char buf[32];
+      int n = snprintf (buf, sizeof buf, "%d", (int) pid);
+      cleanup_close int f = open (o->pid_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (f < 0 || write_all (f, buf, (size_t) n) < 0)
+        return cl_fail (err, errno, "--pid-file `%s`", o->pid_file);
+    }
+  if (o->detach)
+    {
+      *exit_code = 0;
+      return 0;
+    }
+  return foreground_wait (pid, exit_code, err);
+}
