@@ -72,7 +72,8 @@ fi
 
 # pause stops progress, resume restores it; update changes a live limit.
 cfg "$b" 'del(.linux.resources.cpu) | .linux.resources.memory = {"limit": 67108864}'
-args "$b" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/progress; sleep 0.05; done'
+# (written with a rename, so a reader never sees it half-written)
+args "$b" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/progress.new; mv /tmp/progress.new /tmp/progress; sleep 0.05; done'
 crl run -d --bundle "$b" cgt-live >/dev/null 2>&1
 sleep 0.5
 check "pause" crl pause cgt-live
@@ -82,8 +83,8 @@ expect_eq "no progress while paused" "$p2" "$p1"
 out=$(crl pause cgt-live 2>&1); rc=$?
 expect_match "pause of a paused container fails" "rc=$rc $out" '^rc=1 .*container not running'
 check "resume" crl resume cgt-live
-sleep 0.5; p3=$(cat "$b/rootfs/tmp/progress")
-if [ "$p3" -gt "$p2" ]; then ok "progress again after resume"; else not_ok "progress again after resume" "$p2 -> $p3"; fi
+sleep 1; p3=$(cat "$b/rootfs/tmp/progress")
+if [ -n "$p3" ] && [ -n "$p2" ] && [ "$p3" -gt "$p2" ]; then ok "progress again after resume"; else not_ok "progress again after resume" "$p2 -> $p3"; fi
 out=$(crl ps cgt-live)
 expect_match "ps lists the container's processes" "$out" 'sh -c i=0'
 pid=$(crl state cgt-live | jq -r .pid)
