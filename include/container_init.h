@@ -20,7 +20,10 @@ struct init_ctx
   bool fork_for_pidns;     /* a pid namespace applies to children only: fork once */
   bool no_pivot;
   bool wait_for_cgroup;
-  const struct seccomp_program *seccomp;   /* compiled by the parent; NULL: none */    /* the parent moves us into the cgroup: wait for it */
+  const struct seccomp_program *seccomp;   /* compiled by the parent; NULL: none */
+  const char *id, *bundle;  /* for the state hooks receive */
+  bool hooks_sync;          /* stop before pivot_root for the runtime's hooks */
+  pid_t host_pid;           /* our pid as the host sees it (from SYNC_HOOKS_DONE) */    /* the parent moves us into the cgroup: wait for it */
   int preserve_fds;
 };
 

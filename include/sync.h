@@ -11,7 +11,10 @@
  *                      ◄───────────────  SYNC_USERNS_MAPPED
  *   [forks once when a pid namespace must apply to a child]
  *   SYNC_INIT_PID(pid) ───────────────►  the init is that pid, the intermediate exits (only after that fork)
- *   [mounts, pivot_root, devices, hostname, credentials, capabilities]
+ *   [mounts, devices]
+ *   SYNC_HOOKS_READY   ───────────────►  runs prestart and createRuntime hooks (only with hooks)
+ *                      ◄───────────────  SYNC_HOOKS_DONE(init pid)
+ *   [createContainer hooks, pivot_root, hostname, credentials, capabilities]
  *   SYNC_INIT_READY    ───────────────►  writes state.json and the pid file
  *                      ◄───────────────  SYNC_CREATED
  *   [blocks on exec.fifo until `start`, then exec]
@@ -34,6 +37,8 @@ enum sync_type
   SYNC_CREATED,
   SYNC_ERROR,
   SYNC_CGROUP_JOINED,
+  SYNC_HOOKS_READY,
+  SYNC_HOOKS_DONE,
 };
 
 struct sync_msg

@@ -152,9 +152,6 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
 
   if (!p->present)
     return cl_fail (err, 0, "process: missing required field");
-  for (int k = 0; k < HOOK_KINDS; k++)
-    if (cfg->n_hooks[k])
-      return cl_fail (err, 0, "hooks.%s: not supported yet by crun-lite", oci_hook_kind_names[k]);
   REFUSE (p->terminal, "process.terminal");
   REFUSE (p->apparmor_profile && *p->apparmor_profile, "process.apparmorProfile");
   REFUSE (p->selinux_label && *p->selinux_label, "process.selinuxLabel");

@@ -18,6 +18,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "container_init.h"
+#include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
 #include "seccomp_filter.h"
@@ -103,7 +104,8 @@ kill_and_reap (pid_t pid)
 
 /* Drive the child through the protocol in sync.h until its init is ready. */
 static int
-drive_init (int sync_fd, const struct oci_config *cfg, pid_t *pid, cl_error **err)
+drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const char *bundle, pid_t *pid,
+            cl_error **err)
 {
   struct sync_msg msg;
   for (;;)
@@ -123,6 +125,14 @@ drive_init (int sync_fd, const struct oci_config *cfg, pid_t *pid, cl_error **er
           while (waitpid (*pid, NULL, 0) < 0 && errno == EINTR)
             ;
           *pid = msg.value;
+          break;
+        case SYNC_HOOKS_READY:
+          {
+            cleanup_free char *state = hooks_state_json (cfg, id, *pid, bundle, "creating");
+            if (hooks_run (cfg, HOOK_PRESTART, state, err) < 0 || hooks_run (cfg, HOOK_CREATE_RUNTIME, state, err) < 0
+                || sync_send (sync_fd, SYNC_HOOKS_DONE, *pid, err) < 0)
+              return -1;
+          }
           break;
         case SYNC_INIT_READY:
           return 0;
@@ -314,6 +324,10 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
   ictx.sync_fd = sv[1];
   ictx.gate_rfd = gate_r;
   ictx.gate_wfd = gate_w;
+  ictx.id = o->id;
+  ictx.bundle = bundle;
+  ictx.hooks_sync = cfg->n_hooks[HOOK_PRESTART] || cfg->n_hooks[HOOK_CREATE_RUNTIME]
+                    || cfg->n_hooks[HOOK_CREATE_CONTAINER] || cfg->n_hooks[HOOK_START_CONTAINER];
   plan_namespaces (cfg, &ictx, &clone_flags);
 
   fflush (stdout);
@@ -340,7 +354,7 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
              ictx.wait_for_cgroup ? "moved into its cgroup" : "born in its cgroup");
 
   if ((ictx.wait_for_cgroup && (cgroup_enter (cg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
-      || drive_init (sv[0], cfg, &pid, err) < 0
+      || drive_init (sv[0], cfg, o->id, bundle, &pid, err) < 0
       || record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, config_data, config_len, err) < 0
       || sync_send (sv[0], SYNC_CREATED, 0, err) < 0)
     goto fail;
@@ -421,6 +435,27 @@ container_ref_close (struct container_ref *ref)
   closep (&ref->rootfd);
 }
 
+/* poststart and poststop: a failure is logged, and the operation goes on,
+ * as the runtime spec says. */
+static void
+run_lifecycle_hooks (const char *root, const struct container_ref *ref, enum oci_hook_kind kind, const char *status)
+{
+  cleanup_config struct oci_config *cfg = NULL;
+  cleanup_free char *path = xasprintf ("%s/%s/config.json", root, ref->st->id);
+  cleanup_free char *state = NULL;
+  cleanup_error cl_error *e = NULL;
+  if (config_load_file (path, &cfg, &e) < 0)
+    {
+      log_warning ("%s hooks: %s", oci_hook_kind_names[kind], e->msg);
+      return;
+    }
+  if (cfg->n_hooks[kind] == 0)
+    return;
+  state = hooks_state_json (cfg, ref->st->id, ref->st->pid, ref->st->bundle, status);
+  if (hooks_run (cfg, kind, state, &e) < 0)
+    log_warning ("%s", e->msg);
+}
+
 int
 container_start (const char *root, const char *id, cl_error **err)
 {
@@ -440,6 +475,7 @@ container_start (const char *root, const char *id, cl_error **err)
     return cl_fail (err, errno, "start container `%s`: write exec.fifo", id);
   if (unlinkat (ref.dirfd, STATE_EXEC_FIFO, 0) < 0)
     return cl_fail (err, errno, "start container `%s`: remove exec.fifo", id);
+  run_lifecycle_hooks (root, &ref, HOOK_POSTSTART, "running");
   return 0;
 }
 
@@ -583,6 +619,8 @@ container_delete (const char *root, const char *id, bool force, cl_error **err)
         }
       wait_for_exit (ref.st);
     }
+  /* Stopped by now: poststop hooks, before its cgroup and state go. */
+  run_lifecycle_hooks (root, &ref, HOOK_POSTSTOP, "stopped");
   if (ref.st->n_cgroup_dirs)
     {
       /* What is left in the cgroup (no pid namespace, or escaped

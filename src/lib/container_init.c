@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 #include "container_init.h"
+#include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
 #include "process.h"
@@ -142,6 +143,23 @@ setgroups_allowed (void)
   return strncmp (buf, "deny", 4) != 0;
 }
 
+/* The runtime's hooks (prestart, createRuntime) run in the parent while we
+ * wait; then createContainer hooks run here, in the container's namespaces,
+ * before pivot_root. */
+static int
+hooks_before_pivot (struct init_ctx *ctx, cl_error **err)
+{
+  struct sync_msg msg;
+  cleanup_free char *state = NULL;
+  if (sync_send (ctx->sync_fd, SYNC_HOOKS_READY, 0, err) < 0 || sync_expect (ctx->sync_fd, SYNC_HOOKS_DONE, &msg, err) < 0)
+    return -1;
+  ctx->host_pid = msg.value;
+  if (ctx->cfg->n_hooks[HOOK_CREATE_CONTAINER] == 0)
+    return 0;
+  state = hooks_state_json (ctx->cfg, ctx->id, ctx->host_pid, ctx->bundle, "creating");
+  return hooks_run (ctx->cfg, HOOK_CREATE_CONTAINER, state, err);
+}
+
 /* Everything up to the start gate.  Returns the resolved executable. */
 static int
 setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
@@ -170,6 +188,8 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     rc = rootfs_apply_mounts (&rctx, err);
   if (rc == 0)
     rc = rootfs_create_devices (&rctx, err);
+  if (rc == 0 && ctx->hooks_sync)
+    rc = hooks_before_pivot (ctx, err);
   if (rc == 0)
     rc = rootfs_pivot (&rctx, err);
   /* sysctls go in before readonlyPaths makes /proc/sys read-only. */
@@ -286,6 +306,12 @@ container_init (struct init_ctx *ctx)
 
   if (wait_for_start (ctx, &err) < 0)
     goto fail;
+  if (ctx->cfg->n_hooks[HOOK_START_CONTAINER])
+    {
+      cleanup_free char *state = hooks_state_json (ctx->cfg, ctx->id, ctx->host_pid, ctx->bundle, "created");
+      if (hooks_run (ctx->cfg, HOOK_START_CONTAINER, state, &err) < 0)
+        goto fail;
+    }
   if (ctx->cfg->process.no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     {
       cl_fail (&err, errno, "process.noNewPrivileges");

@@ -208,7 +208,7 @@ test_supported (void)
     { "\"linux\":{\"personality\":{\"domain\":\"LINUX\"}}", "linux.personality: not supported yet by crun-lite" },
     { "\"linux\":{\"intelRdt\":{\"closID\":\"x\"}}", "linux.intelRdt: not supported yet by crun-lite" },
     { "\"linux\":{\"namespaces\":[{\"type\":\"time\"}]}", "linux.namespaces: time: not supported yet by crun-lite" },
-    { "\"hooks\":{\"poststop\":[{\"path\":\"/x\"}]}", "hooks.poststop: not supported yet by crun-lite" },
+    { "\"hooks\":{\"poststop\":[{\"path\":\"/x\"}]}", NULL },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     {

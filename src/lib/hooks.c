@@ -1,0 +1,128 @@
+/* crun-lite: OCI hooks (see include/hooks.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include "hooks.h"
+#include "utils.h"
+
+#define GEN_STR(g, s) yajl_gen_string (g, (const unsigned char *) (s), strlen (s))
+
+char *
+hooks_state_json (const struct oci_config *cfg, const char *id, pid_t pid, const char *bundle, const char *status)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  const unsigned char *buf;
+  size_t len;
+  char *out;
+
+  yajl_gen_map_open (g);
+  GEN_STR (g, "ociVersion");
+  GEN_STR (g, "1.0.2");
+  GEN_STR (g, "id");
+  GEN_STR (g, id);
+  GEN_STR (g, "status");
+  GEN_STR (g, status);
+  GEN_STR (g, "pid");
+  yajl_gen_integer (g, pid);
+  GEN_STR (g, "bundle");
+  GEN_STR (g, bundle);
+  GEN_STR (g, "annotations");
+  yajl_gen_map_open (g);
+  for (size_t i = 0; i < cfg->n_annotations; i++)
+    {
+      GEN_STR (g, cfg->annotations[i].key);
+      GEN_STR (g, cfg->annotations[i].value);
+    }
+  yajl_gen_map_close (g);
+  yajl_gen_map_close (g);
+  yajl_gen_get_buf (g, &buf, &len);
+  out = xmalloc (len + 1);
+  memcpy (out, buf, len);
+  out[len] = '\0';
+  yajl_gen_free (g);
+  return out;
+}
+
+static int
+run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_error **err)
+{
+  int in[2];
+  pid_t pid;
+  int status;
+  long timeout_ms = h->timeout.set ? (long) h->timeout.v * 1000 : -1;
+  cleanup_close int pidfd = -1;
+
+  if (pipe2 (in, O_CLOEXEC) < 0)
+    return cl_fail (err, errno, "%s: pipe", name);
+  fflush (stdout);
+  fflush (stderr);
+  pid = fork ();
+  if (pid < 0)
+    return cl_fail (err, errno, "%s: fork", name);
+  if (pid == 0)
+    {
+      char *const default_argv[] = { h->path, NULL };
+      char *const empty_env[] = { NULL };
+      sigset_t none;
+      sigemptyset (&none);
+      sigprocmask (SIG_SETMASK, &none, NULL);
+      dup2 (in[0], 0);
+      execve (h->path, h->args ? h->args : default_argv, h->env ? h->env : empty_env);
+      fprintf (stderr, "crun-lite: %s: exec `%s`: %s\n", name, h->path, strerror (errno));
+      _exit (127);
+    }
+  close (in[0]);
+  /* A hook that does not read its stdin must not block us: ignore EPIPE. */
+  {
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    sigaction (SIGPIPE, &ign, &old);
+    (void) write_all (in[1], state_json, strlen (state_json));
+    sigaction (SIGPIPE, &old, NULL);
+  }
+  close (in[1]);
+  pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (pidfd >= 0 && timeout_ms > 0)
+    {
+      struct pollfd p = { .fd = pidfd, .events = POLLIN };
+      int r;
+      do
+        r = poll (&p, 1, (int) timeout_ms);
+      while (r < 0 && errno == EINTR);
+      if (r == 0)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, NULL, 0);
+          return cl_fail_as (err, ETIMEDOUT, "%s (`%s`): timed out after %lld s", name, h->path,
+                             (long long) h->timeout.v);
+        }
+    }
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return cl_fail (err, errno, "%s: wait", name);
+  if (WIFSIGNALED (status))
+    return cl_fail_as (err, EIO, "%s (`%s`): killed by signal %d", name, h->path, WTERMSIG (status));
+  if (WEXITSTATUS (status) != 0)
+    return cl_fail_as (err, EIO, "%s (`%s`): exited with status %d", name, h->path, WEXITSTATUS (status));
+  return 0;
+}
+
+int
+hooks_run (const struct oci_config *cfg, enum oci_hook_kind kind, const char *state_json, cl_error **err)
+{
+  for (size_t i = 0; i < cfg->n_hooks[kind]; i++)
+    {
+      cleanup_free char *name = xasprintf ("hooks.%s[%zu]", oci_hook_kind_names[kind], i);
+      if (run_one (&cfg->hooks[kind][i], name, state_json, err) < 0)
+        return -1;
+    }
+  return 0;
+}

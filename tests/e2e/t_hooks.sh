@@ -1,0 +1,57 @@
+# Hooks: all six kinds, at the right point, in the right namespaces, with the
+# state on stdin; failures fail the operation (poststop only warns).
+
+b=$(new_bundle hk)
+out="$T_ROOT/hookout"; mkdir -p "$out"
+# A host hook that records its kind, its stdin (the state) and its mount namespace.
+cat > "$T_ROOT/hook.sh" <<'HOOK'
+#!/bin/sh
+kind=$1; dir=$2
+cat > "$dir/$kind.state"
+readlink /proc/self/ns/mnt > "$dir/$kind.mntns"
+echo "$HOOK_ENV" > "$dir/$kind.env"
+HOOK
+chmod +x "$T_ROOT/hook.sh"
+# The startContainer hook runs in the container: its path is inside the rootfs.
+printf '#!/bin/sh\ncat > /tmp/startContainer.state\necho in-container > /tmp/startContainer.where\n' > "$b/rootfs/bin/start-hook"
+chmod +x "$b/rootfs/bin/start-hook"
+cfg "$b" --arg h "$T_ROOT/hook.sh" --arg o "$out" '.root.readonly = false | .annotations = {"org.test": "yes"} | .hooks = {
+  "prestart": [{"path": $h, "args": ["hook.sh", "prestart", $o], "env": ["HOOK_ENV=p"]}],
+  "createRuntime": [{"path": $h, "args": ["hook.sh", "createRuntime", $o], "env": ["HOOK_ENV=cr"]}],
+  "createContainer": [{"path": $h, "args": ["hook.sh", "createContainer", $o], "env": ["HOOK_ENV=cc"]}],
+  "startContainer": [{"path": "/bin/start-hook"}],
+  "poststart": [{"path": $h, "args": ["hook.sh", "poststart", $o], "env": ["HOOK_ENV=ps"]}],
+  "poststop": [{"path": $h, "args": ["hook.sh", "poststop", $o], "env": ["HOOK_ENV=pst"]}]}'
+args "$b" sleep 100
+check "create with hooks" crl create --bundle "$b" hk
+pid=$(crl state hk | jq -r .pid)
+for k in prestart createRuntime createContainer; do
+  expect_eq "$k hook ran with the state on stdin" "$(jq -r '[.id, .status, (.pid|tostring), .bundle, .annotations["org.test"]] | join(" ")' "$out/$k.state" 2>/dev/null)" "hk creating $pid $b yes"
+done
+expect_eq "prestart/createRuntime run in the runtime's mount namespace" "$(cat "$out/createRuntime.mntns")" "$(readlink /proc/self/ns/mnt)"
+expect_eq "createContainer runs in the container's mount namespace" "$(cat "$out/createContainer.mntns")" "$(readlink /proc/$pid/ns/mnt)"
+expect_eq "hook env is the hook's own" "$(cat "$out/prestart.env") $(cat "$out/createContainer.env")" "p cc"
+expect_eq "startContainer and poststart have not run before start" "$(ls "$b/rootfs/tmp/startContainer.state" "$out/poststart.state" 2>/dev/null | wc -l)" 0
+check "start" crl start hk
+sleep 0.3
+expect_eq "startContainer ran inside the container, before the process" "$(cat "$b/rootfs/tmp/startContainer.where" 2>/dev/null)" in-container
+expect_eq "startContainer got the state" "$(jq -r .id "$b/rootfs/tmp/startContainer.state" 2>/dev/null)" hk
+expect_eq "poststart ran after start" "$(jq -r '.status' "$out/poststart.state" 2>/dev/null)" running
+check "delete -f" crl delete -f hk
+expect_eq "poststop ran on delete" "$(jq -r '.status' "$out/poststop.state" 2>/dev/null)" stopped
+expect_no_leftovers "hooks"
+
+# A failing or hanging createRuntime hook fails create, and nothing is left.
+cfg "$b" '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]}'
+o=$(crl run --bundle "$b" hk2 2>&1); rc=$?
+expect_match "a failing createRuntime hook fails create, naming it" "rc=$rc $o" '^rc=1 crun-lite: hooks.createRuntime\[0\] \(`/bin/sh`\): exited with status 3$'
+expect_no_leftovers "failed hook"
+cfg "$b" '.hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}'
+o=$(crl run --bundle "$b" hk3 2>&1); rc=$?
+expect_match "a hook past its timeout is killed and fails create" "rc=$rc $o" '^rc=1 crun-lite: hooks.prestart\[0\] \(`/bin/sleep`\): timed out after 1 s$'
+expect_no_leftovers "hook timeout"
+cfg "$b" '.hooks = {"poststop": [{"path": "/bin/false"}]}'
+args "$b" true
+o=$(crl run --bundle "$b" hk4 2>&1); rc=$?
+expect_match "a failing poststop hook is only a warning" "rc=$rc $o" '^rc=0 crun-lite: warning: hooks.poststop\[0\] \(`/bin/false`\): exited with status 1$'
+expect_no_leftovers "poststop failure"
