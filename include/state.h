@@ -59,5 +59,7 @@ enum container_status state_status (int dirfd, const struct container_state *st)
 const char *state_status_name (enum container_status s);
 /* The OCI state document (`state` output); caller frees. */
 char *state_oci_json (const struct container_state *st, enum container_status status);
+/* The same for any status name ("creating" for hooks), optionally compact. */
+char *state_oci_json_as (const struct container_state *st, const char *status, bool pretty);
 
 #endif

@@ -10,46 +10,15 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 #include "hooks.h"
 #include "utils.h"
-
-#define GEN_STR(g, s) yajl_gen_string (g, (const unsigned char *) (s), strlen (s))
 
 char *
 hooks_state_json (const struct oci_config *cfg, const char *id, pid_t pid, const char *bundle, const char *status)
 {
-  yajl_gen g = yajl_gen_alloc (NULL);
-  const unsigned char *buf;
-  size_t len;
-  char *out;
-
-  yajl_gen_map_open (g);
-  GEN_STR (g, "ociVersion");
-  GEN_STR (g, "1.0.2");
-  GEN_STR (g, "id");
-  GEN_STR (g, id);
-  GEN_STR (g, "status");
-  GEN_STR (g, status);
-  GEN_STR (g, "pid");
-  yajl_gen_integer (g, pid);
-  GEN_STR (g, "bundle");
-  GEN_STR (g, bundle);
-  GEN_STR (g, "annotations");
-  yajl_gen_map_open (g);
-  for (size_t i = 0; i < cfg->n_annotations; i++)
-    {
-      GEN_STR (g, cfg->annotations[i].key);
-      GEN_STR (g, cfg->annotations[i].value);
-    }
-  yajl_gen_map_close (g);
-  yajl_gen_map_close (g);
-  yajl_gen_get_buf (g, &buf, &len);
-  out = xmalloc (len + 1);
-  memcpy (out, buf, len);
-  out[len] = '\0';
-  yajl_gen_free (g);
-  return out;
+  struct container_state st = { .id = (char *) id, .pid = pid, .bundle = (char *) bundle,
+                                .annotations = cfg->annotations, .n_annotations = cfg->n_annotations };
+  return state_oci_json_as (&st, status, false);
 }
 
 static int

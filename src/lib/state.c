@@ -136,9 +136,9 @@ gen_common (yajl_gen g, const struct container_state *st)
   GEN_STR (g, "bundle");
   GEN_STR (g, st->bundle);
   GEN_STR (g, "rootfs");
-  GEN_STR (g, st->rootfs);
+  GEN_STR (g, st->rootfs ? st->rootfs : "");
   GEN_STR (g, "created");
-  GEN_STR (g, st->created);
+  GEN_STR (g, st->created ? st->created : "");
   GEN_STR (g, "owner");
   GEN_STR (g, st->owner ? st->owner : "");
   GEN_STR (g, "annotations");
@@ -196,19 +196,28 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
 }
 
 char *
-state_oci_json (const struct container_state *st, enum container_status status)
+state_oci_json_as (const struct container_state *st, const char *status, bool pretty)
 {
   yajl_gen g = yajl_gen_alloc (NULL);
-  yajl_gen_config (g, yajl_gen_beautify, 1);
-  yajl_gen_config (g, yajl_gen_indent_string, "  ");
+  if (pretty)
+    {
+      yajl_gen_config (g, yajl_gen_beautify, 1);
+      yajl_gen_config (g, yajl_gen_indent_string, "  ");
+    }
   yajl_gen_map_open (g);
   GEN_STR (g, "ociVersion");
   GEN_STR (g, "1.0.2");
   GEN_STR (g, "status");
-  GEN_STR (g, state_status_name (status));
+  GEN_STR (g, status);
   gen_common (g, st);
   yajl_gen_map_close (g);
   return gen_finish (g);
+}
+
+char *
+state_oci_json (const struct container_state *st, enum container_status status)
+{
+  return state_oci_json_as (st, state_status_name (status), true);
 }
 
 int
