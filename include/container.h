@@ -15,12 +15,18 @@ struct create_options
   const char *pid_file;   /* NULL: none */
   bool no_pivot;
   bool systemd_cgroup;    /* --systemd-cgroup */
+  const char *console_socket;  /* --console-socket: where the pty master goes */
+  bool foreground;        /* `run` without --detach: may relay a terminal itself */
   int preserve_fds;
 };
 
 /* Set everything up and leave the init blocked on the start gate.
  * On failure nothing is left: no process, no state directory. */
 int container_create (const struct create_options *o, pid_t *init_pid, cl_error **err);
+/* As container_create; with process.terminal and no --console-socket (run
+ * in the foreground), *console_master receives the pty master (else -1). */
+int container_create_with_console (const struct create_options *o, pid_t *init_pid, int *console_master,
+                                   cl_error **err);
 int container_start (const char *root, const char *id, cl_error **err);
 int container_kill (const char *root, const char *id, int sig, bool all, cl_error **err);
 int container_delete (const char *root, const char *id, bool force, cl_error **err);

@@ -39,6 +39,7 @@ enum sync_type
   SYNC_CGROUP_JOINED,
   SYNC_HOOKS_READY,
   SYNC_HOOKS_DONE,
+  SYNC_CONSOLE,        /* child -> parent, followed by the pty master (SCM_RIGHTS) */
 };
 
 struct sync_msg

@@ -9,10 +9,11 @@ if [ ! -x ./crun-lite ] || [ ! -f Makefile ]; then
   { [ -x configure ] || ./autogen.sh; } && ./configure -q && make -j"$(nproc)" >/dev/null || {
     echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
-make -s -j"$(nproc)" crun-lite tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc >/dev/null || {
+make -s -j"$(nproc)" crun-lite tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc \
+  tests/helpers/recv_console >/dev/null || {
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
-export CRUN_LITE="$top/crun-lite" TESTS_SRCDIR="$top/tests"
+export CRUN_LITE="$top/crun-lite" TESTS_SRCDIR="$top/tests" TESTS_HELPERS="$top/tests/helpers"
 passed=0 failed=0 skipped=0
 log=$(mktemp)
 

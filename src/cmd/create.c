@@ -11,7 +11,8 @@ static const char usage_text[] =
   "  -b, --bundle DIR        bundle directory (default: current directory)\n"
   "      --pid-file FILE     write the init's pid to FILE\n"
   "      --no-pivot          MS_MOVE + chroot instead of pivot_root (ramfs roots)\n"
-  "      --preserve-fds N    pass N more fds (from 3) to the container\n";
+  "      --preserve-fds N    pass N more fds (from 3) to the container\n"
+  "      --console-socket S  send the terminal's master fd to the unix socket S\n";
 
 int
 cmd_create (const struct global_opts *g, int argc, char **argv)
@@ -44,7 +45,8 @@ cmd_create (const struct global_opts *g, int argc, char **argv)
           return 1;
         break;
       case 'c':
-        return cli_usage_error ("create", "--console-socket: terminals are not supported yet by crun-lite");
+        o.console_socket = optarg;
+        break;
       case 'K':
         break; /* no session keyring is created yet */
       case 'h':

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include "cli.h"
+#include "console.h"
+#include "utils.h"
 #include "container.h"
 #include "foreground.h"
 #include "log.h"
@@ -18,7 +20,9 @@ static const char usage_text[] =
   "      --pid-file FILE     write the init's pid to FILE\n"
   "      --keep              do not delete the container after it exits\n"
   "      --no-pivot          MS_MOVE + chroot instead of pivot_root\n"
-  "      --preserve-fds N    pass N more fds (from 3) to the container\n";
+  "      --preserve-fds N    pass N more fds (from 3) to the container\n"
+  "      --console-socket S  send the terminal's master fd to the unix socket S\n"
+  "                          (without it, a foreground run relays the terminal itself)\n";
 
 int
 cmd_run (const struct global_opts *g, int argc, char **argv)
@@ -34,6 +38,7 @@ cmd_run (const struct global_opts *g, int argc, char **argv)
   bool detach = false, keep = false;
   cl_error *err = NULL;
   sigset_t old;
+  cleanup_close int master = -1;
   pid_t pid;
   int c, status = 0;
 
@@ -60,7 +65,8 @@ cmd_run (const struct global_opts *g, int argc, char **argv)
           return 1;
         break;
       case 'c':
-        return cli_usage_error ("run", "--console-socket: terminals are not supported yet by crun-lite");
+        o.console_socket = optarg;
+        break;
       case 'K':
         break;
       case 'h':
@@ -73,9 +79,10 @@ cmd_run (const struct global_opts *g, int argc, char **argv)
     return 1;
   o.id = argv[optind];
 
+  o.foreground = !detach;
   if (!detach)
     foreground_block_signals (&old);
-  if (container_create (&o, &pid, &err) < 0)
+  if (container_create_with_console (&o, &pid, &master, &err) < 0)
     return cli_fail (err);
   if (container_start (g->root, o.id, &err) < 0)
     {
@@ -87,7 +94,7 @@ cmd_run (const struct global_opts *g, int argc, char **argv)
     }
   if (detach)
     return 0;
-  if (foreground_wait (pid, &status, &err) < 0)
+  if ((master >= 0 ? console_relay (master, pid, &status, &err) : foreground_wait (pid, &status, &err)) < 0)
     return cli_fail (err);
   if (!keep && container_delete (g->root, o.id, true, &err) < 0)
     {

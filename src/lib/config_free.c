@@ -152,7 +152,6 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
 
   if (!p->present)
     return cl_fail (err, 0, "process: missing required field");
-  REFUSE (p->terminal, "process.terminal");
   REFUSE (p->apparmor_profile && *p->apparmor_profile, "process.apparmorProfile");
   REFUSE (p->selinux_label && *p->selinux_label, "process.selinuxLabel");
   REFUSE (l->mount_label && *l->mount_label, "linux.mountLabel");

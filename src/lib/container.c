@@ -17,6 +17,7 @@
 #include "oci_config.h"
 #include "cgroup.h"
 #include "container.h"
+#include "console.h"
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
@@ -105,7 +106,7 @@ kill_and_reap (pid_t pid)
 /* Drive the child through the protocol in sync.h until its init is ready. */
 static int
 drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const char *bundle, pid_t *pid,
-            cl_error **err)
+            int *console_master, cl_error **err)
 {
   struct sync_msg msg;
   for (;;)
@@ -133,6 +134,10 @@ drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const cha
                 || sync_send (sync_fd, SYNC_HOOKS_DONE, *pid, err) < 0)
               return -1;
           }
+          break;
+        case SYNC_CONSOLE:
+          if (console_recv_fd (sync_fd, console_master, err) < 0)
+            return -1;
           break;
         case SYNC_INIT_READY:
           return 0;
@@ -257,13 +262,24 @@ plan_namespaces (const struct oci_config *cfg, struct init_ctx *ictx, unsigned l
 int
 container_create (const struct create_options *o, pid_t *init_pid, cl_error **err)
 {
+  int master = -1;
+  int rc = container_create_with_console (o, init_pid, &master, err);
+  if (master >= 0)
+    close (master);
+  return rc;
+}
+
+int
+container_create_with_console (const struct create_options *o, pid_t *init_pid, int *console_master,
+                               cl_error **err)
+{
   cleanup_free char *bundle = realpath (o->bundle, NULL);
   cleanup_free char *config_path = NULL;
   cleanup_free char *config_data = NULL, *rootfs = NULL;
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_cgroup struct cgroup *cg = NULL;
   cleanup_seccomp struct seccomp_program filter = { 0 };
-  cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, cfd = -1;
+  cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, cfd = -1, master = -1;
   int sv[2] = { -1, -1 };
   struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot };
   unsigned long clone_flags;
@@ -286,6 +302,10 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
   if (config_parse (config_data, config_len, config_path, &cfg, err) < 0 || validate_config (cfg, err) < 0
       || resolve_rootfs (bundle, cfg, &rootfs, err) < 0 || cgroup_plan (cfg, o->id, &cg, err) < 0)
     return -1;
+  if (cfg->process.terminal && o->console_socket == NULL && !o->foreground)
+    return cl_fail_as (err, EINVAL, "process.terminal: a terminal needs --console-socket, or `run` in the foreground");
+  if (!cfg->process.terminal && o->console_socket)
+    return cl_fail_as (err, EINVAL, "--console-socket: given, but process.terminal is false");
   if (cfg->linux_section.seccomp)
     {
       if (seccomp_compile (cfg->linux_section.seccomp, &filter, err) < 0)
@@ -326,6 +346,7 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
   ictx.gate_wfd = gate_w;
   ictx.id = o->id;
   ictx.bundle = bundle;
+  ictx.terminal = cfg->process.terminal;
   ictx.hooks_sync = cfg->n_hooks[HOOK_PRESTART] || cfg->n_hooks[HOOK_CREATE_RUNTIME]
                     || cfg->n_hooks[HOOK_CREATE_CONTAINER] || cfg->n_hooks[HOOK_START_CONTAINER];
   plan_namespaces (cfg, &ictx, &clone_flags);
@@ -354,12 +375,14 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
              ictx.wait_for_cgroup ? "moved into its cgroup" : "born in its cgroup");
 
   if ((ictx.wait_for_cgroup && (cgroup_enter (cg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
-      || drive_init (sv[0], cfg, o->id, bundle, &pid, err) < 0
+      || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
+      || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
       || record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, config_data, config_len, err) < 0
       || sync_send (sv[0], SYNC_CREATED, 0, err) < 0)
     goto fail;
   close (sv[0]);
   *init_pid = pid;
+  *console_master = o->console_socket ? -1 : steal_fd (&master);
   return 0;
 
 fail:

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include "console.h"
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
@@ -192,6 +193,16 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     rc = hooks_before_pivot (ctx, err);
   if (rc == 0)
     rc = rootfs_pivot (&rctx, err);
+  /* The pty: in the container's devpts, before /dev may turn read-only. */
+  if (rc == 0 && ctx->terminal)
+    {
+      cleanup_close int master = -1;
+      rc = console_setup_in_container (p, &master, err);
+      if (rc == 0)
+        rc = sync_send (ctx->sync_fd, SYNC_CONSOLE, 0, err);
+      if (rc == 0)
+        rc = console_send_fd (ctx->sync_fd, master, "console", err);
+    }
   /* sysctls go in before readonlyPaths makes /proc/sys read-only. */
   if (rc == 0 && (apply_identity (cfg, err) < 0 || apply_sysctl (cfg, err) < 0))
     rc = -1;

@@ -34,7 +34,6 @@ bad_config "mounts not an array" '.mounts = {}' "$b/config.json: mounts: expecte
 bad_config "bad device type" '.linux.devices = [{"path":"/dev/x","type":"z","major":1,"minor":1}]' "$b/config.json: linux.devices\[0\].type: expected one of c, b, u or p, got \`z\`$"
 bad_config "bad propagation" '.linux.rootfsPropagation = "sideways"' "$b/config.json: linux.rootfsPropagation: unknown propagation \`sideways\`$"
 bad_config "bad device rule access" '.linux.resources.devices[0].access = "rwx"' "$b/config.json: linux.resources.devices\[0\].access: expected a combination of r, w and m, got \`rwx\`$"
-bad_config "terminal (not supported yet)" '.process.terminal = true' "process.terminal: not supported yet by crun-lite$"
 bad_config "seccomp: unknown action" '.linux.seccomp = {"defaultAction":"SCMP_ACT_MAYBE"}' "linux.seccomp.defaultAction: unknown action \`SCMP_ACT_MAYBE\`$"
 bad_config "seccomp: unknown operator" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":1,"op":"SCMP_CMP_ABOUT"}]}]}' "linux.seccomp.syscalls\[0\].args\[0\].op: unknown operator \`SCMP_CMP_ABOUT\`$"
 bad_config "seccomp: unknown architecture" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_Z80"]}' "linux.seccomp.architectures: unknown architecture \`SCMP_ARCH_Z80\`$"
