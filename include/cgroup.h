@@ -38,6 +38,10 @@ int cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error 
  * with allow rules for the devices the container is given. */
 int cgroup_create_for (struct cgroup *cg, const struct oci_config *cfg, cl_error **err);
 int cgroup_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);
+/* Does linux.resources ask for any limit (device rules aside)? */
+bool cgroup_resources_requested (const struct oci_resources *r);
+/* Run without a cgroup: forget the directories (after cgroup_destroy). */
+void cgroup_forget (struct cgroup *cg);
 int cgroup_enter (const struct cgroup *cg, pid_t pid, cl_error **err);
 /* An O_DIRECTORY fd of the v2 directory, for clone3(CLONE_INTO_CGROUP); -1 on v1. */
 int cgroup_v2_dir_fd (const struct cgroup *cg);

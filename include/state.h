@@ -36,8 +36,9 @@ struct container_state
   char **cgroup_created;
 };
 
-/* The default --root: /run/crun-lite for root. */
-const char *state_default_root (void);
+/* The default --root: /run/crun-lite for root; for anyone else
+ * $XDG_RUNTIME_DIR/crun-lite, else /run/user/UID/crun-lite. */
+int state_default_root (char **out, cl_error **err);
 
 int state_validate_id (const char *id, cl_error **err);
 /* Open (and with `create`, make) the root directory. */

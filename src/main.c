@@ -36,14 +36,14 @@ usage (FILE *out)
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
   fprintf (out, "\nGlobal options:\n"
-                "  --root DIR            state directory (default %s)\n"
+                "  --root DIR            state directory (default /run/crun-lite as root,\n"
+                "                        else $XDG_RUNTIME_DIR/crun-lite or /run/user/UID/crun-lite)\n"
                 "  --log FILE            also write diagnostics to FILE\n"
                 "  --log-format FORMAT   text or json (default text)\n"
                 "  --debug               log debug messages\n"
                 "  --systemd-cgroup      manage cgroups through systemd (not supported yet)\n"
                 "  -v, --version         print the version\n"
-                "  -h, --help            this help; COMMAND --help for a command's\n",
-           state_default_root ());
+                "  -h, --help            this help; COMMAND --help for a command's\n");
 }
 
 int
@@ -154,12 +154,18 @@ main (int argc, char **argv)
       }
   if (log_open (g.log, g.log_format, g.debug, &err) < 0)
     return cli_fail (err);
-  if (g.root == NULL || *g.root == '\0')
-    g.root = state_default_root ();
   if (optind >= argc)
     {
       usage (stderr);
       return 1;
+    }
+  /* Every command but spec works on the state directory. */
+  if ((g.root == NULL || *g.root == '\0') && strcmp (argv[optind], "spec") != 0)
+    {
+      char *root;
+      if (state_default_root (&root, &err) < 0)
+        return cli_fail (err);
+      g.root = root; /* lives as long as the process */
     }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp (argv[optind], commands[i].name) == 0)

@@ -274,10 +274,38 @@ cgroup_enter (const struct cgroup *cg, pid_t pid, cl_error **err)
   return 0;
 }
 
+bool
+cgroup_resources_requested (const struct oci_resources *r)
+{
+  const struct oci_memory *m = &r->memory;
+  const struct oci_cpu *c = &r->cpu;
+  const struct oci_blockio *b = &r->blockio;
+  bool throttles = false;
+  for (int i = 0; i < 4; i++)
+    throttles |= b->n_throttle[i] > 0;
+  return m->limit.set || m->reservation.set || m->swap.set || m->kernel.set || m->kernel_tcp.set
+         || m->swappiness.set || (m->disable_oom_killer.set && m->disable_oom_killer.v) || c->shares.set
+         || c->quota.set || c->period.set || c->burst.set || c->realtime_runtime.set || c->realtime_period.set
+         || (c->cpus && *c->cpus) || (c->mems && *c->mems) || c->idle.set || r->pids_limit.set || b->weight.set
+         || b->leaf_weight.set || b->n_weight_devices || throttles || r->n_hugepage_limits || r->net_class_id.set
+         || r->n_net_priorities || r->n_rdma || r->n_unified;
+}
+
+void
+cgroup_forget (struct cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      free (cg->controllers[i]);
+      free (cg->dirs[i]);
+    }
+  cg->n_dirs = 0;
+}
+
 int
 cgroup_v2_dir_fd (const struct cgroup *cg)
 {
-  if (cg->layout != CGROUP_UNIFIED)
+  if (cg->layout != CGROUP_UNIFIED || cg->n_dirs == 0)
     return -1;
   return open (cg->dirs[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }

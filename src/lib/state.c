@@ -12,10 +12,38 @@
 #include "state.h"
 #include "utils.h"
 
-const char *
-state_default_root (void)
+int
+state_default_root (char **out, cl_error **err)
 {
-  return "/run/crun-lite";
+  const char *xdg = getenv ("XDG_RUNTIME_DIR");
+  struct stat st;
+  char user_run[64];
+
+  if (geteuid () == 0)
+    {
+      *out = xstrdup ("/run/crun-lite");
+      return 0;
+    }
+  /* Unprivileged: the user's runtime directory.  An empty variable counts
+   * as unset (engines' cleanup processes may clear it). */
+  if (xdg && *xdg)
+    {
+      if (stat (xdg, &st) < 0 || !S_ISDIR (st.st_mode) || access (xdg, W_OK) < 0)
+        return cl_fail (err, errno ? errno : ENOTDIR,
+                        "XDG_RUNTIME_DIR=%s is not a directory you can write: fix it, or pass --root DIR", xdg);
+      *out = xasprintf ("%s/crun-lite", xdg);
+      return 0;
+    }
+  snprintf (user_run, sizeof user_run, "/run/user/%u", (unsigned) geteuid ());
+  if (stat (user_run, &st) == 0 && S_ISDIR (st.st_mode) && access (user_run, W_OK) == 0)
+    {
+      *out = xasprintf ("%s/crun-lite", user_run);
+      return 0;
+    }
+  return cl_fail_as (err, EACCES,
+                     "no place for the containers' state: XDG_RUNTIME_DIR is not set and %s is not a directory you "
+                     "can write; set XDG_RUNTIME_DIR to one (e.g. export XDG_RUNTIME_DIR=$HOME/.run), or pass --root DIR",
+                     user_run);
 }
 
 int

@@ -1,0 +1,69 @@
+# Rootless: a real unprivileged user runs containers (runuser), checked from
+# the outside: the processes are that user's, it cannot write what the user
+# cannot, and nothing is left behind.
+
+ru=crl-rootless
+if ! id "$ru" >/dev/null 2>&1; then
+  useradd -M -d /nonexistent -s /bin/sh "$ru" >/dev/null 2>&1
+fi
+ruid=$(id -u "$ru"); rgid=$(id -g "$ru")
+# (useradd may have given the user ranges already; else give one.)
+grep -q "^$ru:" /etc/subuid 2>/dev/null || echo "$ru:300000:65536" >> /etc/subuid
+grep -q "^$ru:" /etc/subgid 2>/dev/null || echo "$ru:300000:65536" >> /etc/subgid
+subu=$(awk -F: -v u="$ru" '$1 == u {print $2; exit}' /etc/subuid)
+subg=$(awk -F: -v u="$ru" '$1 == u {print $2; exit}' /etc/subgid)
+# Live processes of the user (a zombie awaiting this host's reaper is gone).
+user_procs () { ps -u "$ru" -o stat= 2>/dev/null | grep -vc Z; }
+rdir="$T_ROOT/rootless"; mkdir -p "$rdir/run" "$rdir/bundle"
+cp -a "$BASE_ROOTFS" "$rdir/bundle/rootfs"
+chown -R "$ru:$rgid" "$rdir"
+as_user () { runuser -u "$ru" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_DIR="$rdir/run" timeout -k 5 30 "$R" "$@"; }
+rb="$rdir/bundle"
+
+check "spec --rootless as the user" sh -c "cd '$rb' && runuser -u '$ru' -- '$R' spec --rootless"
+jq '.process.args = ["sh","-c","id -u; cat /proc/self/uid_map; touch /etc/x && echo wrote-etc"] | .root.readonly = false' "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+out=$(as_user run --bundle "$rb" r1 2>&1)
+expect_match "rootless run: root inside" "$out" '^0$'
+expect_match "rootless run: the caller's uid mapped to 0" "$out" "^ +0 +$ruid +1$"
+expect_match "warns once that it runs without a cgroup" "$out" 'warning: running without a cgroup'
+expect_eq "state lives under XDG_RUNTIME_DIR and is removed" "$(ls -A "$rdir/run/crun-lite" 2>/dev/null)" ""
+
+# The container's processes are the user's on the host; the user's limits hold.
+jq --arg h /etc '.process.args = ["sleep","30"] | .mounts += [{"destination":"/hostetc","type":"bind","source":$h,"options":["rbind"]}]' "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+as_user run -d --bundle "$rb" r2 >/dev/null 2>&1
+pid=$(as_user state r2 | jq -r .pid)
+expect_eq "the container's init runs as the user's uid on the host" "$(ps -o uid= -p "$pid" | tr -d ' ')" "$ruid"
+expect_eq "list works as the user" "$(as_user list -q)" r2
+o=$(as_user exec r2 sh -c 'touch /hostetc/crl-rootless-test 2>&1; id -u')
+expect_match "it cannot write what the user cannot (a bind of the host's /etc)" "$o" 'Permission denied|Read-only'
+expect_eq "nothing was written to the host's /etc" "$(ls /etc/crl-rootless-test 2>/dev/null)" ""
+check "kill as the user" as_user kill r2 KILL
+sleep 0.3
+check "delete as the user" as_user delete r2
+expect_eq "nothing left in the user's state dir" "$(ls -A "$rdir/run/crun-lite" 2>/dev/null)" ""
+expect_eq "no process of the user left" "$(user_procs)" 0
+
+# Several ranges from /etc/subuid through newuidmap/newgidmap.
+if command -v newuidmap >/dev/null; then
+  jq --argjson u "$ruid" --argjson g "$rgid" --argjson su "$subu" --argjson sg "$subg" '.process.args = ["sh","-c","cat /proc/self/uid_map"] | .mounts |= map(select(.destination != "/hostetc"))
+     | .linux.uidMappings = [{"containerID":0,"hostID":$u,"size":1},{"containerID":1,"hostID":$su,"size":65536}]
+     | .linux.gidMappings = [{"containerID":0,"hostID":$g,"size":1},{"containerID":1,"hostID":$sg,"size":65536}]' "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+  out=$(as_user run --bundle "$rb" r3 2>&1)
+  expect_match "subuid ranges mapped by newuidmap" "$(echo "$out" | grep -v warning | tr -s ' ' | tr '\n' '|')" "0 $ruid 1\| 1 $subu 65536\|"
+  jq '.linux.uidMappings[1].hostID = 100' "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+  out=$(as_user run --bundle "$rb" r4 2>&1); rc=$?
+  expect_eq "a range the user does not own is refused" "$rc" 1
+  expect_match "... with the field and the file named" "$out" 'linux.uidMappings: newuidmap refused the mapping: the ranges must be yours in /etc/subuid'
+else
+  skip "subuid ranges mapped by newuidmap" "uidmap is not installed"
+fi
+
+# A limit needs a cgroup the user can write: a clear error, nothing left.
+jq '.process.args = ["true"] | del(.linux.uidMappings[1]) | del(.linux.gidMappings[1]) | .linux.resources = {"memory": {"limit": 67108864}}' "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+out=$(as_user run --bundle "$rb" r5 2>&1); rc=$?
+expect_match "a memory limit without a delegated cgroup says what to do" "rc=$rc $out" "rc=1 .*linux.resources: limits need a cgroup this user can write: delegate one to user $ruid"
+expect_eq "nothing left after the refused limit" "$(ls -A "$rdir/run/crun-lite" 2>/dev/null)$(user_procs)" "0"
+out=$(runuser -u "$ru" -- env -i PATH=/usr/bin:/bin "$R" list 2>&1); rc=$?
+expect_match "no XDG_RUNTIME_DIR and no /run/user/UID: an error naming the variable" "rc=$rc $out" 'rc=1 .*XDG_RUNTIME_DIR is not set'
+out=$(runuser -u "$ru" -- env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR= "$R" list 2>&1); rc=$?
+expect_match "an empty XDG_RUNTIME_DIR counts as unset" "rc=$rc $out" 'rc=1 .*XDG_RUNTIME_DIR is not set'
