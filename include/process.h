@@ -23,6 +23,18 @@ char **process_environment (const struct oci_process *p);
 /* Find args[0] using PATH from `env` (not the runtime's own PATH). */
 int process_find_executable (const char *arg0, char *const *env, char **out, cl_error **err);
 
+struct seccomp_program;
+bool process_setgroups_allowed (void);
+/* From root with every capability to the configured process, ready to exec:
+ * seccomp first when no_new_privs is off, the bounding set, user and groups,
+ * capabilities, cwd, the executable (found with env's PATH), umask. */
+int process_become (const struct oci_process *p, const struct seccomp_program *seccomp, char *const *env, char **exe,
+                    cl_error **err);
+/* The last steps: no_new_privs, every fd past stdio and the preserved ones
+ * closed on exec, seccomp (with no_new_privs), execve.  Returns only on failure. */
+int process_exec (const struct oci_process *p, const struct seccomp_program *seccomp, int preserve_fds, const char *exe,
+                  char *const *env, cl_error **err);
+
 /* Capability name ("CAP_KILL", any case, with or without "CAP_") to number;
  * -1 when unknown to this kernel or libcap. */
 int capability_from_name (const char *name);

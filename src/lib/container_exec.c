@@ -93,42 +93,14 @@ become_process (struct exec_child *c)
   cl_error *err = NULL;
   cleanup_free char *exe = NULL;
   cleanup_strv char **env = NULL;
-  char buf[16] = "";
 
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (process_apply_rlimits (p, &err) < 0)
     child_fail (c->report_fd, err);
   env = process_environment (p);
-  {
-    cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0)
-      (void) !read (fd, buf, sizeof buf - 1);
-  }
-  if (c->seccomp && !p->no_new_privileges && seccomp_install (c->seccomp, &err) < 0)
-    child_fail (c->report_fd, err);
-  if (process_drop_bounding (&p->capabilities, &err) < 0
-      || process_set_credentials (p, strncmp (buf, "deny", 4) != 0, &err) < 0
-      || process_apply_capabilities (&p->capabilities, &err) < 0)
-    child_fail (c->report_fd, err);
-  if (chdir (p->cwd) < 0)
-    {
-      cl_fail (&err, errno, "process.cwd: chdir `%s`", p->cwd);
-      child_fail (c->report_fd, err);
-    }
-  if (process_find_executable (p->args[0], env, &exe, &err) < 0)
-    child_fail (c->report_fd, err);
-  umask (p->user.umask.set ? (mode_t) p->user.umask.v : 022);
-  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    {
-      cl_fail (&err, errno, "process.noNewPrivileges");
-      child_fail (c->report_fd, err);
-    }
-  syscall (SYS_close_range, 3 + c->o->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
   /* The report fd is CLOEXEC: a successful exec closes it. */
-  if (c->seccomp && p->no_new_privileges && seccomp_install (c->seccomp, &err) < 0)
-    child_fail (c->report_fd, err);
-  execve (exe, p->args, env);
-  cl_fail (&err, errno, "exec `%s`", exe);
+  if (process_become (p, c->seccomp, env, &exe, &err) == 0)
+    process_exec (p, c->seccomp, c->o->preserve_fds, exe, env, &err);
   child_fail (c->report_fd, err);
 }
 

@@ -134,16 +134,6 @@ apply_oom_score_adj (const struct oci_process *p, cl_error **err)
   return 0;
 }
 
-static bool
-setgroups_allowed (void)
-{
-  char buf[16] = "";
-  cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || read (fd, buf, sizeof buf - 1) < 0)
-    return true;
-  return strncmp (buf, "deny", 4) != 0;
-}
-
 /* The runtime's hooks (prestart, createRuntime) run in the parent while we
  * wait; then createContainer hooks run here, in the container's namespaces,
  * before pivot_root. */
@@ -169,7 +159,6 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   const struct oci_process *p = &cfg->process;
   struct rootfs_ctx rctx = { .cfg = cfg, .rootfs = ctx->rootfs, .rootfd = -1, .in_userns = ctx->new_userns,
                              .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot };
-  bool groups_ok;
   int rc;
 
   if (enter_namespaces (ctx, err) < 0)
@@ -215,22 +204,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   if (apply_oom_score_adj (p, err) < 0 || process_apply_rlimits (p, err) < 0)
     return -1;
   *env = process_environment (p);
-  groups_ok = setgroups_allowed ();
-  /* Without no_new_privs the filter can only be loaded while we still hold
-   * CAP_SYS_ADMIN: now, before the capabilities go (as runc does).  The
-   * few calls left before exec must then be allowed by the profile. */
-  if (ctx->seccomp && !p->no_new_privileges && seccomp_install (ctx->seccomp, err) < 0)
-    return -1;
-  if (process_drop_bounding (&p->capabilities, err) < 0 || process_set_credentials (p, groups_ok, err) < 0
-      || process_apply_capabilities (&p->capabilities, err) < 0)
-    return -1;
-  /* As the container's user, so permissions are checked as they will be. */
-  if (chdir (p->cwd) < 0)
-    return cl_fail (err, errno, "process.cwd: chdir `%s`", p->cwd);
-  if (process_find_executable (p->args[0], *env, exe, err) < 0)
-    return -1;
-  umask (p->user.umask.set ? (mode_t) p->user.umask.v : 022);
-  return 0;
+  return process_become (p, ctx->seccomp, *env, exe, err);
 }
 
 /* Close every fd the runtime inherited from its caller, except stdio, the
@@ -323,22 +297,7 @@ container_init (struct init_ctx *ctx)
       if (hooks_run (ctx->cfg, HOOK_START_CONTAINER, state, &err) < 0)
         goto fail;
     }
-  if (ctx->cfg->process.no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    {
-      cl_fail (&err, errno, "process.noNewPrivileges");
-      goto fail;
-    }
-  /* Nothing of the runtime's may reach the container: every fd past stdio
-   * and the preserved ones closes on exec. */
-  if (syscall (SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    for (int fd = 3 + ctx->preserve_fds; fd < 1024; fd++)
-      fcntl (fd, F_SETFD, FD_CLOEXEC);
-  /* The filter last, so that none of the runtime's own calls is filtered:
-   * only execve runs under it. */
-  if (ctx->seccomp && ctx->cfg->process.no_new_privileges && seccomp_install (ctx->seccomp, &err) < 0)
-    goto fail;
-  execve (exe, ctx->cfg->process.args, env);
-  cl_fail (&err, errno, "exec `%s`", exe);
+  process_exec (&ctx->cfg->process, ctx->seccomp, ctx->preserve_fds, exe, env, &err);
 fail:
   /* Past `create`: stderr (and the log) is the only way left to report. */
   log_error (err);

@@ -1,6 +1,8 @@
 /* crun-lite: the container process's credentials and environment
  * (see include/process.h). */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "log.h"
+#include "seccomp_filter.h"
 #include "process.h"
 #include "utils.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
 
 int
 process_apply_rlimits (const struct oci_process *p, cl_error **err)
@@ -238,4 +245,55 @@ process_find_executable (const char *arg0, char *const *env, char **out, cl_erro
         }
     }
   return cl_fail_as (err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
+}
+
+bool
+process_setgroups_allowed (void)
+{
+  char buf[16] = "";
+  cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || read (fd, buf, sizeof buf - 1) < 0)
+    return true;
+  return strncmp (buf, "deny", 4) != 0;
+}
+
+int
+process_become (const struct oci_process *p, const struct seccomp_program *seccomp, char *const *env, char **exe,
+                cl_error **err)
+{
+  bool groups_ok = process_setgroups_allowed ();
+  /* Without no_new_privs the filter can only be loaded while we still hold
+   * CAP_SYS_ADMIN: now, before the capabilities go (as runc does).  The
+   * few calls left before exec must then be allowed by the profile. */
+  if (seccomp && !p->no_new_privileges && seccomp_install (seccomp, err) < 0)
+    return -1;
+  if (process_drop_bounding (&p->capabilities, err) < 0 || process_set_credentials (p, groups_ok, err) < 0
+      || process_apply_capabilities (&p->capabilities, err) < 0)
+    return -1;
+  /* As the process's user, so permissions are checked as they will be. */
+  if (chdir (p->cwd) < 0)
+    return cl_fail (err, errno, "process.cwd: chdir `%s`", p->cwd);
+  if (process_find_executable (p->args[0], env, exe, err) < 0)
+    return -1;
+  umask (p->user.umask.set ? (mode_t) p->user.umask.v : 022);
+  return 0;
+}
+
+int
+process_exec (const struct oci_process *p, const struct seccomp_program *seccomp, int preserve_fds, const char *exe,
+              char *const *env, cl_error **err)
+{
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return cl_fail (err, errno, "process.noNewPrivileges");
+  /* Nothing of the runtime's may reach the container: every fd past stdio
+   * and the preserved ones closes on exec. */
+  if (syscall (SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    for (int fd = 3 + preserve_fds; fd < 1024; fd++)
+      fcntl (fd, F_SETFD, FD_CLOEXEC);
+  /* The filter last, so that none of the runtime's own calls is filtered:
+   * only execve runs under it. */
+  if (seccomp && p->no_new_privileges && seccomp_install (seccomp, err) < 0)
+    return -1;
+  execve (exe, p->args, (char **) env);
+  return cl_fail (err, errno, "exec `%s`", exe);
 }
