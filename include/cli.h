@@ -23,6 +23,7 @@ struct cli_command
 };
 
 int cmd_create (const struct global_opts *g, int argc, char **argv);
+int cmd_features (const struct global_opts *g, int argc, char **argv);
 int cmd_exec (const struct global_opts *g, int argc, char **argv);
 int cmd_events (const struct global_opts *g, int argc, char **argv);
 int cmd_pause (const struct global_opts *g, int argc, char **argv);

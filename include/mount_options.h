@@ -19,4 +19,7 @@ void mount_opts_release (struct mount_opts *o);
 /* Propagation flags for a rootfsPropagation value ("rslave"...); 0 if unknown. */
 unsigned long mount_propagation_flags (const char *name);
 
+/* The i-th option this runtime knows (for `features`); NULL past the end. */
+const char *mount_option_name (size_t i);
+
 #endif

@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
   { "delete", cmd_delete, "delete a container and everything it made" },
   { "exec", cmd_exec, "run a process in a running container" },
   { "events", cmd_events, "resource usage and OOM events of a container" },
+  { "features", cmd_features, "what this runtime implements (runtime-spec features JSON)" },
   { "kill", cmd_kill, "send a signal to a container's init (or all its processes)" },
   { "list", cmd_list, "list containers" },
   { "pause", cmd_pause, "suspend every process of a container" },
@@ -159,8 +160,9 @@ main (int argc, char **argv)
       usage (stderr);
       return 1;
     }
-  /* Every command but spec works on the state directory. */
-  if ((g.root == NULL || *g.root == '\0') && strcmp (argv[optind], "spec") != 0)
+  /* Every command but spec and features works on the state directory. */
+  if ((g.root == NULL || *g.root == '\0') && strcmp (argv[optind], "spec") != 0
+      && strcmp (argv[optind], "features") != 0)
     {
       char *root;
       if (state_default_root (&root, &err) < 0)

@@ -127,3 +127,9 @@ mount_opts_release (struct mount_opts *o)
   free (o->data);
   o->data = NULL;
 }
+
+const char *
+mount_option_name (size_t i)
+{
+  return i < sizeof option_table / sizeof option_table[0] ? option_table[i].name : NULL;
+}

@@ -27,3 +27,9 @@ out=$(crl list); expect_match "list with no containers prints the header" "$out"
 out=$(crl list -f json); expect_eq "list -f json with no containers" "$out" "[]"
 out=$(crl list --format yaml 2>&1); rc=$?
 expect_match "list --format yaml is refused" "rc=$rc $out" "^rc=1 .*expected table or json"
+
+f=$("$R" features)
+expect_eq "features: valid JSON with the six hook kinds" "$(echo "$f" | jq -r '.hooks | join(",")')" "prestart,createRuntime,createContainer,startContainer,poststart,poststop"
+expect_eq "features: true to what is implemented (no systemd, no time ns, seccomp on)" \
+  "$(echo "$f" | jq -r '[.linux.cgroup.systemd, (.linux.namespaces | index("time")), .linux.seccomp.enabled, .linux.apparmor.enabled] | map(tostring) | join(" ")')" "false null true false"
+expect_eq "features: every mount option it lists is one it accepts" "$(echo "$f" | jq -r '.mountOptions | index("rbind") != null and index("ro") != null')" true
