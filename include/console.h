@@ -5,12 +5,14 @@
 #ifndef CRL_CONSOLE_H
 #define CRL_CONSOLE_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 #include "error.h"
 #include "oci_config.h"
 
-/* In the init, after pivot_root: returns the master fd. */
-int console_setup_in_container (const struct oci_process *p, int *master, cl_error **err);
+/* In the container's root: returns the master fd.  The init also binds the
+ * pty onto /dev/console (`bind_console`); an exec'd process does not. */
+int console_setup_in_container (const struct oci_process *p, bool bind_console, int *master, cl_error **err);
 /* fd passing over a unix socket (SCM_RIGHTS); `tag` is the payload sent with it. */
 int console_send_fd (int sock, int fd, const char *tag, cl_error **err);
 int console_recv_fd (int sock, int *fd, cl_error **err);

@@ -12,6 +12,7 @@ struct exec_options
   struct oci_process *process;   /* what to run (from --process, or the config's with overrides) */
   bool detach;
   const char *pid_file;
+  const char *console_socket;    /* with process->terminal: where the pty master goes */
   int preserve_fds;
 };
 

@@ -25,6 +25,8 @@ static const char usage_text[] =
   "  -g, --additional-gids N  add a supplementary group (repeatable)\n"
   "      --cap CAP            add a capability (repeatable)\n"
   "      --no-new-privs       set no_new_privs\n"
+  "  -t, --tty                give it a terminal (relayed, or sent to --console-socket)\n"
+  "      --console-socket S   send the terminal's master fd to the unix socket S\n"
   "      --preserve-fds N     pass N more fds (from 3)\n";
 
 static void
@@ -92,7 +94,7 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
   cleanup_strv char **envs = NULL, **caps = NULL;
   cleanup_free uint32_t *gids = NULL;
   size_t n_gids = 0;
-  bool nnp = false;
+  bool nnp = false, tty = false;
   struct oci_process process = { 0 };
   cl_error *err = NULL;
   int c, status = 0, rc;
@@ -140,8 +142,11 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
           return 1;
         break;
       case 't':
+        tty = true;
+        break;
       case OPT_CONSOLE:
-        return cli_usage_error ("exec", "--tty/--console-socket: terminals are not supported yet by crun-lite");
+        o.console_socket = optarg;
+        break;
       case OPT_APPARMOR:
       case OPT_LABEL:
         return cli_usage_error ("exec", "--apparmor/--process-label: LSM labels are not supported yet by crun-lite");
@@ -183,7 +188,7 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
       process.args = NULL;
       for (int i = optind + 1; i < argc; i++)
         strv_append (&process.args, argv[i]);
-      process.terminal = false;
+      process.terminal = tty;
       if (cwd)
         {
           free (process.cwd);
@@ -212,11 +217,6 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
           strv_append (&process.capabilities.ambient, *cap);
         }
       process.no_new_privileges |= nnp;
-    }
-  if (process.terminal)
-    {
-      config_process_release (&process);
-      return cli_usage_error ("exec", "process.terminal: terminals are not supported yet by crun-lite");
     }
   o.process = &process;
   rc = container_exec (&o, &status, &err);

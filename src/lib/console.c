@@ -26,7 +26,7 @@
 #endif
 
 int
-console_setup_in_container (const struct oci_process *p, int *out_master, cl_error **err)
+console_setup_in_container (const struct oci_process *p, bool bind_console, int *out_master, cl_error **err)
 {
   cleanup_close int master = -1, peer = -1, console = -1;
   struct statfs sfs;
@@ -51,7 +51,7 @@ console_setup_in_container (const struct oci_process *p, int *out_master, cl_err
       ioctl (peer, TIOCSWINSZ, &ws);
     }
   /* /dev/console is bound from the pty fd, never from a path. */
-  console = open ("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+  console = bind_console ? open ("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
   if (console >= 0)
     {
       char target[32];

@@ -6,7 +6,7 @@
  *                     children) with CLONE_PARENT, so that
  *            ◄──────  the process is the runtime's own child: it sets the
  *                     process's credentials and confinement and execs.
- * The process reports a failure before exec on a CLOEXEC pipe: EOF there
+ * The process reports a failure before exec on a CLOEXEC socket: EOF there
  * means the exec happened. */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cgroup.h"
+#include "console.h"
 #include "container.h"
 #include "container_exec.h"
 #include "foreground.h"
@@ -85,7 +87,7 @@ child_fail (int fd, cl_error *err)
   _exit (127);
 }
 
-/* The process itself: confinement, then exec. */
+/* The process itself: its terminal, confinement, then exec. */
 static void __attribute__ ((noreturn))
 become_process (struct exec_child *c)
 {
@@ -95,6 +97,20 @@ become_process (struct exec_child *c)
   cleanup_strv char **env = NULL;
 
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (p->terminal)
+    {
+      /* A session of its own, with a pty of the container's devpts; the
+       * master goes back on the report socket, marked by a \001 byte. */
+      cleanup_close int master = -1;
+      if (setsid () < 0)
+        {
+          cl_fail (&err, errno, "setsid");
+          child_fail (c->report_fd, err);
+        }
+      if (console_setup_in_container (p, false, &master, &err) < 0
+          || console_send_fd (c->report_fd, master, "\001", &err) < 0)
+        child_fail (c->report_fd, err);
+    }
   if (process_apply_rlimits (p, &err) < 0)
     child_fail (c->report_fd, err);
   env = process_environment (p);
@@ -181,7 +197,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_cgroup struct cgroup *cg = NULL;
   cleanup_seccomp struct seccomp_program filter = { 0 };
-  cleanup_close int pidfd = -1, rootfd = -1, rd = -1, wr = -1;
+  cleanup_close int pidfd = -1, rootfd = -1, rd = -1, wr = -1, master = -1;
   struct exec_child c = { .o = o };
   char root_path[64], report[2048];
   size_t got = 0;
@@ -208,8 +224,12 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
   }
   if (cfg->linux_section.seccomp && seccomp_compile (cfg->linux_section.seccomp, &filter, err) < 0)
     return -1;
-  if (pipe2 (fds, O_CLOEXEC) < 0)
-    return cl_fail (err, errno, "pipe");
+  if (o->process->terminal && o->console_socket == NULL && o->detach)
+    return cl_fail_as (err, EINVAL, "exec: a terminal with --detach needs --console-socket");
+  if (!o->process->terminal && o->console_socket)
+    return cl_fail_as (err, EINVAL, "exec: --console-socket given, but no terminal (--tty) asked for");
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    return cl_fail (err, errno, "socketpair");
   rd = fds[0];
   wr = fds[1];
   c.cfg = cfg;
@@ -232,20 +252,35 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
       join_and_fork (&c);
     }
   closep (&wr);
-  /* "<pid>\n" from the joiner, then (only on failure) an error text. */
-  while ((r = read (rd, report + got, sizeof report - 1 - got)) != 0)
+  /* "<pid>\n" from the joiner, a \001 byte carrying the pty master (with a
+   * terminal), then (only on failure) an error text. */
+  for (;;)
     {
-      if (r < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          break;
-        }
+      char control[CMSG_SPACE (sizeof (int))];
+      struct iovec iov = { .iov_base = report + got, .iov_len = sizeof report - 1 - got };
+      struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+      struct cmsghdr *cm;
+      r = recvmsg (rd, &msg, MSG_CMSG_CLOEXEC);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      for (cm = CMSG_FIRSTHDR (&msg); cm; cm = CMSG_NXTHDR (&msg, cm))
+        if (cm->cmsg_type == SCM_RIGHTS && master < 0)
+          memcpy (&master, CMSG_DATA (cm), sizeof master);
       got += (size_t) r;
       if (got == sizeof report - 1)
         break;
     }
   report[got] = '\0';
+  {
+    /* Drop the marker bytes. */
+    char *w = report;
+    for (char *q = report; *q; q++)
+      if (*q != '\001')
+        *w++ = *q;
+    *w = '\0';
+  }
   while (waitpid (joiner, NULL, 0) < 0 && errno == EINTR)
     ;
   {
@@ -273,10 +308,14 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
       if (f < 0 || write_all (f, buf, (size_t) n) < 0)
         return cl_fail (err, errno, "--pid-file `%s`", o->pid_file);
     }
+  if (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
+    return -1;
   if (o->detach)
     {
       *exit_code = 0;
       return 0;
     }
+  if (master >= 0 && o->console_socket == NULL)
+    return console_relay (master, pid, exit_code, err);
   return foreground_wait (pid, exit_code, err);
 }

@@ -186,7 +186,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   if (rc == 0 && ctx->terminal)
     {
       cleanup_close int master = -1;
-      rc = console_setup_in_container (p, &master, err);
+      rc = console_setup_in_container (p, true, &master, err);
       if (rc == 0)
         rc = sync_send (ctx->sync_fd, SYNC_CONSOLE, 0, err);
       if (rc == 0)

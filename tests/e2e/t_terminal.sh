@@ -28,3 +28,22 @@ cfg "$b" '.process.terminal = false'
 out=$(crl create --bundle "$b" --console-socket "$sock" tty4 2>&1); rc=$?
 expect_match "--console-socket without a terminal is refused" "rc=$rc $out" '^rc=1 crun-lite: --console-socket: given, but process.terminal is false'
 expect_no_leftovers "terminal"
+
+# exec --tty: a pty of the container's devpts for the exec'd process.
+cfg "$b" '.process.terminal = false'
+args "$b" sleep 100
+crl run -d --bundle "$b" tty5 >/dev/null 2>&1
+out=$(echo typed-exec | crl exec -t tty5 sh -c 'tty; read x; echo "got:$x"' | tr -d '\r')
+expect_match "exec -t relays a pty of the container" "$out" '/dev/pts/[0-9]+'
+expect_match "exec -t: input reaches the process" "$out" 'got:typed-exec'
+sock2="$T_ROOT/console2.sock"
+"$TESTS_HELPERS/recv_console" "$sock2" $'from-engine\n' > "$T_ROOT/console2.out" 2>&1 &
+rpid=$!
+for i in $(seq 50); do [ -S "$sock2" ] && break; sleep 0.05; done
+check "exec --tty --console-socket --detach" crl exec -t -d --console-socket "$sock2" tty5 sh -c 'read x; echo "exec-got:$x"'
+wait $rpid
+expect_match "the engine got the exec's pty and talked to it" "$(tr -d '\r' < "$T_ROOT/console2.out")" 'exec-got:from-engine'
+out=$(crl exec -t -d tty5 true 2>&1); rc=$?
+expect_match "exec --tty --detach without a console socket is refused" "rc=$rc $out" '^rc=1 crun-lite: exec: a terminal with --detach needs --console-socket'
+crl delete -f tty5
+expect_no_leftovers "exec terminal"
