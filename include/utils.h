@@ -62,4 +62,8 @@ int parse_uint64 (const char *s, unsigned long long *out);
  * a later reuse of the same number.  0 if the process does not exist. */
 unsigned long long process_start_time (pid_t pid);
 
+/* Not really root: not uid 0, or uid 0 in a user namespace that maps only
+ * part of the ids (rootless podman runs the runtime that way). */
+bool running_rootless (void);
+
 #endif

@@ -269,7 +269,7 @@ prepare_without_cgroup (struct cgroup *cg, const struct oci_config *cfg, cl_erro
 {
   int e = (*err)->errnum;
   cleanup_error cl_error *ignored = NULL;
-  if (geteuid () == 0 || (e != EACCES && e != EPERM && e != EROFS))
+  if (!running_rootless () || (e != EACCES && e != EPERM && e != EROFS))
     return -1;
   if (cgroup_resources_requested (&cfg->linux_section.resources))
     return cl_wrap (err, "linux.resources: limits need a cgroup this user can write: delegate one to user %u "

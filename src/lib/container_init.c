@@ -157,7 +157,8 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
 {
   const struct oci_config *cfg = ctx->cfg;
   const struct oci_process *p = &cfg->process;
-  struct rootfs_ctx rctx = { .cfg = cfg, .rootfs = ctx->rootfs, .rootfd = -1, .in_userns = ctx->new_userns,
+  struct rootfs_ctx rctx = { .cfg = cfg, .rootfs = ctx->rootfs, .rootfd = -1,
+                             .in_userns = ctx->new_userns || running_rootless (),
                              .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot };
   int rc;
 

@@ -113,7 +113,7 @@ mount_bind (struct rootfs_ctx *ctx, const struct oci_mount *m, const struct moun
 }
 
 static int
-mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, const struct mount_opts *o, cl_error **err)
+mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, struct mount_opts *o, cl_error **err)
 {
   cleanup_close int fd = -1;
   char p[32];
@@ -126,7 +126,34 @@ mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, const struc
   if (path_create_in_root (ctx->rootfd, m->destination, S_IFDIR, &fd, err) < 0)
     return -1;
   if (mount (m->source ? m->source : type, fd_path (fd, p), type, o->flags, o->data) < 0)
-    return cl_fail (err, errno, "mount %s", type);
+    {
+      /* A devpts gid= not mapped in this user namespace (gid=5, tty, in a
+       * rootless one): the pty group is then the mount's own. */
+      if (errno == EINVAL && ctx->in_userns && strcmp (type, "devpts") == 0 && o->data && strstr (o->data, "gid="))
+        {
+          cleanup_free char *data = xstrdup (o->data);
+          char *w = data;
+          for (char *save = NULL, *t = strtok_r (o->data, ",", &save); t; t = strtok_r (NULL, ",", &save))
+            if (strncmp (t, "gid=", 4) != 0)
+              w += sprintf (w, "%s%s", w == data ? "" : ",", t);
+          *w = '\0';
+          if (mount (m->source ? m->source : type, p, type, o->flags, data) == 0)
+            return 0;
+        }
+      /* In a user namespace without its own network namespace the kernel
+       * refuses sysfs: a read-only recursive bind of the host's /sys. */
+      if (errno == EPERM && ctx->in_userns && strcmp (type, "sysfs") == 0)
+        {
+          cleanup_close int mounted = -1;
+          if (mount ("/sys", p, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return cl_fail (err, errno, "mount sysfs, or bind the host's /sys in its place");
+          if (path_open_in_root (ctx->rootfd, m->destination, O_PATH, &mounted, err) < 0)
+            return -1;
+          return remount_bind (fd_path (mounted, p), MS_RDONLY | (o->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)),
+                               m->destination, err);
+        }
+      return cl_fail (err, errno, "mount %s", type);
+    }
   return 0;
 }
 

@@ -19,7 +19,7 @@ state_default_root (char **out, cl_error **err)
   struct stat st;
   char user_run[64];
 
-  if (geteuid () == 0)
+  if (!running_rootless ())
     {
       *out = xstrdup ("/run/crun-lite");
       return 0;
@@ -34,7 +34,7 @@ state_default_root (char **out, cl_error **err)
       *out = xasprintf ("%s/crun-lite", xdg);
       return 0;
     }
-  snprintf (user_run, sizeof user_run, "/run/user/%u", (unsigned) geteuid ());
+  snprintf (user_run, sizeof user_run, "/run/user/%u", (unsigned) getuid ());
   if (stat (user_run, &st) == 0 && S_ISDIR (st.st_mode) && access (user_run, W_OK) == 0)
     {
       *out = xasprintf ("%s/crun-lite", user_run);

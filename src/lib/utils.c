@@ -301,3 +301,26 @@ process_start_time (pid_t pid)
       field++;
   return strtoull (p, NULL, 10);
 }
+
+bool
+running_rootless (void)
+{
+  static int cached = -1;
+  char buf[256] = "";
+  unsigned long long inside, outside, count;
+  cleanup_close int fd = -1;
+
+  if (cached >= 0)
+    return cached;
+  if (geteuid () != 0)
+    return (cached = 1);
+  /* uid 0, but in a user namespace that maps only part of the ids (what
+   * rootless podman hands the runtime): no more privileged than the user. */
+  fd = open ("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || read (fd, buf, sizeof buf - 1) <= 0)
+    return (cached = 0);
+  if (sscanf (buf, "%llu %llu %llu", &inside, &outside, &count) != 3)
+    return (cached = 0);
+  cached = !(inside == 0 && outside == 0 && count == 4294967295ULL);
+  return cached;
+}

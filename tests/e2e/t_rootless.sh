@@ -67,3 +67,18 @@ out=$(runuser -u "$ru" -- env -i PATH=/usr/bin:/bin "$R" list 2>&1); rc=$?
 expect_match "no XDG_RUNTIME_DIR and no /run/user/UID: an error naming the variable" "rc=$rc $out" 'rc=1 .*XDG_RUNTIME_DIR is not set'
 out=$(runuser -u "$ru" -- env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR= "$R" list 2>&1); rc=$?
 expect_match "an empty XDG_RUNTIME_DIR counts as unset" "rc=$rc $out" 'rc=1 .*XDG_RUNTIME_DIR is not set'
+
+# Rootless podman's way: the runtime runs as uid 0 inside a user namespace
+# the engine made (a partial uid_map), with a config that has no user
+# namespace.  It must behave rootless: no mknod, no host cgroup writes.
+pb="$rdir/podmanlike"; mkdir -p "$pb"
+cp -a "$BASE_ROOTFS" "$pb/rootfs"
+(cd "$pb" && "$R" spec)
+jq '.linux.namespaces |= map(select(.type != "cgroup")) | del(.linux.resources) | .mounts |= map(select(.type != "cgroup"))
+    | .process.args = ["sh","-c","id -u; ls -ln /dev/null | cut -c1; grep -c devpts /proc/self/mountinfo"]' "$pb/config.json" > "$pb/c" && mv "$pb/c" "$pb/config.json"
+chown -R "$ru:$rgid" "$pb"
+out=$(runuser -u "$ru" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_DIR="$rdir/run" \
+      unshare -U -r -m timeout -k 5 30 "$R" run --bundle "$pb" pod1 2>&1)
+expect_match "uid 0 in a partial user namespace: the container runs" "$(echo "$out" | grep -v warning | tr '\n' ' ')" '^0 c 1 $'
+expect_match "... and behaves rootless (no host cgroup)" "$out" 'warning: running without a cgroup'
+expect_eq "nothing left (partial user namespace)" "$(ls -A "$rdir/run/crun-lite" 2>/dev/null)$(user_procs)" "0"
