@@ -317,6 +317,31 @@ clone_init (unsigned long flags, const struct cgroup *cg, struct init_ctx *ictx)
   return (pid_t) syscall (SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
 }
 
+/* Socket activation (sd_listen_fds): when the runtime was started with
+ * LISTEN_FDS=N, fds 3..3+N-1 go on to the container, whose process then
+ * sees LISTEN_FDS=N and LISTEN_PID=1, as runc and crun do. */
+static void
+apply_socket_activation (struct oci_config *cfg, struct init_ctx *ictx)
+{
+  const char *v = getenv ("LISTEN_FDS");
+  unsigned long long n;
+  char **env;
+  size_t len, k = 0;
+  if (v == NULL || parse_uint64 (v, &n) < 0 || n == 0 || n > 1024)
+    return;
+  if ((int) n > ictx->preserve_fds)
+    ictx->preserve_fds = (int) n;
+  len = strv_len (cfg->process.env);
+  env = xzalloc ((len + 3) * sizeof *env);
+  for (size_t i = 0; i < len; i++)
+    if (strncmp (cfg->process.env[i], "LISTEN_FDS=", 11) != 0 && strncmp (cfg->process.env[i], "LISTEN_PID=", 11) != 0)
+      env[k++] = xstrdup (cfg->process.env[i]);
+  env[k++] = xasprintf ("LISTEN_FDS=%llu", n);
+  env[k++] = xstrdup ("LISTEN_PID=1");
+  strv_free (cfg->process.env);
+  cfg->process.env = env;
+}
+
 /* The fast path is one clone with every new namespace.  When a namespace is
  * joined by path, the child joins first and creates the rest itself. */
 static void
@@ -423,6 +448,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       goto fail;
     }
 
+  apply_socket_activation (cfg, &ictx);
   ictx.cfg = cfg;
   ictx.rootfs = rootfs;
   ictx.sync_fd = sv[1];

@@ -117,3 +117,9 @@ expect_eq "--preserve-fds 1 passes fd 3 and only it" "$(echo "$out" | tr '\n' '|
 out=$(crl run --preserve-fds x --bundle "$b" pfd2 2>&1); rc=$?
 expect_match "--preserve-fds needs a number" "rc=$rc $out" "^rc=1 .*--preserve-fds: expected a number"
 expect_no_leftovers "preserve-fds"
+
+# Socket activation: LISTEN_FDS from the caller reaches the container.
+args "$b" sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3'
+out=$(LISTEN_FDS=1 crl run --bundle "$b" sockact 3<"$T_ROOT/pfile" </dev/null)
+expect_eq "LISTEN_FDS: the fds and LISTEN_FDS/LISTEN_PID reach the process" "$(echo "$out" | tr '\n' '|')" "1 1|preserved-data|"
+expect_no_leftovers "socket activation"
