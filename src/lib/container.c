@@ -22,6 +22,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
+#include "notify.h"
 #include "seccomp_filter.h"
 #include "sync.h"
 #include "utils.h"
@@ -449,6 +450,11 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
     }
 
   apply_socket_activation (cfg, &ictx);
+  {
+    cleanup_free char *state_dir = xasprintf ("%s/%s", o->root, o->id);
+    if (notify_prepare (dirfd, state_dir, cfg, err) < 0)
+      goto fail;
+  }
   ictx.cfg = cfg;
   ictx.rootfs = rootfs;
   ictx.sync_fd = sv[1];
@@ -593,13 +599,17 @@ int
 container_start (const char *root, const char *id, cl_error **err)
 {
   cleanup_container_ref struct container_ref ref;
-  cleanup_close int fd = -1;
+  cleanup_close int fd = -1, notify_sock = -1;
+  cleanup_free char *state_dir = xasprintf ("%s/%s", root, id);
   char c = 0;
 
   if (container_ref_open (root, id, &ref, err) < 0)
     return -1;
   if (ref.status != STATUS_CREATED)
     return cl_fail (err, 0, "cannot start a container that is %s: %s", state_status_name (ref.status), id);
+  /* Listen for the container's sd_notify before it can send anything. */
+  if (notify_listen (ref.dirfd, state_dir, &notify_sock, err) < 0 && *err)
+    return -1;
   /* Non-blocking: succeeds only while the init holds the read end. */
   fd = openat (ref.dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
@@ -609,6 +619,15 @@ container_start (const char *root, const char *id, cl_error **err)
   if (unlinkat (ref.dirfd, STATE_EXEC_FIFO, 0) < 0)
     return cl_fail (err, errno, "start container `%s`: remove exec.fifo", id);
   run_lifecycle_hooks (root, &ref, HOOK_POSTSTART, "running");
+  if (notify_sock >= 0)
+    {
+      /* Wait for READY=1 unlocked (a fresh fd: a dup would keep the flock):
+       * other commands must reach the container meanwhile. */
+      cleanup_close int dirfd = open (state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      pid_t pid = ref.st->pid;
+      container_ref_close (&ref);
+      return notify_relay (dirfd, notify_sock, pid, err);
+    }
   return 0;
 }
 

@@ -142,11 +142,26 @@ state_dir_remove (int rootfd, const char *id, cl_error **err)
   d = fdopendir (steal_fd (&dfd));
   if (d == NULL)
     return cl_fail (err, errno, "read state dir for `%s`", id);
-  /* Only files live here; a leftover temp file from a crash goes too. */
+  /* Files, and the notify directory (one level): nothing deeper lives
+   * here.  A leftover temp file from a crash goes too. */
   while ((de = readdir (d)))
-    if (strcmp (de->d_name, ".") && strcmp (de->d_name, "..") && unlinkat (dirfd (d), de->d_name, 0) < 0
-        && errno != ENOENT)
-      return cl_fail (err, errno, "remove `%s/%s`", id, de->d_name);
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (de->d_type == DT_DIR)
+        {
+          cleanup_close int sub = openat (dirfd (d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+          cleanup_dir DIR *sd = sub >= 0 ? fdopendir (steal_fd (&sub)) : NULL;
+          struct dirent *se;
+          while (sd && (se = readdir (sd)))
+            if (strcmp (se->d_name, ".") && strcmp (se->d_name, ".."))
+              unlinkat (dirfd (sd), se->d_name, 0);
+          if (unlinkat (dirfd (d), de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+            return cl_fail (err, errno, "remove `%s/%s`", id, de->d_name);
+        }
+      else if (unlinkat (dirfd (d), de->d_name, 0) < 0 && errno != ENOENT)
+        return cl_fail (err, errno, "remove `%s/%s`", id, de->d_name);
+    }
   if (unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return cl_fail (err, errno, "remove state dir for `%s`", id);
   return 0;

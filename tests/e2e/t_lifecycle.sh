@@ -123,3 +123,22 @@ args "$b" sh -c 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3'
 out=$(LISTEN_FDS=1 crl run --bundle "$b" sockact 3<"$T_ROOT/pfile" </dev/null)
 expect_eq "LISTEN_FDS: the fds and LISTEN_FDS/LISTEN_PID reach the process" "$(echo "$out" | tr '\n' '|')" "1 1|preserved-data|"
 expect_no_leftovers "socket activation"
+
+# NOTIFY_SOCKET: the container gets a socket of its own; start relays READY=1.
+ns="$T_ROOT/notify.sock"
+"$TESTS_HELPERS/notify_recv" "$ns" > "$T_ROOT/notify.out" 2>&1 &
+npid=$!
+for i in $(seq 50); do [ -S "$ns" ] && break; sleep 0.05; done
+cp "$TESTS_HELPERS/notify_send" "$b/rootfs/bin/notify_send"
+args "$b" sh -c 'echo "$NOTIFY_SOCKET" > /tmp/notify-env; sleep 0.3; notify_send "STATUS=booting"; notify_send "READY=1"; sleep 30'
+cfg "$b" '.root.readonly = false'
+NOTIFY_SOCKET="$ns" crl create --bundle "$b" ntf >/dev/null 2>&1
+t0=$(date +%s%N)
+check "start with NOTIFY_SOCKET returns once the container is ready" env NOTIFY_SOCKET="$ns" timeout 10 "$R" --root "$STATE" start ntf
+waited=$(( ($(date +%s%N) - t0) / 1000000 ))
+wait $npid
+expect_eq "the container sees its own NOTIFY_SOCKET" "$(cat "$b/rootfs/tmp/notify-env" 2>/dev/null)" /run/notify/notify.sock
+expect_match "the caller's socket got the status and READY=1 with the host pid" "$(tr '\n' ' ' < "$T_ROOT/notify.out")" "STATUS=booting READY=1 MAINPID=$(crl state ntf | jq -r .pid)"
+if [ "$waited" -ge 250 ]; then ok "start waited for READY=1 (${waited} ms)"; else not_ok "start waited for READY=1" "${waited} ms"; fi
+crl delete -f ntf
+expect_no_leftovers "notify"
