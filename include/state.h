@@ -30,6 +30,7 @@ struct container_state
   /* The container's cgroup: its directory per hierarchy (controllers ->
    * directory; one entry with an empty key on v2), and every directory the
    * runtime created for it, parents first, to remove exactly those. */
+  unsigned int hook_kinds;   /* bit (1 << oci_hook_kind) set when the config has such hooks */
   bool cgroup_v2;
   struct oci_kv *cgroup_dirs;
   size_t n_cgroup_dirs;

@@ -240,6 +240,9 @@ record_state (int dirfd, const struct create_options *o, const char *bundle, con
   for (size_t i = 0; i < cg->n_dirs; i++)
     dirs[i] = (struct oci_kv){ .key = cg->controllers[i], .value = cg->dirs[i] };
   memcpy (created_dirs, cg->created, cg->n_created * sizeof *created_dirs);
+  for (int k = 0; k < HOOK_KINDS; k++)
+    if (cfg->n_hooks[k])
+      st.hook_kinds |= 1u << k;
   st.cgroup_dirs = dirs;
   st.n_cgroup_dirs = cg->n_dirs;
   st.cgroup_created = created_dirs;
@@ -583,6 +586,9 @@ run_lifecycle_hooks (const char *root, const struct container_ref *ref, enum oci
   cleanup_free char *path = xasprintf ("%s/%s/config.json", root, ref->st->id);
   cleanup_free char *state = NULL;
   cleanup_error cl_error *e = NULL;
+  /* Most containers have none: no need to read the config back. */
+  if (!(ref->st->hook_kinds & (1u << kind)))
+    return;
   if (config_load_file (path, &cfg, &e) < 0)
     {
       log_warning ("%s hooks: %s", oci_hook_kind_names[kind], e->msg);

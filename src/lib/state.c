@@ -218,6 +218,8 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
   gen_common (g, st);
   GEN_STR (g, "pidStartTime");
   yajl_gen_integer (g, (long long) st->pid_start_time);
+  GEN_STR (g, "hookKinds");
+  yajl_gen_integer (g, st->hook_kinds);
   GEN_STR (g, "cgroupV2");
   yajl_gen_bool (g, st->cgroup_v2);
   GEN_STR (g, "cgroupDirs");
@@ -291,6 +293,7 @@ state_read (int dirfd, const char *id, struct container_state **out, cl_error **
         || jr_string (&r, tree, "created", false, &st->created) < 0
         || jr_string (&r, tree, "owner", false, &st->owner) < 0
         || jr_kv_map (&r, tree, "annotations", &st->annotations, &st->n_annotations) < 0
+        || jr_u32 (&r, tree, "hookKinds", false, &st->hook_kinds) < 0
         || jr_bool (&r, tree, "cgroupV2", &st->cgroup_v2) < 0
         || jr_kv_map (&r, tree, "cgroupDirs", &st->cgroup_dirs, &st->n_cgroup_dirs) < 0
         || jr_strv (&r, tree, "cgroupCreated", &st->cgroup_created) < 0)
