@@ -119,6 +119,11 @@ int
 rootfs_mount_cgroup (struct rootfs_ctx *ctx, const char *dest, unsigned long flags, cl_error **err)
 {
   enum cgroup_layout layout;
+  /* Without a cgroup namespace (or without real privileges) the container
+   * sees host cgroup directories: read-only, whatever the options say
+   * (CVE-2023-25809). */
+  if (!ctx->new_cgroupns || ctx->in_userns)
+    flags |= MS_RDONLY;
   if (cgroup_detect_layout (&layout, err) < 0)
     return -1;
   if (layout == CGROUP_UNIFIED)

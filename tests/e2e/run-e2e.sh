@@ -11,10 +11,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 trap cleanup_all EXIT
 make_base_rootfs
 
-groups=${E2E_GROUPS:-"cli lifecycle isolation process mounts config_errors security cgroups seccomp exec hooks terminal rootless"}
+groups=${E2E_GROUPS:-"cli lifecycle isolation process mounts config_errors security cgroups seccomp exec hooks terminal rootless cves"}
 for g in $groups; do
   echo "# --- $g"
-  . "$HERE/t_$g.sh"
+  # The CVE regression tests live in tests/security, named after the CVEs.
+  if [ -f "$HERE/t_$g.sh" ]; then . "$HERE/t_$g.sh"; else . "$HERE/../security/t_$g.sh"; fi
 done
 trap - EXIT
 finish
