@@ -29,6 +29,45 @@
 
 #define CONFIG_COPY "config.json"
 
+/* A sysctl is only the container's own when the namespace it belongs to
+ * is: net.* needs a network namespace, the IPC ones an IPC namespace,
+ * hostname/domainname a UTS namespace.  Anything else is the host's. */
+static int
+validate_sysctl (const struct oci_config *cfg, cl_error **err)
+{
+  static const char *const ipc_keys[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+                                          "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced" };
+  for (size_t i = 0; i < cfg->linux_section.n_sysctl; i++)
+    {
+      const char *k = cfg->linux_section.sysctl[i].key;
+      const struct oci_namespace *ns;
+      bool ipc = strncmp (k, "fs.mqueue.", 10) == 0;
+      if (strchr (k, '/') || strstr (k, "..") || *k == '.' || *k == '\0')
+        return cl_fail_as (err, EINVAL, "linux.sysctl: invalid key `%s`", k);
+      for (size_t j = 0; j < sizeof ipc_keys / sizeof ipc_keys[0]; j++)
+        ipc |= strcmp (k, ipc_keys[j]) == 0;
+      if (strncmp (k, "net.", 4) == 0)
+        {
+          ns = config_namespace (cfg, CLONE_NEWNET);
+          if (ns == NULL)
+            return cl_fail_as (err, EINVAL, "linux.sysctl.%s: needs the container's own network namespace", k);
+        }
+      else if (ipc)
+        {
+          if (config_namespace (cfg, CLONE_NEWIPC) == NULL)
+            return cl_fail_as (err, EINVAL, "linux.sysctl.%s: needs the container's own IPC namespace", k);
+        }
+      else if (strcmp (k, "kernel.hostname") == 0 || strcmp (k, "kernel.domainname") == 0)
+        {
+          if (config_namespace (cfg, CLONE_NEWUTS) == NULL)
+            return cl_fail_as (err, EINVAL, "linux.sysctl.%s: needs the container's own UTS namespace", k);
+        }
+      else
+        return cl_fail_as (err, EINVAL, "linux.sysctl.%s: not namespaced: it would change the host", k);
+    }
+  return 0;
+}
+
 /* Checks that need the whole config, made before anything is created. */
 static int
 validate_config (const struct oci_config *cfg, cl_error **err)
@@ -51,7 +90,7 @@ validate_config (const struct oci_config *cfg, cl_error **err)
     return cl_fail (err, 0, "linux.uidMappings/gidMappings: a new user namespace needs both mappings");
   if (cfg->process.args == NULL)
     return cl_fail (err, 0, "process.args: missing");
-  return 0;
+  return validate_sysctl (cfg, err);
 }
 
 static char *
