@@ -16,6 +16,7 @@ struct create_options
   bool no_pivot;
   bool systemd_cgroup;    /* --systemd-cgroup */
   const char *console_socket;  /* --console-socket: where the pty master goes */
+  bool no_new_keyring;    /* --no-new-keyring */
   bool foreground;        /* `run` without --detach: may relay a terminal itself */
   int preserve_fds;
 };

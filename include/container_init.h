@@ -22,6 +22,7 @@ struct init_ctx
   bool wait_for_cgroup;
   const struct seccomp_program *seccomp;   /* compiled by the parent; NULL: none */
   const char *id, *bundle;  /* for the state hooks receive */
+  bool new_keyring;         /* a session keyring of its own (not with --no-new-keyring) */
   bool terminal;            /* open a pty and send its master to the parent */
   bool hooks_sync;          /* stop before pivot_root for the runtime's hooks */
   pid_t host_pid;           /* our pid as the host sees it (from SYNC_HOOKS_DONE) */    /* the parent moves us into the cgroup: wait for it */

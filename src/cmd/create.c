@@ -48,7 +48,8 @@ cmd_create (const struct global_opts *g, int argc, char **argv)
         o.console_socket = optarg;
         break;
       case 'K':
-        break; /* no session keyring is created yet */
+        o.no_new_keyring = true;
+        break;
       case 'h':
         fputs (usage_text, stdout);
         return 0;

@@ -68,6 +68,7 @@ cmd_run (const struct global_opts *g, int argc, char **argv)
         o.console_socket = optarg;
         break;
       case 'K':
+        o.no_new_keyring = true;
         break;
       case 'h':
         fputs (usage_text, stdout);

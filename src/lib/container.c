@@ -505,6 +505,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   ictx.id = o->id;
   ictx.bundle = bundle;
   ictx.terminal = cfg->process.terminal;
+  ictx.new_keyring = !o->no_new_keyring;
   ictx.hooks_sync = cfg->n_hooks[HOOK_PRESTART] || cfg->n_hooks[HOOK_CREATE_RUNTIME]
                     || cfg->n_hooks[HOOK_CREATE_CONTAINER] || cfg->n_hooks[HOOK_START_CONTAINER];
   plan_namespaces (cfg, &ictx, &clone_flags);

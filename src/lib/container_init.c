@@ -134,6 +134,20 @@ apply_oom_score_adj (const struct oci_process *p, cl_error **err)
   return 0;
 }
 
+/* A session keyring of the container's own, so that keys are not shared
+ * with the host's session; skipped where the kernel refuses it (no keys
+ * support, a user namespace without quota), as runc does. */
+static void
+join_session_keyring (const struct init_ctx *ctx)
+{
+  char name[256];
+  if (!ctx->new_keyring)
+    return;
+  snprintf (name, sizeof name, "_ses.%s", ctx->id);
+  if (syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, name) < 0)
+    log_debug ("session keyring `%s` not created: %s", name, strerror (errno));
+}
+
 /* The runtime's hooks (prestart, createRuntime) run in the parent while we
  * wait; then createContainer hooks run here, in the container's namespaces,
  * before pivot_root. */
@@ -173,6 +187,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     return -1;
   if (setsid () < 0)
     return cl_fail (err, errno, "setsid");
+  join_session_keyring (ctx);
 
   rc = rootfs_prepare (&rctx, err);
   if (rc == 0)

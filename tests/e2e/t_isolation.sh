@@ -88,3 +88,12 @@ expect_match "uid_map written as configured" "$(echo "$out" | sed -n 1p)" '^ +0 
 expect_eq "root inside the user namespace" "$(echo "$out" | sed -n 2p)" 0
 expect_match "devices are bound from the host in a user namespace" "$(echo "$out" | sed -n 3p)" '^crw-rw-rw- .* 1, +3 '
 expect_no_leftovers "userns"
+
+# A session keyring of the container's own (as runc's _ses.<id>), unless --no-new-keyring.
+args "$b" sleep 30
+crl create --bundle "$b" krc >/dev/null 2>&1
+expect_eq "a session keyring _ses.<id> of its own" "$(grep -c '_ses.krc$' /proc/keys)" 1
+crl delete krc
+crl create --no-new-keyring --bundle "$b" krn >/dev/null 2>&1
+expect_eq "--no-new-keyring keeps the caller's" "$(grep -c '_ses.krn$' /proc/keys)" 0
+crl delete krn
