@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include "oci_config.h"
+#include "process_attrs.h"
 #include "seccomp_filter.h"
 
 struct init_ctx
@@ -22,6 +23,7 @@ struct init_ctx
   bool wait_for_cgroup;
   const struct seccomp_program *seccomp;   /* compiled by the parent; NULL: none */
   const char *id, *bundle;  /* for the state hooks receive */
+  const struct process_attrs *attrs;
   bool new_keyring;         /* a session keyring of its own (not with --no-new-keyring) */
   bool terminal;            /* open a pty and send its master to the parent */
   bool hooks_sync;          /* stop before pivot_root for the runtime's hooks */

@@ -156,9 +156,6 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
   REFUSE (p->selinux_label && *p->selinux_label, "process.selinuxLabel");
   REFUSE (l->mount_label && *l->mount_label, "linux.mountLabel");
   REFUSE (p->scheduler, "process.scheduler");
-  REFUSE (p->io_priority_class, "process.ioPriority");
-  REFUSE (p->exec_cpu_affinity_initial || p->exec_cpu_affinity_final, "process.execCPUAffinity");
-  REFUSE (l->personality_domain, "linux.personality");
   REFUSE (l->has_intel_rdt, "linux.intelRdt");
   REFUSE (l->has_time_offsets, "linux.timeOffsets");
   REFUSE (l->has_memory_policy, "linux.memoryPolicy");

@@ -431,6 +431,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_cgroup struct cgroup *cg = NULL;
   cleanup_seccomp struct seccomp_program filter = { 0 };
+  struct process_attrs attrs;
   cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, cfd = -1, master = -1;
   int sv[2] = { -1, -1 };
   struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot };
@@ -452,7 +453,8 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   if (read_all_fd (cfd, 16u << 20, &config_data, &config_len, err) < 0)
     return cl_wrap (err, "%s", config_path);
   if (config_parse (config_data, config_len, config_path, &cfg, err) < 0 || validate_config (cfg, err) < 0
-      || resolve_rootfs (bundle, cfg, &rootfs, err) < 0 || cgroup_plan (cfg, o->id, &cg, err) < 0)
+      || resolve_rootfs (bundle, cfg, &rootfs, err) < 0 || cgroup_plan (cfg, o->id, &cg, err) < 0
+      || process_attrs_prepare (cfg, &cfg->process, &attrs, err) < 0)
     return -1;
   if (cfg->process.terminal && o->console_socket == NULL && !o->foreground)
     return cl_fail_as (err, EINVAL, "process.terminal: a terminal needs --console-socket, or `run` in the foreground");
@@ -506,6 +508,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   ictx.bundle = bundle;
   ictx.terminal = cfg->process.terminal;
   ictx.new_keyring = !o->no_new_keyring;
+  ictx.attrs = &attrs;
   ictx.hooks_sync = cfg->n_hooks[HOOK_PRESTART] || cfg->n_hooks[HOOK_CREATE_RUNTIME]
                     || cfg->n_hooks[HOOK_CREATE_CONTAINER] || cfg->n_hooks[HOOK_START_CONTAINER];
   plan_namespaces (cfg, &ictx, &clone_flags);

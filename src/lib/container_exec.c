@@ -29,6 +29,7 @@
 #include "log.h"
 #include "namespaces.h"
 #include "process.h"
+#include "process_attrs.h"
 #include "seccomp_filter.h"
 #include "state.h"
 #include "utils.h"
@@ -74,6 +75,7 @@ struct exec_child
   const struct oci_config *cfg;
   const struct cgroup *cg;
   const struct seccomp_program *seccomp;
+  struct process_attrs attrs;
   int pidfd, rootfd, ns_flags;
   pid_t target;    /* the init, for joining one namespace at a time */
   int report_fd;   /* write end: the process's pid, then an error text or EOF */
@@ -115,7 +117,8 @@ become_process (struct exec_child *c)
     child_fail (c->report_fd, err);
   env = process_environment (p);
   /* The report fd is CLOEXEC: a successful exec closes it. */
-  if (process_become (p, c->seccomp, env, &exe, &err) == 0)
+  if (process_attrs_apply_initial (&c->attrs, &err) == 0 && process_become (p, c->seccomp, env, &exe, &err) == 0
+      && process_attrs_apply_final (&c->attrs, &err) == 0)
     process_exec (p, c->seccomp, c->o->preserve_fds, exe, env, &err);
   child_fail (c->report_fd, err);
 }
@@ -223,6 +226,8 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
     c.target = ref.st->pid;
   }
   if (cfg->linux_section.seccomp && seccomp_compile (cfg->linux_section.seccomp, &filter, err) < 0)
+    return -1;
+  if (process_attrs_prepare (cfg, o->process, &c.attrs, err) < 0)
     return -1;
   if (o->process->terminal && o->console_socket == NULL && o->detach)
     return cl_fail_as (err, EINVAL, "exec: a terminal with --detach needs --console-socket");

@@ -288,6 +288,11 @@ container_init (struct init_ctx *ctx)
   /* If the runtime dies during setup, so does the half-made container. */
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   close_inherited_fds (ctx);
+  if (process_attrs_apply_initial (ctx->attrs, &err) < 0)
+    {
+      sync_send_error (ctx->sync_fd, err);
+      _exit (EXIT_FAILURE);
+    }
   if (setup (ctx, &exe, &env, &err) < 0)
     {
       sync_send_error (ctx->sync_fd, err);
@@ -313,7 +318,8 @@ container_init (struct init_ctx *ctx)
       if (hooks_run (ctx->cfg, HOOK_START_CONTAINER, state, &err) < 0)
         goto fail;
     }
-  process_exec (&ctx->cfg->process, ctx->seccomp, ctx->preserve_fds, exe, env, &err);
+  if (process_attrs_apply_final (ctx->attrs, &err) == 0)
+    process_exec (&ctx->cfg->process, ctx->seccomp, ctx->preserve_fds, exe, env, &err);
 fail:
   /* Past `create`: stderr (and the log) is the only way left to report. */
   log_error (err);

@@ -63,3 +63,23 @@ expect_eq "an absolute program path needs no PATH" "$(crl run --bundle "$b" p13)
 args "$b" sh -c 'echo found'
 expect_eq "no PATH in the env: the default search path finds sh" "$(crl run --bundle "$b" p14 2>&1)" found
 expect_no_leftovers "process"
+
+# personality, ioPriority, execCPUAffinity
+cfg "$b" '.linux.personality = {"domain": "LINUX32"} | .process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 3}
+          | .process.execCPUAffinity = {"initial": "0-1", "final": "0"}'
+args "$b" sh -c 'uname -m; ionice -p $$; grep Cpus_allowed_list /proc/self/status | tr -d "\t"'
+out=$(crl run --bundle "$b" pa1 2>&1)
+expect_match "linux.personality LINUX32" "$out" '^i[3-6]86$'
+expect_match "process.ioPriority best-effort 3" "$out" 'best-effort: prio 3'
+expect_match "process.execCPUAffinity.final" "$out" 'Cpus_allowed_list:0$'
+cfg "$b" '.linux.personality = {"domain": "LINUX64"}'
+out=$(crl run --bundle "$b" pa2 2>&1); rc=$?
+expect_match "an unknown personality domain is named" "rc=$rc $out" '^rc=1 crun-lite: linux.personality.domain: unknown domain `LINUX64`'
+cfg "$b" 'del(.linux.personality) | .process.ioPriority = {"class": "IOPRIO_CLASS_FAST"}'
+out=$(crl run --bundle "$b" pa3 2>&1); rc=$?
+expect_match "an unknown I/O priority class is named" "rc=$rc $out" '^rc=1 crun-lite: process.ioPriority.class: unknown class `IOPRIO_CLASS_FAST`'
+cfg "$b" 'del(.process.ioPriority) | .process.execCPUAffinity = {"final": "0-x"}'
+out=$(crl run --bundle "$b" pa4 2>&1); rc=$?
+expect_match "a malformed CPU list is named" "rc=$rc $out" '^rc=1 crun-lite: process.execCPUAffinity.final: not a CPU list: `0-x`'
+cfg "$b" 'del(.process.execCPUAffinity)'
+expect_no_leftovers "process attributes"

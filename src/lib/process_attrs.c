@@ -1,0 +1,116 @@
+/* crun-lite: personality, I/O priority, exec CPU affinity
+ * (see include/process_attrs.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "process_attrs.h"
+
+#define IOPRIO_CLASS_SHIFT 13
+#define IOPRIO_WHO_PROCESS 1
+
+int
+parse_cpu_list (const char *s, cpu_set_t *out)
+{
+  const char *p = s;
+  CPU_ZERO (out);
+  if (*p == '\0')
+    return -1;
+  while (*p)
+    {
+      char *end;
+      long lo = strtol (p, &end, 10), hi;
+      if (end == p || lo < 0 || lo >= CPU_SETSIZE)
+        return -1;
+      hi = lo;
+      p = end;
+      if (*p == '-')
+        {
+          hi = strtol (p + 1, &end, 10);
+          if (end == p + 1 || hi < lo || hi >= CPU_SETSIZE)
+            return -1;
+          p = end;
+        }
+      for (long c = lo; c <= hi; c++)
+        CPU_SET ((int) c, out);
+      if (*p == ',')
+        p++;
+      else if (*p)
+        return -1;
+    }
+  return 0;
+}
+
+int
+process_attrs_prepare (const struct oci_config *cfg, const struct oci_process *p, struct process_attrs *a,
+                       cl_error **err)
+{
+  const struct oci_linux *l = &cfg->linux_section;
+  memset (a, 0, sizeof *a);
+  if (l->personality_domain)
+    {
+      if (strcmp (l->personality_domain, "LINUX") == 0)
+        a->personality = PER_LINUX;
+      else if (strcmp (l->personality_domain, "LINUX32") == 0)
+        a->personality = PER_LINUX32;
+      else
+        return cl_fail_as (err, EINVAL, "linux.personality.domain: unknown domain `%s` (LINUX or LINUX32)",
+                           l->personality_domain);
+      if (l->personality_flags && l->personality_flags[0])
+        return cl_fail_as (err, EINVAL, "linux.personality.flags: `%s`: no flags are defined by the runtime spec",
+                           l->personality_flags[0]);
+      a->has_personality = true;
+    }
+  if (p->io_priority_class)
+    {
+      static const char *const classes[] = { NULL, "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE" };
+      int cls = 0;
+      long long prio = p->io_priority.set ? p->io_priority.v : 0;
+      for (int i = 1; i < 4; i++)
+        if (strcmp (p->io_priority_class, classes[i]) == 0)
+          cls = i;
+      if (cls == 0)
+        return cl_fail_as (err, EINVAL, "process.ioPriority.class: unknown class `%s`", p->io_priority_class);
+      if (prio < 0 || prio > 7)
+        return cl_fail_as (err, EINVAL, "process.ioPriority.priority: %lld is not between 0 and 7", prio);
+      a->ioprio = (cls << IOPRIO_CLASS_SHIFT) | (int) prio;
+      a->has_ioprio = true;
+    }
+  if (p->exec_cpu_affinity_initial)
+    {
+      if (parse_cpu_list (p->exec_cpu_affinity_initial, &a->affinity_initial) < 0)
+        return cl_fail_as (err, EINVAL, "process.execCPUAffinity.initial: not a CPU list: `%s`",
+                           p->exec_cpu_affinity_initial);
+      a->has_affinity_initial = true;
+    }
+  if (p->exec_cpu_affinity_final)
+    {
+      if (parse_cpu_list (p->exec_cpu_affinity_final, &a->affinity_final) < 0)
+        return cl_fail_as (err, EINVAL, "process.execCPUAffinity.final: not a CPU list: `%s`",
+                           p->exec_cpu_affinity_final);
+      a->has_affinity_final = true;
+    }
+  return 0;
+}
+
+int
+process_attrs_apply_initial (const struct process_attrs *a, cl_error **err)
+{
+  if (a->has_affinity_initial && sched_setaffinity (0, sizeof a->affinity_initial, &a->affinity_initial) < 0)
+    return cl_fail (err, errno, "process.execCPUAffinity.initial");
+  return 0;
+}
+
+int
+process_attrs_apply_final (const struct process_attrs *a, cl_error **err)
+{
+  if (a->has_ioprio && syscall (SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, a->ioprio) < 0)
+    return cl_fail (err, errno, "process.ioPriority");
+  if (a->has_affinity_final && sched_setaffinity (0, sizeof a->affinity_final, &a->affinity_final) < 0)
+    return cl_fail (err, errno, "process.execCPUAffinity.final");
+  if (a->has_personality && personality (a->personality) < 0)
+    return cl_fail (err, errno, "linux.personality");
+  return 0;
+}
