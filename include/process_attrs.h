@@ -6,6 +6,7 @@
 
 #include <sched.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include "error.h"
 #include "oci_config.h"
 
@@ -15,6 +16,16 @@ struct process_attrs
   unsigned long personality;
   bool has_ioprio;
   int ioprio;                 /* IOPRIO_PRIO_VALUE (class, data) */
+  bool has_scheduler;
+  struct
+  {
+    uint32_t size, policy;
+    uint64_t flags;
+    int32_t nice;
+    uint32_t priority;
+    uint64_t runtime, deadline, period;
+    uint32_t util_min, util_max;
+  } sched;                    /* struct sched_attr, for sched_setattr(2) */
   bool has_affinity_initial, has_affinity_final;
   cpu_set_t affinity_initial, affinity_final;
 };
@@ -24,6 +35,8 @@ int process_attrs_prepare (const struct oci_config *cfg, const struct oci_proces
 /* Early in the init (initial affinity) and right before exec (the rest). */
 int process_attrs_apply_initial (const struct process_attrs *a, cl_error **err);
 int process_attrs_apply_final (const struct process_attrs *a, cl_error **err);
+/* process.scheduler: applied while the capabilities (CAP_SYS_NICE) are still held. */
+int process_attrs_apply_scheduler (const struct process_attrs *a, cl_error **err);
 /* "0-3,7" -> a cpu set; -1 when malformed. */
 int parse_cpu_list (const char *s, cpu_set_t *out);
 

@@ -155,7 +155,6 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
   REFUSE (p->apparmor_profile && *p->apparmor_profile, "process.apparmorProfile");
   REFUSE (p->selinux_label && *p->selinux_label, "process.selinuxLabel");
   REFUSE (l->mount_label && *l->mount_label, "linux.mountLabel");
-  REFUSE (p->scheduler, "process.scheduler");
   REFUSE (l->has_intel_rdt, "linux.intelRdt");
   REFUSE (l->has_time_offsets, "linux.timeOffsets");
   REFUSE (l->has_memory_policy, "linux.memoryPolicy");

@@ -117,7 +117,8 @@ become_process (struct exec_child *c)
     child_fail (c->report_fd, err);
   env = process_environment (p);
   /* The report fd is CLOEXEC: a successful exec closes it. */
-  if (process_attrs_apply_initial (&c->attrs, &err) == 0 && process_become (p, c->seccomp, env, &exe, &err) == 0
+  if (process_attrs_apply_initial (&c->attrs, &err) == 0 && process_attrs_apply_scheduler (&c->attrs, &err) == 0
+      && process_become (p, c->seccomp, env, &exe, &err) == 0
       && process_attrs_apply_final (&c->attrs, &err) == 0)
     process_exec (p, c->seccomp, c->o->preserve_fds, exe, env, &err);
   child_fail (c->report_fd, err);

@@ -217,7 +217,8 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   if (rc < 0)
     return -1;
 
-  if (apply_oom_score_adj (p, err) < 0 || process_apply_rlimits (p, err) < 0)
+  if (apply_oom_score_adj (p, err) < 0 || process_apply_rlimits (p, err) < 0
+      || process_attrs_apply_scheduler (ctx->attrs, err) < 0)
     return -1;
   *env = process_environment (p);
   return process_become (p, ctx->seccomp, *env, exe, err);

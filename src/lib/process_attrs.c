@@ -78,6 +78,45 @@ process_attrs_prepare (const struct oci_config *cfg, const struct oci_process *p
       a->ioprio = (cls << IOPRIO_CLASS_SHIFT) | (int) prio;
       a->has_ioprio = true;
     }
+  if (p->scheduler)
+    {
+      static const struct { const char *name; uint32_t policy; } policies[] = {
+        { "SCHED_OTHER", 0 }, { "SCHED_FIFO", 1 }, { "SCHED_RR", 2 }, { "SCHED_BATCH", 3 },
+        { "SCHED_ISO", 4 },   { "SCHED_IDLE", 5 }, { "SCHED_DEADLINE", 6 },
+      };
+      static const struct { const char *name; uint64_t flag; } flags[] = {
+        { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 }, { "SCHED_FLAG_DL_OVERRUN", 0x04 },
+        { "SCHED_FLAG_KEEP_POLICY", 0x08 },   { "SCHED_FLAG_KEEP_PARAMS", 0x10 },
+        { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 }, { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
+      };
+      const struct oci_scheduler *sc = p->scheduler;
+      size_t i;
+      for (i = 0; i < sizeof policies / sizeof policies[0]; i++)
+        if (strcmp (policies[i].name, sc->policy) == 0)
+          break;
+      if (i == sizeof policies / sizeof policies[0])
+        return cl_fail_as (err, EINVAL, "process.scheduler.policy: unknown policy `%s`", sc->policy);
+      a->sched.size = sizeof a->sched;
+      a->sched.policy = policies[i].policy;
+      for (char **f = sc->flags; f && *f; f++)
+        {
+          size_t k;
+          for (k = 0; k < sizeof flags / sizeof flags[0]; k++)
+            if (strcmp (flags[k].name, *f) == 0)
+              break;
+          if (k == sizeof flags / sizeof flags[0])
+            return cl_fail_as (err, EINVAL, "process.scheduler.flags: unknown flag `%s`", *f);
+          a->sched.flags |= flags[k].flag;
+        }
+      if (sc->nice.set && (sc->nice.v < -20 || sc->nice.v > 19))
+        return cl_fail_as (err, EINVAL, "process.scheduler.nice: %lld is not between -20 and 19", (long long) sc->nice.v);
+      a->sched.nice = sc->nice.set ? (int32_t) sc->nice.v : 0;
+      a->sched.priority = sc->priority.set ? (uint32_t) sc->priority.v : 0;
+      a->sched.runtime = sc->runtime.set ? (uint64_t) sc->runtime.v : 0;
+      a->sched.deadline = sc->deadline.set ? (uint64_t) sc->deadline.v : 0;
+      a->sched.period = sc->period.set ? (uint64_t) sc->period.v : 0;
+      a->has_scheduler = true;
+    }
   if (p->exec_cpu_affinity_initial)
     {
       if (parse_cpu_list (p->exec_cpu_affinity_initial, &a->affinity_initial) < 0)
@@ -112,5 +151,13 @@ process_attrs_apply_final (const struct process_attrs *a, cl_error **err)
     return cl_fail (err, errno, "process.execCPUAffinity.final");
   if (a->has_personality && personality (a->personality) < 0)
     return cl_fail (err, errno, "linux.personality");
+  return 0;
+}
+
+int
+process_attrs_apply_scheduler (const struct process_attrs *a, cl_error **err)
+{
+  if (a->has_scheduler && syscall (SYS_sched_setattr, 0, &a->sched, 0) < 0)
+    return cl_fail (err, errno, "process.scheduler: sched_setattr");
   return 0;
 }

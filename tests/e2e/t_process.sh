@@ -83,3 +83,17 @@ out=$(crl run --bundle "$b" pa4 2>&1); rc=$?
 expect_match "a malformed CPU list is named" "rc=$rc $out" '^rc=1 crun-lite: process.execCPUAffinity.final: not a CPU list: `0-x`'
 cfg "$b" 'del(.process.execCPUAffinity)'
 expect_no_leftovers "process attributes"
+cfg "$b" '.process.scheduler = {"policy": "SCHED_BATCH", "nice": 7, "flags": ["SCHED_FLAG_RESET_ON_FORK"]}'
+args "$b" sh -c 'grep -E "^policy" /proc/self/sched | tr -d " "; awk "{print \$19}" /proc/self/stat'
+out=$(crl run --bundle "$b" sch1 2>&1)
+expect_match "process.scheduler: SCHED_BATCH" "$out" '^policy:3$'
+expect_match "process.scheduler: nice 7" "$out" '^7$'
+cfg "$b" '.process.scheduler = {"policy": "SCHED_FIFO", "priority": 10}'
+args "$b" sh -c 'grep -E "^policy" /proc/self/sched | tr -d " "'
+out=$(crl run --bundle "$b" sch2 2>&1); rc=$?
+if [ $rc -eq 0 ]; then expect_match "process.scheduler: SCHED_FIFO" "$out" '^policy:1$'
+else expect_match "SCHED_FIFO refused by this host's cgroup: a clear error" "rc=$rc $out" 'process.scheduler: sched_setattr'; fi
+cfg "$b" '.process.scheduler = {"policy": "SCHED_FAST"}'
+out=$(crl run --bundle "$b" sch3 2>&1); rc=$?
+expect_match "an unknown scheduler policy is named" "rc=$rc $out" '^rc=1 crun-lite: process.scheduler.policy: unknown policy `SCHED_FAST`'
+cfg "$b" 'del(.process.scheduler)'
