@@ -43,6 +43,14 @@ else
   tally "tests/e2e" "$log"
   if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/e2e: aborted (exit $rc)"; tail -n 20 "$log"; fi
 fi
+# The config fuzzer, bounded (CRL_FUZZ_SECONDS, default 60).
+bash tests/fuzz/run-fuzz.sh > "$log" 2>&1; rc=$?
+if [ $rc -eq 77 ]; then
+  skipped=$((skipped + 1)); echo "tests/fuzz: skipped ($(head -n 1 "$log"))"
+else
+  tally "tests/fuzz" "$log"
+fi
+
 # The same end-to-end groups on a pure cgroup v2 host: a QEMU guest.
 if [ "${CRL_SKIP_VM:-}" = 1 ]; then
   skipped=$((skipped + 1)); echo "tests/vm (cgroup v2): skipped (CRL_SKIP_VM=1)"

@@ -109,7 +109,10 @@ add_rule (scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc, size_t idx,
         rc = seccomp_rule_add_array (ctx, action, nr, 1, &cmps[i]);
     }
   if (rc < 0)
-    return cl_fail (err, -rc, S "syscalls[%zu]: add rule for `%s`", idx, seccomp_syscall_resolve_num_arch (SCMP_ARCH_NATIVE, nr));
+    {
+      cleanup_free char *name = seccomp_syscall_resolve_num_arch (SCMP_ARCH_NATIVE, nr);
+      return cl_fail (err, -rc, S "syscalls[%zu]: add rule for `%s`", idx, name ? name : "?");
+    }
   return 0;
 }
 
