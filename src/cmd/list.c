@@ -91,7 +91,8 @@ cmd_list (const struct global_opts *g, int argc, char **argv)
         names = xrealloc (names, (n + 1) * sizeof *names);
         names[n++] = xstrdup (de->d_name);
       }
-  qsort (names, n, sizeof *names, compare_names);
+  if (n > 0)
+    qsort (names, n, sizeof *names, compare_names);
 
   if (strcmp (format, "json") == 0)
     {
