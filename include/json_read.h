@@ -46,6 +46,11 @@ typedef int (*jr_item_fn) (struct jreader *r, yajl_val item, void *out_item);
 int jr_object_array (struct jreader *r, yajl_val obj, const char *key, size_t item_size,
                      jr_item_fn fn, void *out_items, size_t *n);
 
+/* The text a yajl generator produced, as a string the caller frees (with a
+ * final newline when asked); the generator is freed. */
+#include <yajl/yajl_gen.h>
+char *json_gen_take (yajl_gen g, bool newline);
+
 /* Parse a JSON text into a tree, with a one-line error naming `source`. */
 int jr_parse_tree (const char *data, size_t len, const char *source, yajl_val *out, cl_error **err);
 

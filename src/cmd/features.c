@@ -4,10 +4,12 @@
 #include <getopt.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <yajl/yajl_gen.h>
 #include "cli.h"
+#include "json_read.h"
 #include "mount_options.h"
 #include "namespaces.h"
 #include "oci_config.h"
@@ -109,8 +111,6 @@ cmd_features (const struct global_opts *g_opts, int argc, char **argv)
   static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
   const struct scmp_version *v = seccomp_version ();
   yajl_gen g;
-  const unsigned char *buf;
-  size_t len;
   char libseccomp[32];
   int c;
 
@@ -150,9 +150,10 @@ cmd_features (const struct global_opts *g_opts, int argc, char **argv)
   GEN_STR (g, PACKAGE_VERSION);
   yajl_gen_map_close (g);
   yajl_gen_map_close (g);
-  yajl_gen_get_buf (g, &buf, &len);
-  fwrite (buf, 1, len, stdout);
-  putchar ('\n');
-  yajl_gen_free (g);
+  {
+    char *text = json_gen_take (g, true);
+    fputs (text, stdout);
+    free (text);
+  }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 #include "cli.h"
+#include "json_read.h"
 #include "container.h"
 #include "utils.h"
 
@@ -124,13 +125,12 @@ cmd_list (const struct global_opts *g, int argc, char **argv)
     }
   if (gen)
     {
-      const unsigned char *buf;
-      size_t len;
       yajl_gen_array_close (gen);
-      yajl_gen_get_buf (gen, &buf, &len);
-      fwrite (buf, 1, len, stdout);
-      putchar ('\n');
-      yajl_gen_free (gen);
+      {
+        char *text = json_gen_take (gen, true);
+        fputs (text, stdout);
+        free (text);
+      }
     }
   return 0;
 }

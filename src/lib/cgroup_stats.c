@@ -6,6 +6,7 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 #include "cgroup.h"
+#include "json_read.h"
 #include "utils.h"
 
 #define GEN_STR(g, s) yajl_gen_string (g, (const unsigned char *) (s), strlen (s))
@@ -206,8 +207,6 @@ cgroup_stats_json (const struct cgroup *cg, char **out, cl_error **err)
 {
   bool v2 = cg->layout == CGROUP_UNIFIED;
   yajl_gen g = yajl_gen_alloc (NULL);
-  const unsigned char *buf;
-  size_t len;
 
   yajl_gen_map_open (g);
   gen_cpu (g, cg, v2);
@@ -220,11 +219,7 @@ cgroup_stats_json (const struct cgroup *cg, char **out, cl_error **err)
   gen_blkio (g, cg, v2);
   gen_hugetlb (g, cg, v2);
   yajl_gen_map_close (g);
-  yajl_gen_get_buf (g, &buf, &len);
-  *out = xmalloc (len + 1);
-  memcpy (*out, buf, len);
-  (*out)[len] = '\0';
-  yajl_gen_free (g);
+  *out = json_gen_take (g, false);
   (void) err;
   return 0;
 }

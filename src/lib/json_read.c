@@ -355,3 +355,19 @@ jr_parse_tree (const char *data, size_t len, const char *source, yajl_val *out, 
   *out = tree;
   return 0;
 }
+
+char *
+json_gen_take (yajl_gen g, bool newline)
+{
+  const unsigned char *buf;
+  size_t len;
+  char *out;
+  yajl_gen_get_buf (g, &buf, &len);
+  out = xmalloc (len + 2);
+  memcpy (out, buf, len);
+  if (newline)
+    out[len++] = '\n';
+  out[len] = '\0';
+  yajl_gen_free (g);
+  return out;
+}

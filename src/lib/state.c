@@ -194,20 +194,6 @@ gen_common (yajl_gen g, const struct container_state *st)
   yajl_gen_map_close (g);
 }
 
-static char *
-gen_finish (yajl_gen g)
-{
-  const unsigned char *buf;
-  size_t len;
-  char *out;
-  yajl_gen_get_buf (g, &buf, &len);
-  out = xmalloc (len + 2);
-  memcpy (out, buf, len);
-  out[len] = '\n';
-  out[len + 1] = '\0';
-  yajl_gen_free (g);
-  return out;
-}
 
 int
 state_write (int dirfd, const struct container_state *st, cl_error **err)
@@ -236,7 +222,7 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
     GEN_STR (g, *p);
   yajl_gen_array_close (g);
   yajl_gen_map_close (g);
-  doc = gen_finish (g);
+  doc = json_gen_take (g, true);
   return write_file_atomic (dirfd, "state.json", doc, strlen (doc), 0600, err);
 }
 
@@ -256,7 +242,7 @@ state_oci_json_as (const struct container_state *st, const char *status, bool pr
   GEN_STR (g, status);
   gen_common (g, st);
   yajl_gen_map_close (g);
-  return gen_finish (g);
+  return json_gen_take (g, true);
 }
 
 char *
