@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-${CRL_FUZZ_SECONDS:-60}}
 command -v clang >/dev/null || { echo "1..0 # SKIP clang is not installed (apt-get install clang libclang-rt-14-dev)"; exit 77; }
 out=$(mktemp -d /tmp/crl-fuzz.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+trap '[ -n "${CRL_FUZZ_KEEP:-}" ] || rm -rf "$out"' EXIT
 srcs="error utils log json_read config config_linux config_resources config_free namespaces mount_options process_attrs seccomp_filter"
 files=""
 for s in $srcs; do files="$files $top/src/lib/$s.c"; done
@@ -22,6 +22,7 @@ mkdir -p "$out/corpus"
 cp "$top"/tests/fuzz/corpus/* "$top"/tests/fixtures/*.json "$out/corpus/" 2>/dev/null
 "$top/crun-lite" spec --bundle "$out/corpus" >/dev/null 2>&1 && mv "$out/corpus/config.json" "$out/corpus/spec-root.json"
 "$top/crun-lite" spec --rootless --bundle "$out/corpus" >/dev/null 2>&1 && mv "$out/corpus/config.json" "$out/corpus/spec-rootless.json"
+export LSAN_OPTIONS="suppressions=$top/tests/fuzz/lsan.supp:print_suppressions=0"
 if "$out/fuzz_config" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
      -print_final_stats=1 "$out/corpus" > "$out/fuzz.log" 2>&1; then
   echo "ok 1 - the config fuzzer ran ${secs}s and found nothing ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/fuzz.log" | grep -o '[0-9]*$') inputs)"
@@ -30,5 +31,5 @@ fi
 echo "not ok 1 - the config fuzzer found a problem"
 grep -E 'ERROR|SUMMARY|runtime error' "$out/fuzz.log" | head -n 10 | sed 's/^/# /'
 cp "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$top/tests/fuzz/" 2>/dev/null
-grep -A12 -m1 "ERROR: " "$out/fuzz.log" | sed "s/^/# /"
+grep -A40 -m1 "ERROR: " "$out/fuzz.log" | sed "s/^/# /"
 echo "1..1"; exit 1
