@@ -43,6 +43,15 @@ else
   tally "tests/e2e" "$log"
   if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/e2e: aborted (exit $rc)"; tail -n 20 "$log"; fi
 fi
+# The real engines: podman (conmon) and a private containerd.
+bash tests/engines/run-engines.sh > "$log" 2>&1; rc=$?
+if [ $rc -eq 77 ]; then
+  skipped=$((skipped + 1)); echo "tests/engines: skipped ($(head -n 1 "$log"))"
+else
+  tally "tests/engines" "$log"
+  if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/engines: aborted (exit $rc)"; tail -n 20 "$log"; fi
+fi
+
 # The config fuzzer, bounded (CRL_FUZZ_SECONDS, default 60).
 bash tests/fuzz/run-fuzz.sh > "$log" 2>&1; rc=$?
 if [ $rc -eq 77 ]; then

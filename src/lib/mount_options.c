@@ -9,7 +9,7 @@
 #define MS_LAZYTIME (1 << 25)
 #endif
 
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_RBIND, OPT_IGNORE };
+enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_RBIND, OPT_COPY_UP, OPT_NO_COPY_UP, OPT_IGNORE };
 
 static const struct
 {
@@ -53,6 +53,10 @@ static const struct
   { "rslave", OPT_PROPAGATION, MS_SLAVE | MS_REC },
   { "unbindable", OPT_PROPAGATION, MS_UNBINDABLE },
   { "runbindable", OPT_PROPAGATION, MS_UNBINDABLE | MS_REC },
+  /* Runtime extensions (runc and crun have them; podman sends tmpcopyup
+   * for its tmpfs /run and /tmp). */
+  { "tmpcopyup", OPT_COPY_UP, 0 },
+  { "notmpcopyup", OPT_NO_COPY_UP, 0 },
   /* Options engines send that mean nothing to mount(2) itself. */
   { "defaults", OPT_IGNORE, 0 },
 };
@@ -113,6 +117,12 @@ mount_options_parse (char *const *options, struct mount_opts *out, cl_error **er
           break;
         case OPT_RBIND:
           out->bind = out->recursive = true;
+          break;
+        case OPT_COPY_UP:
+          out->copy_up = true;
+          break;
+        case OPT_NO_COPY_UP:
+          out->copy_up = false;
           break;
         case OPT_IGNORE:
           break;

@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include "copy_tree.h"
 #include "mount_options.h"
 #include "path_in_root.h"
 #include "rootfs.h"
@@ -112,6 +113,30 @@ mount_bind (struct rootfs_ctx *ctx, const struct oci_mount *m, const struct moun
   return remount_bind (fd_path (mounted, p), o->flags & ~MS_REMOUNT, m->destination, err);
 }
 
+/* tmpcopyup: the directory's content, read through an fd taken before the
+ * tmpfs hides it, is copied into the new tmpfs; the tmpfs goes read-only (if
+ * asked) only after the copy. */
+static int
+mount_tmpfs_copy_up (struct rootfs_ctx *ctx, const struct oci_mount *m, const struct mount_opts *o, int dest,
+                     cl_error **err)
+{
+  cleanup_close int below = openat (dest, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int top = -1;
+  char p[32];
+
+  if (below < 0)
+    return cl_fail (err, errno, "open the directory under the tmpfs");
+  if (mount (m->source ? m->source : "tmpfs", fd_path (dest, p), "tmpfs", o->flags & ~MS_RDONLY, o->data) < 0)
+    return cl_fail (err, errno, "mount tmpfs");
+  if (path_open_in_root (ctx->rootfd, m->destination, O_RDONLY | O_DIRECTORY, &top, err) < 0)
+    return -1;
+  if (copy_tree (below, top, err) < 0)
+    return cl_wrap (err, "tmpcopyup");
+  if (o->flags & MS_RDONLY)
+    return remount_bind (fd_path (top, p), o->flags, m->destination, err);
+  return 0;
+}
+
 static int
 mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, struct mount_opts *o, cl_error **err)
 {
@@ -125,6 +150,8 @@ mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, struct moun
                     type, m->destination);
   if (path_create_in_root (ctx->rootfd, m->destination, S_IFDIR, &fd, err) < 0)
     return -1;
+  if (o->copy_up && strcmp (type, "tmpfs") == 0)
+    return mount_tmpfs_copy_up (ctx, m, o, fd, err);
   if (mount (m->source ? m->source : type, fd_path (fd, p), type, o->flags, o->data) < 0)
     {
       /* A devpts gid= not mapped in this user namespace (gid=5, tty, in a

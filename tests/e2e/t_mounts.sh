@@ -71,3 +71,18 @@ cfg "$b" '.linux.rootfsPropagation = "rprivate"'
 args "$b" true
 check "rootfsPropagation rprivate" crl run --bundle "$b" m8
 expect_no_leftovers "mounts"
+
+# tmpcopyup (podman sends it for /run and /tmp): the tmpfs starts with the
+# directory's content, links stay links, nothing is followed out of the rootfs.
+b=$(new_bundle copyup)
+mkdir -p "$b/rootfs/seed/sub"; echo seeded > "$b/rootfs/seed/sub/f"; chmod 640 "$b/rootfs/seed/sub/f"
+chown 1000:1000 "$b/rootfs/seed/sub"; ln -s /etc/shadow "$b/rootfs/seed/escape"; mkfifo "$b/rootfs/seed/fifo"
+cfg "$b" '.mounts += [{"destination":"/seed","type":"tmpfs","source":"tmpfs","options":["rw","nosuid","nodev","tmpcopyup"]},
+                      {"destination":"/seed-ro","type":"tmpfs","source":"tmpfs","options":["ro","tmpcopyup"]}]'
+mkdir -p "$b/rootfs/seed-ro"; echo ro-seed > "$b/rootfs/seed-ro/g"
+args "$b" sh -c 'cat /seed/sub/f; stat -c "%a %u" /seed/sub/f /seed/sub; readlink /seed/escape; test -p /seed/fifo && echo fifo;
+  grep " /seed " /proc/self/mountinfo | cut -d" " -f9; echo new > /seed/new && echo written; cat /seed-ro/g; touch /seed-ro/x 2>/dev/null || echo ro'
+out=$(crl run --bundle "$b" cu1 2>&1)
+expect_eq "tmpcopyup: content, modes, owners, links and fifos are copied into the tmpfs" "$(echo $out)" \
+  "seeded 640 0 755 1000 /etc/shadow fifo tmpfs written ro-seed ro"
+expect_eq "tmpcopyup: the rootfs directory itself is untouched" "$(ls "$b/rootfs/seed" | tr '\n' ' ')" "escape fifo sub "
