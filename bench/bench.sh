@@ -109,3 +109,39 @@ for rt in crun-lite crun runc; do
   [ -n "${bins[$rt]}" ] || continue
   printf '  %-10s %6s KiB\n' "$rt" "$(smallest_memory "$rt" "${bins[$rt]}")"
 done
+
+# podman run --rm IMAGE true with each runtime (podman's own storage, state
+# and configuration in the work dir; conmon in the middle, as users run it).
+PODMAN_RUNS=${PODMAN_RUNS:-$(( RUNS < 20 ? RUNS : 20 ))}
+if command -v podman >/dev/null && [ "$PODMAN_RUNS" -gt 0 ]; then
+  cat > "$work/containers.conf" <<CONF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+netns = "none"
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "none"
+tmp_dir = "$work/pm-tmp"
+runtime_supports_json = ["crun", "runc", "crun-lite"]
+[engine.runtimes]
+crun-lite = ["$CRUN_LITE"]
+CONF
+  pm () { CONTAINERS_CONF="$work/containers.conf" podman --root "$work/pm-root" --runroot "$work/pm-run" \
+            --tmpdir "$work/pm-tmp" --cgroup-manager cgroupfs "$@"; }
+  tar -C "$work/bundle/rootfs" -cf "$work/image.tar" .
+  if pm import "$work/image.tar" localhost/crl-bench >/dev/null 2>&1; then
+    declare -A pmed
+    for rt in crun-lite crun runc; do
+      [ -n "${bins[$rt]}" ] || continue
+      pm --runtime "$rt" run --rm localhost/crl-bench /bin/true >/dev/null 2>&1 || { echo "podman --runtime $rt: run failed"; continue; }
+      pmed[$rt]=$(for _ in $(seq 1 "$PODMAN_RUNS"); do
+        t0=$(date +%s%N); pm --runtime "$rt" run --rm localhost/crl-bench /bin/true >/dev/null 2>&1; t1=$(date +%s%N)
+        echo $(( (t1 - t0) / 1000 )); done | median)
+    done
+    report "podman run --rm IMAGE /bin/true, median of $PODMAN_RUNS runs:" pmed
+    pm rmi -af >/dev/null 2>&1 || true
+    grep "$work/pm-root" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r umount -l
+  else
+    echo "podman: could not import the bench image"
+  fi
+fi
