@@ -594,7 +594,7 @@ container_ref_open (const char *root, const char *id, struct container_ref *ref,
   if (state_root_open (root, false, &ref->rootfd, err) < 0)
     {
       if ((*err)->errnum == ENOENT)
-        return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
+        return cl_fail_as (err, ENOENT, "container does not exist: %s", id);
       return -1;
     }
   if (state_dir_open (ref->rootfd, id, &ref->dirfd, err) < 0 || state_read (ref->dirfd, id, &ref->st, err) < 0)
@@ -654,6 +654,11 @@ container_start (const char *root, const char *id, cl_error **err)
 
   if (container_ref_open (root, id, &ref, err) < 0)
     return -1;
+  /* runc's texts, which engines show and match on, then the id. */
+  if (ref.status == STATUS_STOPPED)
+    return cl_fail (err, 0, "cannot start a container that has stopped: %s", id);
+  if (ref.status == STATUS_RUNNING)
+    return cl_fail (err, 0, "cannot start an already running container: %s", id);
   if (ref.status != STATUS_CREATED)
     return cl_fail (err, 0, "cannot start a container that is %s: %s", state_status_name (ref.status), id);
   /* Listen for the container's sd_notify before it can send anything. */

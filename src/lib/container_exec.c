@@ -47,7 +47,7 @@ container_load_config (const char *root, const char *id, struct oci_config **out
     return -1;
   dir = xasprintf ("%s/%s", root, id);
   if (stat (dir, &st) < 0)
-    return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
+    return cl_fail_as (err, ENOENT, "container does not exist: %s", id);
   path = xasprintf ("%s/config.json", dir);
   return config_load_file (path, out, err);
 }

@@ -86,7 +86,7 @@ lock_dir (int dirfd, const char *id, cl_error **err)
     return cl_fail (err, errno, "lock container `%s`", id);
   /* Deleted by the previous lock holder while we waited. */
   if (fstat (dirfd, &st) < 0 || st.st_nlink == 0)
-    return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
+    return cl_fail_as (err, ENOENT, "container does not exist: %s", id);
   return 0;
 }
 
@@ -99,7 +99,7 @@ state_dir_create (int rootfd, const char *id, int *out_dirfd, cl_error **err)
   if (mkdirat (rootfd, id, 0700) < 0)
     {
       if (errno == EEXIST)
-        return cl_fail (err, 0, "container with id exists: %s", id);
+        return cl_fail (err, 0, "container with given ID already exists: %s", id);
       return cl_fail (err, errno, "mkdir state dir for `%s`", id);
     }
   fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -121,7 +121,7 @@ state_dir_open (int rootfd, const char *id, int *out_dirfd, cl_error **err)
   if (fd < 0)
     {
       if (errno == ENOENT)
-        return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
+        return cl_fail_as (err, ENOENT, "container does not exist: %s", id);
       return cl_fail (err, errno, "open state dir for `%s`", id);
     }
   if (lock_dir (fd, id, err) < 0)
@@ -266,7 +266,7 @@ state_read (int dirfd, const char *id, struct container_state **out, cl_error **
   if (read_file_at (dirfd, "state.json", 1 << 20, &data, &len, err) < 0)
     {
       if ((*err)->errnum == ENOENT)
-        return cl_fail_as (err, ENOENT, "container `%s` does not exist", id);
+        return cl_fail_as (err, ENOENT, "container does not exist: %s", id);
       return cl_wrap (err, "state of `%s`", id);
     }
   if (jr_parse_tree (data, len, "state.json", &tree, err) < 0)

@@ -75,7 +75,7 @@ for id in 'a/b' '..' '' "$(head -c 1100 /dev/zero | tr '\0' a)" 'a b'; do
   expect_match "invalid id \`${id:0:20}\` refused" "rc=$rc $out" '^rc=1 crun-lite: invalid container id'
 done
 out=$(crl state nosuch 2>&1); rc=$?
-expect_match "unknown id named" "rc=$rc $out" "^rc=1 crun-lite: container \`nosuch\` does not exist$"
+expect_match "unknown id named" "rc=$rc $out" "^rc=1 crun-lite: container does not exist: nosuch$"
 
 # A failure inside the container's setup still leaves nothing behind.
 echo "$good" | jq '.mounts += [{"destination":"/late","type":"bind","source":"/no/such","options":["bind"]}]' > "$b/config.json"
@@ -87,8 +87,8 @@ expect_no_leftovers "failed create"
 out=$(timeout 10 "$R" --root "$STATE" --log "$T_ROOT/log.json" --log-format json state nosuch 2>/dev/null); rc=$?
 line=$(tail -n 1 "$T_ROOT/log.json")
 expect_eq "json log: level, msg and time" "$(echo "$line" | jq -r '[.level, .msg, (.time | test("^20[0-9-]+T"))] | join(" ")')" \
-  "error container \`nosuch\` does not exist true"
+  "error container does not exist: nosuch true"
 out=$(timeout 10 "$R" --root "$STATE" --log "$T_ROOT/log.txt" state nosuch 2>/dev/null)
-expect_match "text log" "$(cat "$T_ROOT/log.txt")" '^time="20[^"]+" level=error msg="container `nosuch` does not exist"$'
+expect_match "text log" "$(cat "$T_ROOT/log.txt")" '^time="20[^"]+" level=error msg="container does not exist: nosuch"$'
 out=$(timeout 10 "$R" --root "$STATE" --log-format yaml list 2>&1); rc=$?
 expect_match "unknown --log-format" "rc=$rc $out" "^rc=1 crun-lite: --log-format: unknown format \`yaml\`"

@@ -59,5 +59,5 @@ out=$(crl exec ex2 true 2>&1); rc=$?
 expect_match "exec in a stopped container is refused like runc" "rc=$rc $out" '^rc=1 .*cannot exec in a stopped container'
 crl delete ex2
 out=$(crl exec ex2 true 2>&1); rc=$?
-expect_match "exec in a missing container" "rc=$rc $out" "^rc=1 crun-lite: container \`ex2\` does not exist$"
+expect_match "exec in a missing container" "rc=$rc $out" "^rc=1 crun-lite: container does not exist: ex2$"
 expect_no_leftovers "exec"

@@ -14,13 +14,13 @@ fds=$(for f in /proc/$pid/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && readlink "$f"; 
 expect_eq "created init holds only stdio and the exec.fifo gate" "$fds" " 2 $STATE/life/exec.fifo;"
 out=$(crl list); expect_match "list shows created" "$out" "^life +$pid +created +$b"
 out=$(crl create --bundle "$b" life 2>&1); rc=$?
-expect_match "create with a used id fails like runc" "rc=$rc $out" '^rc=1 .*container with id exists: life'
+expect_match "create with a used id fails like runc" "rc=$rc $out" '^rc=1 .*container with given ID already exists: life'
 check "start succeeds" crl start life
 expect_eq "state after start: running" "$(crl state life | jq -r .status)" running
 expect_match "the process is the user's now" "$(readlink /proc/$pid/exe)" 'busybox$'
 expect_eq "running process has only stdio open" "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ')" "0 1 2 "
 out=$(crl start life 2>&1); rc=$?
-expect_match "start twice fails" "rc=$rc $out" '^rc=1 .*cannot start a container that is running'
+expect_match "start twice fails" "rc=$rc $out" '^rc=1 .*cannot start an already running container: life'
 out=$(crl delete life 2>&1); rc=$?
 expect_match "delete of a running container without -f fails like runc" "rc=$rc $out" '^rc=1 .*cannot delete container life that is not stopped: running'
 out=$(crl list -q); expect_eq "list -q" "$out" "life"
@@ -32,10 +32,10 @@ out=$(crl kill life 2>&1); rc=$?
 expect_match "kill of a stopped container fails" "rc=$rc $out" '^rc=1 .*container not running'
 check "delete a stopped container" crl delete life
 out=$(crl state life 2>&1); rc=$?
-expect_match "state of a deleted container" "rc=$rc $out" "^rc=1 .*container \`life\` does not exist$"
+expect_match "state of a deleted container" "rc=$rc $out" "^rc=1 .*container does not exist: life$"
 check "delete --force of a missing container exits 0" crl delete --force life
 out=$(crl delete nothere 2>&1); rc=$?
-expect_match "delete of a missing container fails" "rc=$rc $out" "^rc=1 .*container \`nothere\` does not exist"
+expect_match "delete of a missing container fails" "rc=$rc $out" "^rc=1 .*container does not exist: nothere"
 expect_no_leftovers "lifecycle"
 
 # Signal names: with and without SIG, numbers; the trap proves delivery.
@@ -142,3 +142,30 @@ expect_match "the caller's socket got the status and READY=1 with the host pid" 
 if [ "$waited" -ge 250 ]; then ok "start waited for READY=1 (${waited} ms)"; else not_ok "start waited for READY=1" "${waited} ms"; fi
 crl delete -f ntf
 expect_no_leftovers "notify"
+
+# Engines match on runc's error texts: each of crun-lite's contains runc's
+# (runc's own prefixes like "runc create failed: " aside), then names the id.
+if command -v runc >/dev/null; then
+  b=$(new_bundle errtexts); args "$b" sleep 30
+  rroot="$T_ROOT/runc-state"
+  both () {   # both ARGS...: runc's msg, then crun-lite's stderr, one per line
+    timeout 30 runc --root "$rroot" "$@" 2>&1 >/dev/null | sed -n 's/.*msg="\(runc [a-z]* failed: \)\{0,1\}\(.*\)"$/\2/p' | tail -n 1
+    crl "$@" 2>&1 >/dev/null | tail -n 1
+  }
+  diffs=""
+  compare () { local r c; { read -r r; read -r c; } < <(both "$@"); [ -n "$r" ] || r="(runc printed nothing)"; case $c in *"$r"*) ;; *) diffs="$diffs [$* runc: $r | crun-lite: $c]";; esac; }
+  compare state nosuch
+  compare kill nosuch 9
+  compare delete nosuch
+  (cd "$b" && timeout 30 runc --root "$rroot" create et >/dev/null 2>&1); crl create --bundle "$b" et
+  compare create --bundle "$b" et
+  runc --root "$rroot" start et; crl start et
+  compare start et
+  runc --root "$rroot" kill et 9; crl kill et 9; sleep 0.5
+  compare kill et 9
+  compare start et
+  expect_eq "error texts contain runc's (missing, exists, not running, stopped)" "$diffs" ""
+  runc --root "$rroot" delete -f et >/dev/null 2>&1; crl delete -f et
+else
+  skip "error texts contain runc's" "runc is not installed"
+fi
