@@ -27,9 +27,11 @@ struct seccomp_program;
 bool process_setgroups_allowed (void);
 /* From root with every capability to the configured process, ready to exec:
  * seccomp first when no_new_privs is off, the bounding set, user and groups,
- * capabilities, cwd, the executable (found with env's PATH), umask. */
+ * capabilities, cwd, the executable (found with env's PATH), umask; a
+ * filter with SCMP_ACT_NOTIFY is installed here too (with no_new_privs, last)
+ * and its notification fd returned in *listener_fd (else -1). */
 int process_become (const struct oci_process *p, const struct seccomp_program *seccomp, char *const *env, char **exe,
-                    cl_error **err);
+                    int *listener_fd, cl_error **err);
 /* The last steps: no_new_privs, every fd past stdio and the preserved ones
  * closed on exec, seccomp (with no_new_privs), execve.  Returns only on failure. */
 int process_exec (const struct oci_process *p, const struct seccomp_program *seccomp, int preserve_fds, const char *exe,

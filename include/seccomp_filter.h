@@ -6,7 +6,9 @@
 #define CRL_SECCOMP_FILTER_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "error.h"
 #include "oci_config.h"
 
@@ -16,11 +18,18 @@ struct seccomp_program
   size_t n_filter;       /* number of instructions */
   unsigned int flags;    /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
   size_t skipped;        /* syscall names unknown here, left out as runc does */
+  bool listener;         /* has SCMP_ACT_NOTIFY: installing it yields a notification fd */
 };
 
 int seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, cl_error **err);
-/* In the init: install the program (needs no_new_privs or CAP_SYS_ADMIN). */
-int seccomp_install (const struct seccomp_program *p, cl_error **err);
+/* In the init: install the program (needs no_new_privs or CAP_SYS_ADMIN).
+ * With a listener, *listener_fd gets the notification fd (else -1). */
+int seccomp_install (const struct seccomp_program *p, int *listener_fd, cl_error **err);
+/* In the runtime: hand a container process's notification fd to the
+ * listener at linux.seccomp.listenerPath, with the container process state
+ * the runtime spec describes (fds ["seccompFd"], pid, metadata, state). */
+int seccomp_listener_send (const char *listener_path, const char *metadata, int listener_fd, pid_t pid,
+                           const char *state_json, cl_error **err);
 void seccomp_program_release (struct seccomp_program *p);
 #define cleanup_seccomp __attribute__ ((cleanup (seccomp_program_release)))
 

@@ -15,6 +15,8 @@
  *   SYNC_HOOKS_READY   ───────────────►  runs prestart and createRuntime hooks (only with hooks)
  *                      ◄───────────────  SYNC_HOOKS_DONE(init pid)
  *   [createContainer hooks, pivot_root, hostname, credentials, capabilities]
+ *   SYNC_SECCOMP_LISTENER ────────────►  passes the notification fd to listenerPath
+ *                      ◄───────────────  SYNC_SECCOMP_LISTENER_DONE  (only with SCMP_ACT_NOTIFY)
  *   SYNC_INIT_READY    ───────────────►  writes state.json and the pid file
  *                      ◄───────────────  SYNC_CREATED
  *   [blocks on exec.fifo until `start`, then exec]
@@ -40,6 +42,8 @@ enum sync_type
   SYNC_HOOKS_READY,
   SYNC_HOOKS_DONE,
   SYNC_CONSOLE,        /* child -> parent, followed by the pty master (SCM_RIGHTS) */
+  SYNC_SECCOMP_LISTENER,      /* child -> parent, followed by the seccomp notification fd */
+  SYNC_SECCOMP_LISTENER_DONE, /* parent -> child: the listener has it */
 };
 
 struct sync_msg

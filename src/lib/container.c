@@ -243,6 +243,17 @@ drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const cha
           if (console_recv_fd (sync_fd, console_master, err) < 0)
             return -1;
           break;
+        case SYNC_SECCOMP_LISTENER:
+          {
+            const struct oci_seccomp *sc = cfg->linux_section.seccomp;
+            cleanup_close int listener = -1;
+            cleanup_free char *state = hooks_state_json (cfg, id, *pid, bundle, "creating");
+            if (console_recv_fd (sync_fd, &listener, err) < 0
+                || seccomp_listener_send (sc->listener_path, sc->listener_metadata, listener, *pid, state, err) < 0
+                || sync_send (sync_fd, SYNC_SECCOMP_LISTENER_DONE, 0, err) < 0)
+              return -1;
+          }
+          break;
         case SYNC_INIT_READY:
           return 0;
         case SYNC_ERROR:

@@ -30,6 +30,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "process_attrs.h"
+#include "hooks.h"
 #include "seccomp_filter.h"
 #include "state.h"
 #include "utils.h"
@@ -97,6 +98,7 @@ become_process (struct exec_child *c)
   cl_error *err = NULL;
   cleanup_free char *exe = NULL;
   cleanup_strv char **env = NULL;
+  cleanup_close int listener = -1;
 
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (p->terminal)
@@ -117,10 +119,16 @@ become_process (struct exec_child *c)
     child_fail (c->report_fd, err);
   env = process_environment (p);
   /* The report fd is CLOEXEC: a successful exec closes it. */
+  /* A seccomp notification fd goes back the same way, marked by \002; a
+   * notified call made before the listener has it just waits for it. */
   if (process_attrs_apply_initial (&c->attrs, &err) == 0 && process_attrs_apply_scheduler (&c->attrs, &err) == 0
-      && process_become (p, c->seccomp, env, &exe, &err) == 0
+      && process_become (p, c->seccomp, env, &exe, &listener, &err) == 0
+      && (listener < 0 || console_send_fd (c->report_fd, listener, "\002", &err) == 0)
       && process_attrs_apply_final (&c->attrs, &err) == 0)
-    process_exec (p, c->seccomp, c->o->preserve_fds, exe, env, &err);
+    {
+      closep (&listener);
+      process_exec (p, c->seccomp, c->o->preserve_fds, exe, env, &err);
+    }
   child_fail (c->report_fd, err);
 }
 
@@ -201,7 +209,9 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_cgroup struct cgroup *cg = NULL;
   cleanup_seccomp struct seccomp_program filter = { 0 };
-  cleanup_close int pidfd = -1, rootfd = -1, rd = -1, wr = -1, master = -1;
+  cleanup_close int pidfd = -1, rootfd = -1, rd = -1, wr = -1, master = -1, listener = -1;
+  cleanup_free char *bundle = NULL;
+  pid_t init_pid;
   struct exec_child c = { .o = o };
   char root_path[64], report[2048];
   size_t got = 0;
@@ -224,7 +234,8 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
     if (rootfd < 0)
       return cl_fail (err, errno, "open `%s`", root_path);
     c.ns_flags = namespaces_to_join (ref.st->pid);
-    c.target = ref.st->pid;
+    c.target = init_pid = ref.st->pid;
+    bundle = xstrdup (ref.st->bundle);
   }
   if (cfg->linux_section.seccomp && seccomp_compile (cfg->linux_section.seccomp, &filter, err) < 0)
     return -1;
@@ -271,9 +282,16 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
         continue;
       if (r <= 0)
         break;
+      /* The fd came with its marker: the last byte this read returned
+       * (the kernel ends a read at a message carrying fds). */
       for (cm = CMSG_FIRSTHDR (&msg); cm; cm = CMSG_NXTHDR (&msg, cm))
-        if (cm->cmsg_type == SCM_RIGHTS && master < 0)
-          memcpy (&master, CMSG_DATA (cm), sizeof master);
+        if (cm->cmsg_type == SCM_RIGHTS)
+          {
+            int *slot = report[got + (size_t) r - 1] == '\002' ? &listener : &master;
+            if (*slot >= 0)
+              close (*slot);
+            memcpy (slot, CMSG_DATA (cm), sizeof *slot);
+          }
       got += (size_t) r;
       if (got == sizeof report - 1)
         break;
@@ -283,7 +301,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
     /* Drop the marker bytes. */
     char *w = report;
     for (char *q = report; *q; q++)
-      if (*q != '\001')
+      if (*q != '\001' && *q != '\002')
         *w++ = *q;
     *w = '\0';
   }
@@ -306,6 +324,18 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
     }
   if (pid <= 0)
     return cl_fail (err, EPIPE, "exec in `%s`: the process could not be started", o->id);
+  if (listener >= 0)
+    {
+      const struct oci_seccomp *sc = cfg->linux_section.seccomp;
+      cleanup_free char *state = hooks_state_json (cfg, o->id, init_pid, bundle, "running");
+      if (seccomp_listener_send (sc->listener_path, sc->listener_metadata, listener, pid, state, err) < 0)
+        {
+          kill (pid, SIGKILL);
+          while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+          return -1;
+        }
+    }
   if (o->pid_file)
     {
       char buf[32];

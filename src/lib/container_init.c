@@ -174,6 +174,8 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   struct rootfs_ctx rctx = { .cfg = cfg, .rootfs = ctx->rootfs, .rootfd = -1,
                              .in_userns = ctx->new_userns || running_rootless (),
                              .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot };
+  cleanup_close int listener = -1;
+  struct sync_msg msg;
   int rc;
 
   if (enter_namespaces (ctx, err) < 0)
@@ -221,7 +223,15 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
       || process_attrs_apply_scheduler (ctx->attrs, err) < 0)
     return -1;
   *env = process_environment (p);
-  return process_become (p, ctx->seccomp, *env, exe, err);
+  if (process_become (p, ctx->seccomp, *env, exe, &listener, err) < 0)
+    return -1;
+  /* The filter is in place: from here every call we make is under it. */
+  if (listener >= 0
+      && (sync_send (ctx->sync_fd, SYNC_SECCOMP_LISTENER, 0, err) < 0
+          || console_send_fd (ctx->sync_fd, listener, "seccomp", err) < 0
+          || sync_expect (ctx->sync_fd, SYNC_SECCOMP_LISTENER_DONE, &msg, err) < 0))
+    return -1;
+  return 0;
 }
 
 /* Close every fd the runtime inherited from its caller, except stdio, the

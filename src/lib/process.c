@@ -259,13 +259,14 @@ process_setgroups_allowed (void)
 
 int
 process_become (const struct oci_process *p, const struct seccomp_program *seccomp, char *const *env, char **exe,
-                cl_error **err)
+                int *listener_fd, cl_error **err)
 {
   bool groups_ok = process_setgroups_allowed ();
+  *listener_fd = -1;
   /* Without no_new_privs the filter can only be loaded while we still hold
    * CAP_SYS_ADMIN: now, before the capabilities go (as runc does).  The
    * few calls left before exec must then be allowed by the profile. */
-  if (seccomp && !p->no_new_privileges && seccomp_install (seccomp, err) < 0)
+  if (seccomp && !p->no_new_privileges && seccomp_install (seccomp, listener_fd, err) < 0)
     return -1;
   if (process_drop_bounding (&p->capabilities, err) < 0 || process_set_credentials (p, groups_ok, err) < 0
       || process_apply_capabilities (&p->capabilities, err) < 0)
@@ -276,6 +277,15 @@ process_become (const struct oci_process *p, const struct seccomp_program *secco
   if (process_find_executable (p->args[0], env, exe, err) < 0)
     return -1;
   umask (p->user.umask.set ? (mode_t) p->user.umask.v : 022);
+  /* A filter with SCMP_ACT_NOTIFY must be in place while the runtime can
+   * still pass its notification fd to the listener, so not at exec. */
+  if (seccomp && p->no_new_privileges && seccomp->listener)
+    {
+      if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return cl_fail (err, errno, "process.noNewPrivileges");
+      if (seccomp_install (seccomp, listener_fd, err) < 0)
+        return -1;
+    }
   return 0;
 }
 
@@ -292,7 +302,7 @@ process_exec (const struct oci_process *p, const struct seccomp_program *seccomp
       fcntl (fd, F_SETFD, FD_CLOEXEC);
   /* The filter last, so that none of the runtime's own calls is filtered:
    * only execve runs under it. */
-  if (seccomp && p->no_new_privileges && seccomp_install (seccomp, err) < 0)
+  if (seccomp && p->no_new_privileges && !seccomp->listener && seccomp_install (seccomp, NULL, err) < 0)
     return -1;
   execve (exe, p->args, (char **) env);
   return cl_fail (err, errno, "exec `%s`", exe);

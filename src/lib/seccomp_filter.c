@@ -7,10 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <yajl/yajl_gen.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include "json_read.h"
 #include "seccomp_filter.h"
 #include "utils.h"
 
@@ -41,7 +45,10 @@ parse_action (const char *name, const struct opt_u64 *errno_ret, const char *fie
         return 0;
       }
   if (strcmp (name, "SCMP_ACT_NOTIFY") == 0)
-    return cl_fail_as (err, ENOTSUP, "%s: SCMP_ACT_NOTIFY (listenerPath) is not supported yet by crun-lite", field);
+    {
+      *out = SCMP_ACT_NOTIFY;
+      return 0;
+    }
   return cl_fail_as (err, EINVAL, "%s: unknown action `%s`", field, name);
 }
 
@@ -126,8 +133,7 @@ flag_bits (const struct oci_seccomp *s, scmp_filter_ctx ctx, unsigned int *flags
       else if (strcmp (*f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
         *flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
       else if (strcmp (*f, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
-        return cl_fail_as (err, ENOTSUP, S "flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV only matters with "
-                                         "SCMP_ACT_NOTIFY, which is not supported yet by crun-lite");
+        *flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
       else
         return cl_fail_as (err, EINVAL, S "flags: unknown flag `%s`", *f);
     }
@@ -198,6 +204,8 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, cl_er
       /* A rule with the default action is a no-op, which libseccomp refuses. */
       if (action == default_action)
         continue;
+      if (action == SCMP_ACT_NOTIFY)
+        out->listener = true;
       for (char **name = sc->names; name && *name; name++)
         {
           int nr = seccomp_syscall_resolve_name (*name);
@@ -210,6 +218,22 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, cl_er
             goto out;
         }
     }
+  if (default_action == SCMP_ACT_NOTIFY)
+    out->listener = true;
+  /* The kernel hands the notification fd to whoever installs the filter;
+   * the runtime passes it on to the listener (see seccomp_listener_send). */
+  if (out->listener && (s->listener_path == NULL || *s->listener_path == '\0'))
+    {
+      cl_fail_as (err, EINVAL, S "listenerPath: required by the SCMP_ACT_NOTIFY action");
+      goto out;
+    }
+  if (out->listener)
+    out->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  else if (out->flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+    {
+      cl_fail_as (err, EINVAL, S "flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs an SCMP_ACT_NOTIFY rule");
+      goto out;
+    }
   rc = export_program (ctx, out, err);
 out:
   seccomp_release (ctx);
@@ -219,13 +243,19 @@ out:
 }
 
 int
-seccomp_install (const struct seccomp_program *p, cl_error **err)
+seccomp_install (const struct seccomp_program *p, int *listener_fd, cl_error **err)
 {
   struct sock_fprog prog = { .len = (unsigned short) p->n_filter, .filter = p->filter };
+  long rc;
+  if (listener_fd)
+    *listener_fd = -1;
   if (p->filter == NULL)
     return 0;
-  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
+  rc = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog);
+  if (rc < 0)
     return cl_fail (err, errno, "linux.seccomp: load the filter");
+  if (p->listener && listener_fd)
+    *listener_fd = (int) rc;
   return 0;
 }
 
@@ -235,4 +265,72 @@ seccomp_program_release (struct seccomp_program *p)
   free (p->filter);
   p->filter = NULL;
   p->n_filter = 0;
+}
+
+int
+seccomp_listener_send (const char *listener_path, const char *metadata, int listener_fd, pid_t pid,
+                       const char *state_json, cl_error **err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  cleanup_close int sock = -1;
+  cleanup_free char *head = NULL, *doc = NULL;
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  struct iovec iov;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+  struct cmsghdr *cm = CMSG_FIRSTHDR (&msg);
+  yajl_gen g;
+  size_t len;
+
+  if (strlen (listener_path) >= sizeof addr.sun_path)
+    return cl_fail_as (err, ENAMETOOLONG, S "listenerPath: `%s` is too long for a unix socket", listener_path);
+  strcpy (addr.sun_path, listener_path);
+  /* The container process state: the head by yajl, the state object (already
+   * JSON, the same text hooks get) spliced in as the last member. */
+  g = yajl_gen_alloc (NULL);
+  yajl_gen_map_open (g);
+  yajl_gen_string (g, (const unsigned char *) "ociVersion", 10);
+  yajl_gen_string (g, (const unsigned char *) "1.0.2", 5);
+  yajl_gen_string (g, (const unsigned char *) "fds", 3);
+  yajl_gen_array_open (g);
+  yajl_gen_string (g, (const unsigned char *) "seccompFd", 9);
+  yajl_gen_array_close (g);
+  yajl_gen_string (g, (const unsigned char *) "pid", 3);
+  yajl_gen_integer (g, pid);
+  yajl_gen_string (g, (const unsigned char *) "metadata", 8);
+  yajl_gen_string (g, (const unsigned char *) (metadata ? metadata : ""), metadata ? strlen (metadata) : 0);
+  yajl_gen_map_close (g);
+  head = json_gen_take (g, false);
+  len = strlen (head);
+  head[len - 1] = '\0';   /* drop the closing brace */
+  len = strlen (state_json);
+  while (len && state_json[len - 1] == '\n')
+    len--;
+  doc = xasprintf ("%s,\"state\":%.*s}", head, (int) len, state_json);
+  len = strlen (doc);
+
+  sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    return cl_fail (err, errno, S "listenerPath: socket");
+  if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return cl_fail (err, errno, S "listenerPath: connect to `%s`", listener_path);
+  iov = (struct iovec){ .iov_base = doc, .iov_len = len };
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cm), &listener_fd, sizeof (int));
+  for (;;)
+    {
+      ssize_t n = sendmsg (sock, &msg, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return cl_fail (err, errno, S "listenerPath: send the notification fd to `%s`", listener_path);
+      if ((size_t) n == len)
+        break;
+      /* The fd went with the first part; the rest of the text follows. */
+      if (write_all (sock, doc + n, len - (size_t) n) < 0)
+        return cl_fail (err, errno, S "listenerPath: send the state to `%s`", listener_path);
+      break;
+    }
+  return 0;
 }

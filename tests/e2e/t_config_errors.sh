@@ -37,7 +37,7 @@ bad_config "bad device rule access" '.linux.resources.devices[0].access = "rwx"'
 bad_config "seccomp: unknown action" '.linux.seccomp = {"defaultAction":"SCMP_ACT_MAYBE"}' "linux.seccomp.defaultAction: unknown action \`SCMP_ACT_MAYBE\`$"
 bad_config "seccomp: unknown operator" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":1,"op":"SCMP_CMP_ABOUT"}]}]}' "linux.seccomp.syscalls\[0\].args\[0\].op: unknown operator \`SCMP_CMP_ABOUT\`$"
 bad_config "seccomp: unknown architecture" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_Z80"]}' "linux.seccomp.architectures: unknown architecture \`SCMP_ARCH_Z80\`$"
-bad_config "seccomp: notify (not supported yet)" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]}' "linux.seccomp.syscalls\[0\].action: SCMP_ACT_NOTIFY \(listenerPath\) is not supported yet by crun-lite$"
+bad_config "seccomp: notify without a listenerPath" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]}' "linux.seccomp.listenerPath: required by the SCMP_ACT_NOTIFY action$"
 
 bad_config "no mount namespace" '.linux.namespaces |= map(select(.type != "mount"))' "linux.namespaces: crun-lite needs a new mount namespace for the container$"
 bad_config "hostname without uts" '.linux.namespaces |= map(select(.type != "uts"))' "hostname: setting a hostname needs a private UTS namespace"

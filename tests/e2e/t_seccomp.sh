@@ -49,3 +49,41 @@ cfg "$b" '.linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLA
 args "$b" true
 check "flags LOG and SPEC_ALLOW" crl run --bundle "$b" sc-flags
 expect_no_leftovers "seccomp"
+
+# SCMP_ACT_NOTIFY: the notification fd reaches the listener at listenerPath
+# with the container process state, and the listener's answers are what the
+# container gets (EXDEV: nothing else would fail mkdir so).  With and without
+# noNewPrivileges; `exec` sends its own process's fd the same way.
+for nnp in true false; do
+  lsock="$T_ROOT/seccomp-listener-$nnp.sock"; lstate="$T_ROOT/seccomp-state-$nnp.json"
+  "$TESTS_HELPERS/seccomp_listener" "$lsock" "$lstate" 2 > "$T_ROOT/listener-$nnp.out" 2>&1 &
+  lpid=$!
+  for _ in $(seq 50); do [ -S "$lsock" ] && break; sleep 0.05; done
+  cfg "$b" --arg p "$lsock" --argjson nnp $nnp '.process.noNewPrivileges = $nnp | .linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW",
+      "listenerPath":$p,"listenerMetadata":"crl-meta","flags":["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
+      "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_NOTIFY"}]}'
+  args "$b" sh -c 'mkdir /tmp/notified 2>&1; test -d /tmp/notified && echo made || echo not-made; sleep 30'
+  crl create --bundle "$b" "sc-ntf-$nnp" > "$T_ROOT/ntf-$nnp.out" 2>&1; rc=$?
+  expect_eq "notify (noNewPrivileges=$nnp): create succeeds" "$rc $(cat "$T_ROOT/ntf-$nnp.out")" "0 "
+  ipid=$(crl state "sc-ntf-$nnp" | jq -r .pid)
+  expect_eq "notify (noNewPrivileges=$nnp): the listener got the container process state and the fd" \
+    "$(head -n 1 "$lstate" | jq -c '[.ociVersion, .fds, .pid, .metadata, .state.id, .state.status, .state.pid]' 2>&1)" \
+    "[\"1.0.2\",[\"seccompFd\"],$ipid,\"crl-meta\",\"sc-ntf-$nnp\",\"creating\",$ipid]"
+  crl start "sc-ntf-$nnp"
+  for _ in $(seq 50); do grep -q made "$T_ROOT/ntf-$nnp.out" && break; sleep 0.1; done
+  expect_eq "notify (noNewPrivileges=$nnp): the container got the listener's answer" "$(cat "$T_ROOT/ntf-$nnp.out")" \
+    "mkdir: can't create directory '/tmp/notified': Invalid cross-device link
+not-made"
+  out=$(crl exec "sc-ntf-$nnp" sh -c 'mkdir /tmp/from-exec 2>&1; echo exec-done' 2>&1)
+  expect_eq "notify (noNewPrivileges=$nnp): exec's process is under the listener too" "$out" \
+    "mkdir: can't create directory '/tmp/from-exec': Invalid cross-device link
+exec-done"
+  expect_eq "notify: exec sent its own process state" "$(sed -n 2p "$lstate" | jq -r '.state.status + " " + .metadata' 2>&1)" "running crl-meta"
+  crl delete -f "sc-ntf-$nnp" >/dev/null 2>&1
+  wait $lpid
+  expect_eq "notify (noNewPrivileges=$nnp): the listener answered both calls" "$(cat "$T_ROOT/listener-$nnp.out")" "answered 2"
+done
+crl create --bundle "$b" sc-ntf-nolistener > "$T_ROOT/ntf.out" 2>&1; rc=$?
+expect_match "notify: no listener at listenerPath fails create, naming it" "rc=$rc $(cat "$T_ROOT/ntf.out")" \
+  "^rc=1 crun-lite: .*linux.seccomp.listenerPath: connect to \`$T_ROOT/seccomp-listener-false.sock\`"
+expect_no_leftovers "seccomp notify"
