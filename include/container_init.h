@@ -17,6 +17,7 @@ struct init_ctx
   int gate_rfd, gate_wfd;  /* exec.fifo, both ends: read blocks until `start` writes */
   int unshare_flags;       /* namespaces the child creates itself (slow path) */
   bool new_userns;
+  bool new_timens;         /* made by the child after the user namespace, with linux.timeOffsets */
   bool new_cgroupns;
   bool fork_for_pidns;     /* a pid namespace applies to children only: fork once */
   bool no_pivot;

@@ -177,6 +177,8 @@ struct oci_linux
   char *mount_label;
   char *personality_domain;
   char **personality_flags;
+  /* linux.timeOffsets, for a new time namespace: the clocks' offsets. */
+  struct oci_time_offset { bool set; int64_t secs; uint32_t nanosecs; } time_monotonic, time_boottime;
   bool has_intel_rdt, has_time_offsets, has_memory_policy, has_net_devices;
 };
 

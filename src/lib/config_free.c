@@ -156,10 +156,17 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
   REFUSE (p->selinux_label && *p->selinux_label, "process.selinuxLabel");
   REFUSE (l->mount_label && *l->mount_label, "linux.mountLabel");
   REFUSE (l->has_intel_rdt, "linux.intelRdt");
-  REFUSE (l->has_time_offsets, "linux.timeOffsets");
   REFUSE (l->has_memory_policy, "linux.memoryPolicy");
   REFUSE (l->has_net_devices, "linux.netDevices");
-  REFUSE (config_namespace (cfg, CLONE_NEWTIME) != NULL, "linux.namespaces: time");
+  if (l->has_time_offsets)
+    {
+      const struct oci_namespace *time_ns = config_namespace (cfg, CLONE_NEWTIME);
+      if (time_ns == NULL)
+        return cl_fail (err, 0, "linux.timeOffsets: needs a new time namespace in linux.namespaces");
+      if (time_ns->path)
+        return cl_fail (err, 0, "linux.timeOffsets: cannot be set on a time namespace joined by path (`%s`)",
+                        time_ns->path);
+    }
   for (size_t i = 0; i < cfg->n_mounts; i++)
     REFUSE (cfg->mounts[i].n_uid_mappings || cfg->mounts[i].n_gid_mappings, "mounts[].uidMappings (idmapped mounts)");
 #undef REFUSE

@@ -115,6 +115,50 @@ check_namespaces (struct jreader *r, struct oci_linux *l)
   return 0;
 }
 
+/* linux.timeOffsets: {"monotonic": {"secs": S, "nanosecs": N}, "boottime": ...};
+ * the only clocks a time namespace offsets. */
+static int
+parse_time_offsets (struct jreader *r, yajl_val v, struct oci_linux *l)
+{
+  yajl_val offsets, clock;
+  size_t mark;
+  if (jr_object (r, v, "timeOffsets", &offsets) < 0)
+    return -1;
+  if (offsets == NULL)
+    return 0;
+  l->has_time_offsets = true;
+  mark = jr_key (r, "timeOffsets");
+  for (size_t i = 0; i < offsets->u.object.len; i++)
+    {
+      const char *name = offsets->u.object.keys[i];
+      struct oci_time_offset *o = strcmp (name, "monotonic") == 0  ? &l->time_monotonic
+                                  : strcmp (name, "boottime") == 0 ? &l->time_boottime
+                                                                   : NULL;
+      size_t cmark;
+      if (o == NULL)
+        {
+          jr_key (r, name);
+          return jr_fail (r, "unknown clock (a time namespace offsets `monotonic` and `boottime`)");
+        }
+      if (jr_object (r, offsets, name, &clock) < 0)
+        return -1;
+      if (clock == NULL)
+        continue;
+      cmark = jr_key (r, name);
+      if (jr_i64 (r, clock, "secs", false, &o->secs) < 0 || jr_u32 (r, clock, "nanosecs", false, &o->nanosecs) < 0)
+        return -1;
+      if (o->nanosecs >= 1000000000u)
+        {
+          jr_key (r, "nanosecs");
+          return jr_fail (r, "must be below 1000000000");
+        }
+      o->set = true;
+      jr_pop (r, cmark);
+    }
+  jr_pop (r, mark);
+  return 0;
+}
+
 int
 config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *l)
 {
@@ -167,7 +211,8 @@ config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *l)
       jr_pop (r, mark);
     }
   l->has_intel_rdt = jr_get (v, "intelRdt") != NULL;
-  l->has_time_offsets = jr_get (v, "timeOffsets") != NULL;
+  if (parse_time_offsets (r, v, l) < 0)
+    return -1;
   l->has_memory_policy = jr_get (v, "memoryPolicy") != NULL;
   l->has_net_devices = jr_get (v, "netDevices") != NULL;
   if (l->rootfs_propagation && strcmp (l->rootfs_propagation, "") != 0)

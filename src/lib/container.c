@@ -410,6 +410,10 @@ plan_namespaces (const struct oci_config *cfg, struct init_ctx *ictx, unsigned l
       else
         new_flags |= cfg->linux_section.namespaces[i].type;
     }
+  /* A new time namespace takes its offsets before anyone is in it: the
+   * child unshares it, writes them, then enters it (see container_init.c). */
+  ictx->new_timens = (new_flags & CLONE_NEWTIME) != 0;
+  new_flags &= ~CLONE_NEWTIME;
   ictx->new_userns = (new_flags & CLONE_NEWUSER) != 0;
   ictx->new_cgroupns = (new_flags & CLONE_NEWCGROUP) != 0;
   if (!any_path)

@@ -26,6 +26,32 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+/* A time namespace applies to the unsharer's children, and its offsets can
+ * only be written while nobody is in it: unshare, write them, then move
+ * ourselves in through time_for_children (no extra fork). */
+static int
+enter_new_time_namespace (const struct oci_linux *l, cl_error **err)
+{
+  char offsets[128];
+  int n = 0;
+  cleanup_close int ns = -1;
+
+  if (unshare (CLONE_NEWTIME) < 0)
+    return cl_fail (err, errno, "linux.namespaces: create the time namespace");
+  if (l->time_monotonic.set)
+    n += snprintf (offsets + n, sizeof offsets - (size_t) n, "monotonic %lld %u\n",
+                   (long long) l->time_monotonic.secs, l->time_monotonic.nanosecs);
+  if (l->time_boottime.set)
+    n += snprintf (offsets + n, sizeof offsets - (size_t) n, "boottime %lld %u\n",
+                   (long long) l->time_boottime.secs, l->time_boottime.nanosecs);
+  if (n > 0 && write_file_at (AT_FDCWD, "/proc/self/timens_offsets", offsets, (size_t) n, err) < 0)
+    return cl_wrap (err, "linux.timeOffsets");
+  ns = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+  if (ns < 0 || setns (ns, CLONE_NEWTIME) < 0)
+    return cl_fail (err, errno, "linux.namespaces: enter the new time namespace");
+  return 0;
+}
+
 /* Join the namespaces given by path (user first, see namespace_kinds), then
  * create the ones the clone did not. */
 static int
@@ -61,6 +87,8 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
       if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
         return cl_fail (err, errno, "become root in the user namespace (is id 0 mapped?)");
     }
+  if (ctx->new_timens && enter_new_time_namespace (&ctx->cfg->linux_section, err) < 0)
+    return -1;
   return 0;
 }
 

@@ -14,6 +14,9 @@ bad_config () {
   expect_eq "$name: nothing left behind" "$(leftovers)" ""
 }
 
+bad_config "timeOffsets without a time namespace" '.linux.timeOffsets = {"boottime":{"secs":5}}' "linux.timeOffsets: needs a new time namespace in linux.namespaces$"
+bad_config "timeOffsets: unknown clock" '.linux.timeOffsets = {"realtime":{"secs":5}}' "$b/config.json: linux.timeOffsets.realtime: unknown clock .*$"
+bad_config "timeOffsets: nanosecs out of range" '.linux.timeOffsets = {"boottime":{"nanosecs":1000000000}}' "$b/config.json: linux.timeOffsets.boottime.nanosecs: must be below 1000000000$"
 bad_config "args element not a string" '.process.args = ["sh", 1]' "$b/config.json: process.args\[1\]: expected a string$"
 bad_config "args not an array" '.process.args = "sh"' "$b/config.json: process.args: expected an array of strings$"
 bad_config "empty args" '.process.args = []' "$b/config.json: process.args: must name at least the program to run$"

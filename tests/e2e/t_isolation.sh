@@ -97,3 +97,22 @@ crl delete krc
 crl create --no-new-keyring --bundle "$b" krn >/dev/null 2>&1
 expect_eq "--no-new-keyring keeps the caller's" "$(grep -c ' _ses.krn:' /proc/keys)" 0
 crl delete krn
+
+# A time namespace with offsets: the container's boottime and monotonic
+# clocks are shifted, the host's are not; exec joins the same namespace.
+b=$(new_bundle timens)
+cfg "$b" '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"boottime":{"secs":864000,"nanosecs":5},"monotonic":{"secs":432000}}'
+args "$b" sh -c 'cut -d. -f1 /proc/uptime; sleep 30'
+crl run -d --bundle "$b" tns > "$T_ROOT/tns.out" 2>&1
+sleep 0.3
+host_up=$(cut -d. -f1 /proc/uptime)
+in_up=$(head -n 1 "$T_ROOT/tns.out")
+expect_eq "time namespace: boottime (/proc/uptime) is shifted by 10 days inside" "$(( in_up - host_up >= 863990 && in_up - host_up <= 864010 ))" 1
+tpid=$(crl state tns | jq -r .pid)
+expect_eq "time namespace: the offsets are the configured ones" "$(sort "/proc/$tpid/timens_offsets" | tr -s ' ' | tr '\n' ';')" \
+  "boottime 864000 5;monotonic 432000 0;"
+expect_eq "time namespace: not the host's" "$([ "$(readlink /proc/$tpid/ns/time)" != "$(readlink /proc/self/ns/time)" ] && echo own)" own
+out=$(crl exec tns cut -d. -f1 /proc/uptime)
+expect_eq "time namespace: exec joins it" "$(( out - host_up >= 863990 ))" 1
+crl delete -f tns
+expect_no_leftovers "time namespace"
