@@ -68,11 +68,40 @@ out=$(crl run --bundle "$b3" cvenull 2>&1)
 expect_eq "CVE-2025-31133: masked paths read empty, /dev/null is a real device, the file it pointed at is intact" "$(echo "$out" | tr '\n' ' ')" "0 secret c "
 
 # CVE-2021-30465 / CVE-2024-45310: mount destinations through symlinks land
-# inside the rootfs (the racing variant is not covered yet: see the note).
+# inside the rootfs.
 victim="$T_ROOT/cve-victim"; mkdir -p "$victim"
 ln -s "$victim" "$b/rootfs/escape"
 cfg "$b" --arg s "$T_ROOT" '.mounts += [{"destination":"/escape/sub","type":"tmpfs","source":"tmpfs"}]'
 args "$b" true
 crl run --bundle "$b" cve30465 >/dev/null 2>&1
 expect_eq "CVE-2021-30465: nothing mounted or created on the host through a rootfs symlink" "$(ls -A "$victim")$(grep -c "$victim" /proc/self/mountinfo)" "0"
+
+# The racing variant: a shared volume is bound at /vol, and a mount (and a
+# bind of a file, whose target must be created) goes at /vol/flip/...; while
+# the containers are created, an attacker swaps vol/flip between a directory
+# and a symlink to a host directory (absolute, and by `..`), thousands of
+# times a second.  Nothing may be mounted or created in the host directory.
+vol="$T_ROOT/cve-vol"; hvictim="$T_ROOT/cve-race-victim"
+mkdir -p "$vol/flip" "$hvictim"; ln -s "$hvictim" "$vol/flip-abs"; ln -s "../../../../../../../../..$hvictim" "$vol/flip-rel"
+echo payload > "$T_ROOT/cve-payload"
+b4=$(new_bundle cverace)
+cfg "$b4" --arg v "$vol" --arg p "$T_ROOT/cve-payload" '.mounts += [
+  {"destination":"/vol","type":"bind","source":$v,"options":["rbind"]},
+  {"destination":"/vol/flip/mnt","type":"tmpfs","source":"tmpfs"},
+  {"destination":"/vol/flip/file","type":"bind","source":$p,"options":["bind","ro"]}]'
+args "$b4" true
+for link in flip-abs flip-rel; do
+  "$TESTS_HELPERS/flip_exchange" "$vol" flip "$link" 6 > "$T_ROOT/flips.out" &
+  fpid=$!
+  runs=0
+  while kill -0 $fpid 2>/dev/null && [ $runs -lt 200 ]; do
+    crl run --bundle "$b4" "race$runs" >/dev/null 2>&1
+    runs=$((runs + 1))
+  done
+  wait $fpid
+  expect_eq "CVE-2021-30465/CVE-2024-45310: $runs creates against $(cat "$T_ROOT/flips.out") swaps ($link): nothing mounted or created on the host" \
+    "$(ls -A "$hvictim" | tr '\n' ' ')$(grep -c "$hvictim" /proc/self/mountinfo)" "0"
+done
+expect_eq "CVE-2021-30465: the runtime left nothing in the shared volume but what the mounts needed" \
+  "$(cd "$vol" && find . -mindepth 1 | sort | tr '\n' ' ')" "./flip ./flip-abs ./flip-rel ./flip/file ./flip/mnt "
 expect_no_leftovers "cves"
