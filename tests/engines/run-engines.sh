@@ -24,7 +24,7 @@ engines_cleanup () {
   for c in "${engine_cleanups[@]}"; do eval "$c" >/dev/null 2>&1; done
 }
 
-groups=${ENGINE_GROUPS:-"podman containerd"}
+groups=${ENGINE_GROUPS:-"podman podman_rootless containerd"}
 for g in $groups; do
   echo "# --- $g"
   . "$HERE/t_$g.sh"
