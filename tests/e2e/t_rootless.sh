@@ -82,3 +82,36 @@ out=$(runuser -u "$ru" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_
 expect_match "uid 0 in a partial user namespace: the container runs" "$(echo "$out" | grep -v warning | tr '\n' ' ')" '^0 c 1 $'
 expect_match "... and behaves rootless (no host cgroup)" "$out" 'warning: running without a cgroup'
 expect_eq "nothing left (partial user namespace)" "$(ls -A "$rdir/run/crun-lite" 2>/dev/null)$(user_procs)" "0"
+
+# A delegated cgroup v2 subtree (what systemd's user@UID.service gives): the
+# user owns /sys/fs/cgroup/crl-deleg-UID, the runtime runs from a leaf of it,
+# and a container placed in it gets a memory limit that binds.
+if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ] && grep -qw memory /sys/fs/cgroup/cgroup.subtree_control; then
+  deleg=/sys/fs/cgroup/crl-deleg-$ruid
+  mkdir -p "$deleg/runner"
+  chown "$ru" "$deleg" "$deleg/cgroup.procs" "$deleg/cgroup.subtree_control" "$deleg/cgroup.threads" \
+    "$deleg/runner" "$deleg/runner/cgroup.procs" "$deleg/runner/cgroup.threads"
+  # as_user_in_deleg ARGS: the runtime as the user, started from $deleg/runner.
+  as_user_in_deleg () {
+    sh -c 'echo $$ > "$0/runner/cgroup.procs" && exec "$@"' "$deleg" \
+      runuser -u "$ru" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_DIR="$rdir/run" timeout -k 5 60 "$R" "$@"
+  }
+  jq --arg cg "/crl-deleg-$ruid/rl-mem" '.linux.cgroupsPath = $cg | .linux.resources = {"memory": {"limit": 33554432, "swap": 33554432}, "pids": {"limit": 50}}
+      | .process.args = ["sleep","30"]' \
+    "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+  as_user_in_deleg run -d --bundle "$rb" rl-mem >/dev/null 2>&1
+  rpid=$(as_user state rl-mem | jq -r .pid)
+  expect_eq "delegated v2 subtree: the user's container is in its cgroup with its memory and pids limits" \
+    "$(cat /proc/"$rpid"/cgroup) $(cat "$deleg/rl-mem/memory.max" "$deleg/rl-mem/pids.max" 2>&1 | tr '\n' ' ')" \
+    "0::/crl-deleg-$ruid/rl-mem 33554432 50 "
+  as_user kill rl-mem KILL; sleep 0.3; as_user delete -f rl-mem
+  jq '.process.args = ["sh","-c","x=$(head -c 200000000 /dev/zero | tr \"\\0\" a); echo survived"]' "$rb/config.json" > "$rb/c" \
+    && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+  as_user_in_deleg run --bundle "$rb" rl-oom >/dev/null 2>&1; rc=$?
+  expect_eq "delegated v2 subtree: a memory hog is OOM-killed under the user's limit (128+9)" "$rc" 137
+  expect_eq "delegated v2 subtree: the container's cgroup is removed" "$(ls -d "$deleg"/rl-* 2>/dev/null)" ""
+  expect_eq "nothing left (delegated subtree)" "$(ls -A "$rdir/run/crun-lite" 2>/dev/null)$(user_procs)" "0"
+  rmdir "$deleg/runner" "$deleg" 2>/dev/null
+else
+  skip "delegated cgroup v2 subtree with a binding memory limit" "not a cgroup v2 host with the memory controller (tests/vm runs it)"
+fi
