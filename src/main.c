@@ -104,6 +104,7 @@ int
 main (int argc, char **argv)
 {
   struct global_opts g = { .root = NULL };
+  cleanup_free char *default_root = NULL; /* g.root when no --root: freed when main returns */
   cl_error *err = NULL;
   static const struct option opts[] = {
     { "root", required_argument, NULL, 'r' },
@@ -164,10 +165,9 @@ main (int argc, char **argv)
   if ((g.root == NULL || *g.root == '\0') && strcmp (argv[optind], "spec") != 0
       && strcmp (argv[optind], "features") != 0)
     {
-      char *root;
-      if (state_default_root (&root, &err) < 0)
+      if (state_default_root (&default_root, &err) < 0)
         return cli_fail (err);
-      g.root = root; /* lives as long as the process */
+      g.root = default_root;
     }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp (argv[optind], commands[i].name) == 0)

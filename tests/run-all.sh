@@ -52,6 +52,29 @@ else
   if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/engines: aborted (exit $rc)"; tail -n 20 "$log"; fi
 fi
 
+# The whole end-to-end suite again with a build under AddressSanitizer and
+# UndefinedBehaviorSanitizer (configure --enable-sanitizers, in a copy of the
+# tree): any report fails the command that made it.  CRL_SKIP_SANITIZERS=1
+# leaves it out.
+if [ "${CRL_SKIP_SANITIZERS:-}" = 1 ]; then
+  skipped=$((skipped + 1)); echo "tests/e2e (ASan+UBSan): skipped (CRL_SKIP_SANITIZERS=1)"
+else
+  san=$(mktemp -d /tmp/crl-asan.XXXXXX)
+  if (git ls-files -z 2>/dev/null | xargs -0 -I{} cp --parents {} "$san/" 2>/dev/null || cp -a . "$san/") \
+     && cd "$san" && { [ -x configure ] || ./autogen.sh >/dev/null 2>&1; } && { [ ! -f Makefile ] || make -s distclean >/dev/null 2>&1; true; } \
+     && ./configure -q --enable-sanitizers >/dev/null 2>&1 && make -s -j"$(nproc)" crun-lite tests/helpers/recv_console \
+        tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange >/dev/null 2>&1; then
+    cd "$top"
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 CRUN_LITE="$san/crun-lite" \
+      TESTS_HELPERS="$san/tests/helpers" bash tests/e2e/run-e2e.sh > "$log" 2>&1; rc=$?
+    tally "tests/e2e (ASan+UBSan)" "$log"
+    if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/e2e (ASan+UBSan): aborted (exit $rc)"; tail -n 20 "$log"; fi
+  else
+    cd "$top"; failed=$((failed + 1)); echo "tests/e2e (ASan+UBSan): the sanitizer build failed"
+  fi
+  rm -rf "$san"
+fi
+
 # The config fuzzer, bounded (CRL_FUZZ_SECONDS, default 60).
 bash tests/fuzz/run-fuzz.sh > "$log" 2>&1; rc=$?
 if [ $rc -eq 77 ]; then

@@ -289,7 +289,8 @@ record_state (int dirfd, const struct create_options *o, const char *bundle, con
   cleanup_free char **created_dirs = xzalloc ((cg->n_created + 1) * sizeof *created_dirs);
   for (size_t i = 0; i < cg->n_dirs; i++)
     dirs[i] = (struct oci_kv){ .key = cg->controllers[i], .value = cg->dirs[i] };
-  memcpy (created_dirs, cg->created, cg->n_created * sizeof *created_dirs);
+  if (cg->n_created)
+    memcpy (created_dirs, cg->created, cg->n_created * sizeof *created_dirs);
   for (int k = 0; k < HOOK_KINDS; k++)
     if (cfg->n_hooks[k])
       st.hook_kinds |= 1u << k;
