@@ -59,7 +59,7 @@ fi
 if [ "${CRL_SKIP_SANITIZERS:-}" = 1 ]; then
   skipped=$((skipped + 1)); echo "tests/e2e (ASan+UBSan): skipped (CRL_SKIP_SANITIZERS=1)"
 else
-  san=$(mktemp -d /tmp/crl-asan.XXXXXX)
+  san=$(mktemp -d /tmp/crl-asan.XXXXXX); chmod 755 "$san"   # the rootless tests run it as another user
   if (git ls-files -z 2>/dev/null | xargs -0 -I{} cp --parents {} "$san/" 2>/dev/null || cp -a . "$san/") \
      && cd "$san" && { [ -x configure ] || ./autogen.sh >/dev/null 2>&1; } && { [ ! -f Makefile ] || make -s distclean >/dev/null 2>&1; true; } \
      && ./configure -q --enable-sanitizers >/dev/null 2>&1 && make -s -j"$(nproc)" crun-lite tests/helpers/recv_console \

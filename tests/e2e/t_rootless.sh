@@ -58,6 +58,17 @@ else
   skip "subuid ranges mapped by newuidmap" "uidmap is not installed"
 fi
 
+# An overlay mount made inside the user namespace (kernels >= 5.11 allow it
+# unprivileged): lower from the user's files, writes land in the user's upper.
+ovl="$rdir/ovl"; mkdir -p "$ovl/lower" "$ovl/upper" "$ovl/work"; echo from-lower > "$ovl/lower/l"; chown -R "$ru:$rgid" "$ovl"
+jq --arg o "lowerdir=$ovl/lower,upperdir=$ovl/upper,workdir=$ovl/work" 'del(.linux.uidMappings[1]) | del(.linux.gidMappings[1]) | .process.args = ["sh","-c","cat /ovl/l; echo from-container > /ovl/u"]
+    | .mounts += [{"destination":"/ovl","type":"overlay","source":"overlay","options":[$o]}]' "$rb/config.json" > "$rb/c" \
+  && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+out=$(as_user run --bundle "$rb" r-ovl 2>&1 | grep -v warning)
+expect_eq "rootless: an overlay mount inside the user namespace" "$out $(cat "$ovl/upper/u" 2>/dev/null) $(stat -c %U "$ovl/upper/u" 2>/dev/null)" \
+  "from-lower from-container $ru"
+jq '.mounts |= map(select(.destination != "/ovl"))' "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+
 # A limit needs a cgroup the user can write: a clear error, nothing left.
 jq '.process.args = ["true"] | del(.linux.uidMappings[1]) | del(.linux.gidMappings[1]) | .linux.resources = {"memory": {"limit": 67108864}}' "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
 out=$(as_user run --bundle "$rb" r5 2>&1); rc=$?

@@ -92,7 +92,7 @@ containerd_flows () {
   : > "$CT_W/results.$name"
   out=$(ct run --runc-binary "$bin" --rm "$img" "e-$name" echo hi 2>&1); ct_record "$name" run_echo "$? $out"
   ct run --runc-binary "$bin" --rm "$img" "x-$name" sh -c 'exit 3' >/dev/null 2>&1; ct_record "$name" exit_code "$?"
-  out=$(timeout -k 5 60 script -qec "ctr -a '$CT_W/containerd.sock' -n $CT_NS run --runc-binary '$bin' -t --rm $img t-$name sh -c 'test -t 0 && tty'" /dev/null </dev/null | tr -d '\r')
+  out=$(sleep 2 | timeout -k 5 60 script -qec "ctr -a '$CT_W/containerd.sock' -n $CT_NS run --runc-binary '$bin' -t --rm $img t-$name sh -c 'test -t 0 && tty'" /dev/null | tr -d '\r')
   ct_record "$name" run_tty "$(printf '%s' "$out" | grep -o '/dev/pts/[0-9]*')"
 
   c="d-$name"
@@ -100,7 +100,7 @@ containerd_flows () {
   ct_record "$name" running "$(ct_status "$c")"
   out=$(ct task exec --exec-id e1 "$c" sh -c 'echo $((40+2))' 2>&1); ct_record "$name" exec "$? $out"
   ct task exec --exec-id e2 "$c" sh -c 'exit 5' >/dev/null 2>&1; ct_record "$name" exec_exit "$?"
-  out=$(timeout -k 5 60 script -qec "ctr -a '$CT_W/containerd.sock' -n $CT_NS task exec -t --exec-id e3 $c sh -c 'test -t 0 && tty'" /dev/null </dev/null | tr -d '\r')
+  out=$(sleep 2 | timeout -k 5 60 script -qec "ctr -a '$CT_W/containerd.sock' -n $CT_NS task exec -t --exec-id e3 $c sh -c 'test -t 0 && tty'" /dev/null | tr -d '\r')
   ct_record "$name" exec_tty "$(printf '%s' "$out" | grep -o '/dev/pts/[0-9]*' | sed 's/[0-9]*$/N/')"
   ct_record "$name" ps "$(ct task ps "$c" 2>/dev/null | tail -n +2 | wc -l)"
   ct task pause "$c" >/dev/null 2>&1; ct_record "$name" pause "$? $(ct_status "$c")"

@@ -67,8 +67,10 @@ pm () { local rt=$1; shift; pm_all --runtime "$rt" "$@"; }
 record () { printf '%s=%s\n' "$2" "$3" >> "$PM_W/results.$1"; }
 result () { sed -n "s/^$2=//p" "$PM_W/results.$1" | head -n 1; }
 
-# under_tty COMMAND: run a command line with a terminal (script(1)).
-under_tty () { timeout -k 5 60 script -qec "$1" /dev/null < /dev/null | tr -d '\r'; }
+# under_tty COMMAND: run a command line with a terminal (script(1)).  Its
+# stdin stays open a while: at EOF script(1) may end the session before a
+# short-lived container's output comes back, whatever the runtime.
+under_tty () { sleep 2 | timeout -k 5 60 script -qec "$1" /dev/null | tr -d '\r'; }
 
 podman_flows () {
   local rt=$1 img=localhost/crl-busybox:latest out rc c

@@ -207,7 +207,11 @@ test_supported (void)
     { "\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}", NULL },
     { "\"linux\":{\"personality\":{\"domain\":\"LINUX\"}}", NULL },
     { "\"linux\":{\"intelRdt\":{\"closID\":\"x\"}}", "linux.intelRdt: not supported yet by crun-lite" },
-    { "\"linux\":{\"namespaces\":[{\"type\":\"time\"}]}", "linux.namespaces: time: not supported yet by crun-lite" },
+    { "\"linux\":{\"namespaces\":[{\"type\":\"time\"}],\"timeOffsets\":{\"boottime\":{\"secs\":3}}}", NULL },
+    { "\"linux\":{\"timeOffsets\":{\"boottime\":{\"secs\":3}}}",
+      "linux.timeOffsets: needs a new time namespace in linux.namespaces" },
+    { "\"linux\":{\"namespaces\":[{\"type\":\"time\",\"path\":\"/proc/1/ns/time\"}],\"timeOffsets\":{}}",
+      "linux.timeOffsets: cannot be set on a time namespace joined by path (`/proc/1/ns/time`)" },
     { "\"hooks\":{\"poststop\":[{\"path\":\"/x\"}]}", NULL },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
