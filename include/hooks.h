@@ -11,6 +11,9 @@
 
 /* Run the hooks of one kind, in order, stopping at the first failure. */
 int hooks_run (const struct oci_config *cfg, enum oci_hook_kind kind, const char *state_json, cl_error **err);
+/* The container as hooks and seccomp listeners are told about it (the
+ * strings are borrowed from the arguments). */
+struct container_state hooks_state (const struct oci_config *cfg, const char *id, pid_t pid, const char *bundle);
 /* The state document hooks receive, for a status name of the spec. */
 char *hooks_state_json (const struct oci_config *cfg, const char *id, pid_t pid, const char *bundle,
                         const char *status);

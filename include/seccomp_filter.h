@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 #include "error.h"
 #include "oci_config.h"
 
@@ -25,11 +24,6 @@ int seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, c
 /* In the init: install the program (needs no_new_privs or CAP_SYS_ADMIN).
  * With a listener, *listener_fd gets the notification fd (else -1). */
 int seccomp_install (const struct seccomp_program *p, int *listener_fd, cl_error **err);
-/* In the runtime: hand a container process's notification fd to the
- * listener at linux.seccomp.listenerPath, with the container process state
- * the runtime spec describes (fds ["seccompFd"], pid, metadata, state). */
-int seccomp_listener_send (const char *listener_path, const char *metadata, int listener_fd, pid_t pid,
-                           const char *state_json, cl_error **err);
 void seccomp_program_release (struct seccomp_program *p);
 #define cleanup_seccomp __attribute__ ((cleanup (seccomp_program_release)))
 

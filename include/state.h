@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <yajl/yajl_gen.h>
 #include "oci_config.h"
 #include "error.h"
 
@@ -63,5 +64,7 @@ const char *state_status_name (enum container_status s);
 char *state_oci_json (const struct container_state *st, enum container_status status);
 /* The same for any status name ("creating" for hooks), optionally compact. */
 char *state_oci_json_as (const struct container_state *st, const char *status, bool pretty);
+/* The same object, written into a generator (to nest it in a document). */
+void state_gen_oci (yajl_gen g, const struct container_state *st, const char *status);
 
 #endif

@@ -24,6 +24,7 @@
 #include "namespaces.h"
 #include "notify.h"
 #include "seccomp_filter.h"
+#include "seccomp_notify.h"
 #include "sync.h"
 #include "utils.h"
 
@@ -245,11 +246,9 @@ drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const cha
           break;
         case SYNC_SECCOMP_LISTENER:
           {
-            const struct oci_seccomp *sc = cfg->linux_section.seccomp;
             cleanup_close int listener = -1;
-            cleanup_free char *state = hooks_state_json (cfg, id, *pid, bundle, "creating");
             if (console_recv_fd (sync_fd, &listener, err) < 0
-                || seccomp_listener_send (sc->listener_path, sc->listener_metadata, listener, *pid, state, err) < 0
+                || seccomp_listener_send (cfg, id, bundle, *pid, "creating", *pid, listener, err) < 0
                 || sync_send (sync_fd, SYNC_SECCOMP_LISTENER_DONE, 0, err) < 0)
               return -1;
           }

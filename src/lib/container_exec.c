@@ -30,8 +30,8 @@
 #include "namespaces.h"
 #include "process.h"
 #include "process_attrs.h"
-#include "hooks.h"
 #include "seccomp_filter.h"
+#include "seccomp_notify.h"
 #include "state.h"
 #include "utils.h"
 
@@ -326,9 +326,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
     return cl_fail (err, EPIPE, "exec in `%s`: the process could not be started", o->id);
   if (listener >= 0)
     {
-      const struct oci_seccomp *sc = cfg->linux_section.seccomp;
-      cleanup_free char *state = hooks_state_json (cfg, o->id, init_pid, bundle, "running");
-      if (seccomp_listener_send (sc->listener_path, sc->listener_metadata, listener, pid, state, err) < 0)
+      if (seccomp_listener_send (cfg, o->id, bundle, init_pid, "running", pid, listener, err) < 0)
         {
           kill (pid, SIGKILL);
           while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)

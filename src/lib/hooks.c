@@ -16,9 +16,15 @@
 char *
 hooks_state_json (const struct oci_config *cfg, const char *id, pid_t pid, const char *bundle, const char *status)
 {
-  struct container_state st = { .id = (char *) id, .pid = pid, .bundle = (char *) bundle,
-                                .annotations = cfg->annotations, .n_annotations = cfg->n_annotations };
+  struct container_state st = hooks_state (cfg, id, pid, bundle);
   return state_oci_json_as (&st, status, false);
+}
+
+struct container_state
+hooks_state (const struct oci_config *cfg, const char *id, pid_t pid, const char *bundle)
+{
+  return (struct container_state){ .id = (char *) id, .pid = pid, .bundle = (char *) bundle,
+                                   .annotations = cfg->annotations, .n_annotations = cfg->n_annotations };
 }
 
 static int

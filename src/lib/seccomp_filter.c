@@ -7,14 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <yajl/yajl_gen.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include "json_read.h"
 #include "seccomp_filter.h"
 #include "utils.h"
 
@@ -265,72 +261,4 @@ seccomp_program_release (struct seccomp_program *p)
   free (p->filter);
   p->filter = NULL;
   p->n_filter = 0;
-}
-
-int
-seccomp_listener_send (const char *listener_path, const char *metadata, int listener_fd, pid_t pid,
-                       const char *state_json, cl_error **err)
-{
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  cleanup_close int sock = -1;
-  cleanup_free char *head = NULL, *doc = NULL;
-  char control[CMSG_SPACE (sizeof (int))] = { 0 };
-  struct iovec iov;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-  struct cmsghdr *cm = CMSG_FIRSTHDR (&msg);
-  yajl_gen g;
-  size_t len;
-
-  if (strlen (listener_path) >= sizeof addr.sun_path)
-    return cl_fail_as (err, ENAMETOOLONG, S "listenerPath: `%s` is too long for a unix socket", listener_path);
-  strcpy (addr.sun_path, listener_path);
-  /* The container process state: the head by yajl, the state object (already
-   * JSON, the same text hooks get) spliced in as the last member. */
-  g = yajl_gen_alloc (NULL);
-  yajl_gen_map_open (g);
-  yajl_gen_string (g, (const unsigned char *) "ociVersion", 10);
-  yajl_gen_string (g, (const unsigned char *) "1.0.2", 5);
-  yajl_gen_string (g, (const unsigned char *) "fds", 3);
-  yajl_gen_array_open (g);
-  yajl_gen_string (g, (const unsigned char *) "seccompFd", 9);
-  yajl_gen_array_close (g);
-  yajl_gen_string (g, (const unsigned char *) "pid", 3);
-  yajl_gen_integer (g, pid);
-  yajl_gen_string (g, (const unsigned char *) "metadata", 8);
-  yajl_gen_string (g, (const unsigned char *) (metadata ? metadata : ""), metadata ? strlen (metadata) : 0);
-  yajl_gen_map_close (g);
-  head = json_gen_take (g, false);
-  len = strlen (head);
-  head[len - 1] = '\0';   /* drop the closing brace */
-  len = strlen (state_json);
-  while (len && state_json[len - 1] == '\n')
-    len--;
-  doc = xasprintf ("%s,\"state\":%.*s}", head, (int) len, state_json);
-  len = strlen (doc);
-
-  sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (sock < 0)
-    return cl_fail (err, errno, S "listenerPath: socket");
-  if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
-    return cl_fail (err, errno, S "listenerPath: connect to `%s`", listener_path);
-  iov = (struct iovec){ .iov_base = doc, .iov_len = len };
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cm), &listener_fd, sizeof (int));
-  for (;;)
-    {
-      ssize_t n = sendmsg (sock, &msg, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return cl_fail (err, errno, S "listenerPath: send the notification fd to `%s`", listener_path);
-      if ((size_t) n == len)
-        break;
-      /* The fd went with the first part; the rest of the text follows. */
-      if (write_all (sock, doc + n, len - (size_t) n) < 0)
-        return cl_fail (err, errno, S "listenerPath: send the state to `%s`", listener_path);
-      break;
-    }
-  return 0;
 }

@@ -226,6 +226,18 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
   return write_file_atomic (dirfd, "state.json", doc, strlen (doc), 0600, err);
 }
 
+void
+state_gen_oci (yajl_gen g, const struct container_state *st, const char *status)
+{
+  yajl_gen_map_open (g);
+  GEN_STR (g, "ociVersion");
+  GEN_STR (g, "1.0.2");
+  GEN_STR (g, "status");
+  GEN_STR (g, status);
+  gen_common (g, st);
+  yajl_gen_map_close (g);
+}
+
 char *
 state_oci_json_as (const struct container_state *st, const char *status, bool pretty)
 {
@@ -235,13 +247,7 @@ state_oci_json_as (const struct container_state *st, const char *status, bool pr
       yajl_gen_config (g, yajl_gen_beautify, 1);
       yajl_gen_config (g, yajl_gen_indent_string, "  ");
     }
-  yajl_gen_map_open (g);
-  GEN_STR (g, "ociVersion");
-  GEN_STR (g, "1.0.2");
-  GEN_STR (g, "status");
-  GEN_STR (g, status);
-  gen_common (g, st);
-  yajl_gen_map_close (g);
+  state_gen_oci (g, st, status);
   return json_gen_take (g, true);
 }
 
