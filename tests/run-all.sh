@@ -36,21 +36,21 @@ for t in tests/unit/test_config tests/unit/test_mount_options tests/unit/test_mi
   if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "$t: crashed (exit $rc)"; tail -n 5 "$log"; fi
 done
 
-bash tests/e2e/run-e2e.sh > "$log" 2>&1; rc=$?
-if [ $rc -eq 77 ]; then
-  skipped=$((skipped + 1)); echo "tests/e2e: skipped ($(head -n 1 "$log"))"
-else
-  tally "tests/e2e" "$log"
-  if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/e2e: aborted (exit $rc)"; tail -n 20 "$log"; fi
-fi
-# The real engines: podman (conmon) and a private containerd.
-bash tests/engines/run-engines.sh > "$log" 2>&1; rc=$?
-if [ $rc -eq 77 ]; then
-  skipped=$((skipped + 1)); echo "tests/engines: skipped ($(head -n 1 "$log"))"
-else
-  tally "tests/engines" "$log"
-  if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/engines: aborted (exit $rc)"; tail -n 20 "$log"; fi
-fi
+# run_tap NAME COMMAND...: run a TAP-printing script and count it; exit 77
+# is a skip, a non-zero exit without a failing test line is one failure.
+run_tap () {
+  local name=$1 rc; shift
+  "$@" > "$log" 2>&1; rc=$?
+  if [ $rc -eq 77 ]; then
+    skipped=$((skipped + 1)); echo "$name: skipped ($(head -n 1 "$log"))"; return
+  fi
+  tally "$name" "$log"
+  if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "$name: aborted (exit $rc)"; tail -n 20 "$log"; fi
+}
+
+run_tap tests/e2e bash tests/e2e/run-e2e.sh
+# The real engines: podman (root and rootless) and a private containerd.
+run_tap tests/engines bash tests/engines/run-engines.sh
 
 # The whole end-to-end suite again with a build under AddressSanitizer and
 # UndefinedBehaviorSanitizer (configure --enable-sanitizers, in a copy of the
@@ -65,10 +65,8 @@ else
      && ./configure -q --enable-sanitizers >/dev/null 2>&1 && make -s -j"$(nproc)" crun-lite tests/helpers/recv_console \
         tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange >/dev/null 2>&1; then
     cd "$top"
-    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 CRUN_LITE="$san/crun-lite" \
-      TESTS_HELPERS="$san/tests/helpers" bash tests/e2e/run-e2e.sh > "$log" 2>&1; rc=$?
-    tally "tests/e2e (ASan+UBSan)" "$log"
-    if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "tests/e2e (ASan+UBSan): aborted (exit $rc)"; tail -n 20 "$log"; fi
+    run_tap "tests/e2e (ASan+UBSan)" env UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+      CRUN_LITE="$san/crun-lite" TESTS_HELPERS="$san/tests/helpers" bash tests/e2e/run-e2e.sh
   else
     cd "$top"; failed=$((failed + 1)); echo "tests/e2e (ASan+UBSan): the sanitizer build failed"
   fi
@@ -76,12 +74,7 @@ else
 fi
 
 # The config fuzzer, bounded (CRL_FUZZ_SECONDS, default 60).
-bash tests/fuzz/run-fuzz.sh > "$log" 2>&1; rc=$?
-if [ $rc -eq 77 ]; then
-  skipped=$((skipped + 1)); echo "tests/fuzz: skipped ($(head -n 1 "$log"))"
-else
-  tally "tests/fuzz" "$log"
-fi
+run_tap tests/fuzz bash tests/fuzz/run-fuzz.sh
 
 # The same end-to-end groups on a pure cgroup v2 host: a QEMU guest.
 if [ "${CRL_SKIP_VM:-}" = 1 ]; then

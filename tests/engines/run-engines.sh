@@ -24,6 +24,22 @@ engines_cleanup () {
   for c in "${engine_cleanups[@]}"; do eval "$c" >/dev/null 2>&1; done
 }
 
+# Each flow records what it observed, one KEY=VALUE line per result, in
+# DIR/results.RUNTIME; the same flows with runc give the reference.
+results_record () { printf '%s=%s\n' "$3" "$4" >> "$1/results.$2"; }   # DIR RUNTIME KEY VALUE
+results_get () { sed -n "s/^$3=//p" "$1/results.$2" | head -n 1; }       # DIR RUNTIME KEY
+# expect_same_as_runc NAME DIR: every result of crun-lite's equals runc's.
+expect_same_as_runc () {
+  local name=$1 dir=$2 line key diff=""
+  [ -s "$dir/results.runc" ] || return 0
+  while IFS= read -r line; do
+    key=${line%%=*}
+    [ "$(results_get "$dir" runc "$key")" = "${line#*=}" ] \
+      || diff="$diff $key (crun-lite: ${line#*=} | runc: $(results_get "$dir" runc "$key"))"
+  done < "$dir/results.crun-lite"
+  expect_eq "$name" "$diff" ""
+}
+
 groups=${ENGINE_GROUPS:-"podman podman_rootless containerd"}
 for g in $groups; do
   echo "# --- $g"

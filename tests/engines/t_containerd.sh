@@ -81,8 +81,8 @@ make_oci_image () {
   tar -C "$d" -cf "$1" oci-layout index.json blobs
 }
 
-ct_record () { printf '%s=%s\n' "$2" "$3" >> "$CT_W/results.$1"; }
-ct_result () { sed -n "s/^$2=//p" "$CT_W/results.$1" | head -n 1; }
+ct_record () { results_record "$CT_W" "$@"; }   # RUNTIME KEY VALUE
+ct_result () { results_get "$CT_W" "$@"; }      # RUNTIME KEY
 
 # ct_status ID: the task's status as `ctr task ls` shows it.
 ct_status () { ct task ls 2>/dev/null | awk -v id="$1" '$1 == id {print $3}'; }
@@ -115,7 +115,7 @@ containerd_flows () {
 }
 
 containerd_checks () {
-  local name=crun-lite key
+  local name=crun-lite
   expect_eq "ctr run --rm echo prints and exits 0" "$(ct_result $name run_echo)" "0 hi"
   expect_eq "ctr run returns the container's exit code" "$(ct_result $name exit_code)" "3"
   expect_eq "ctr run -t gets a terminal (console socket)" "$(ct_result $name run_tty)" "/dev/pts/0"
@@ -130,14 +130,7 @@ containerd_checks () {
   expect_eq "ctr task delete and container delete" "$(ct_result $name task_delete) $(ct_result $name container_delete)" "0 0"
   expect_eq "containerd has no task or container left" "$(ct_result $name left_tasks)" "0 0"
   expect_eq "no crun-lite state is left under the shim's --root" "$(ct_result $name left_state)" "0"
-  if [ -s "$CT_W/results.runc" ]; then
-    local diff=""
-    while IFS= read -r line; do
-      key=${line%%=*}
-      [ "$(ct_result runc "$key")" = "${line#*=}" ] || diff="$diff $key (crun-lite: ${line#*=} | runc: $(ct_result runc "$key"))"
-    done < "$CT_W/results.crun-lite"
-    expect_eq "every containerd flow gives crun-lite the same result as runc" "$diff" ""
-  fi
+  expect_same_as_runc "every containerd flow gives crun-lite the same result as runc" "$CT_W"
 }
 
 # The exact calls the runc shim makes.

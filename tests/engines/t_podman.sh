@@ -63,9 +63,8 @@ pm_all () {
 # pm RUNTIME ARGS
 pm () { local rt=$1; shift; pm_all --runtime "$rt" "$@"; }
 
-# record RUNTIME KEY VALUE: one observed result of a flow.
-record () { printf '%s=%s\n' "$2" "$3" >> "$PM_W/results.$1"; }
-result () { sed -n "s/^$2=//p" "$PM_W/results.$1" | head -n 1; }
+record () { results_record "$PM_W" "$@"; }   # RUNTIME KEY VALUE
+result () { results_get "$PM_W" "$@"; }      # RUNTIME KEY
 
 # under_tty COMMAND: run a command line with a terminal (script(1)).  Its
 # stdin stays open a while: at EOF script(1) may end the session before a
@@ -122,7 +121,7 @@ podman_flows () {
 }
 
 podman_checks () {
-  local rt=crun-lite key
+  local rt=crun-lite
   expect_eq "podman run --rm echo prints and exits 0" "$(result $rt run_echo)" "0 hi"
   expect_eq "podman run returns the container's exit code" "$(result $rt exit_code)" "3"
   expect_eq "podman run -d starts a container" "$(result $rt run_d)" "0"
@@ -148,14 +147,7 @@ podman_checks () {
     'crun-lite: .*/nonexistent.*not found'
   expect_eq "podman has no container left" "$(result $rt left_containers)" "0"
 
-  if [ -s "$PM_W/results.runc" ]; then
-    local diff=""
-    while IFS= read -r line; do
-      key=${line%%=*}
-      [ "$(result runc "$key")" = "${line#*=}" ] || diff="$diff $key (crun-lite: ${line#*=} | runc: $(result runc "$key"))"
-    done < "$PM_W/results.crun-lite"
-    expect_eq "every podman flow gives crun-lite the same result as runc" "$diff" ""
-  fi
+  expect_same_as_runc "every podman flow gives crun-lite the same result as runc" "$PM_W"
 
   # Outside: no crun-lite state, cgroup or mount of these containers is left.
   local left=""

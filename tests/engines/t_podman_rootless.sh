@@ -59,8 +59,8 @@ rl_cleanup () {
   RL_USER=
 }
 
-rl_record () { printf '%s=%s\n' "$2" "$3" >> "$RL_W/results.$1"; }
-rl_result () { sed -n "s/^$2=//p" "$RL_W/results.$1" | head -n 1; }
+rl_record () { results_record "$RL_W" "$@"; }   # RUNTIME KEY VALUE
+rl_result () { results_get "$RL_W" "$@"; }      # RUNTIME KEY
 
 rl_flows () {
   local rt=$1 img=localhost/crl-busybox:latest out c="rl-$1" pid
@@ -80,7 +80,7 @@ rl_flows () {
 }
 
 rl_checks () {
-  local rt=crun-lite key ruid
+  local rt=crun-lite ruid
   ruid=$(id -u "$RL_USER")
   expect_eq "rootless podman: run --rm prints, as root of its user namespace" "$(rl_result $rt run_echo)" "0 hi 0"
   expect_eq "rootless podman: run -d" "$(rl_result $rt run_d)" "0"
@@ -90,14 +90,7 @@ rl_checks () {
   expect_eq "rootless podman: the container cannot write what the user cannot" "$(rl_result $rt host_files)" "refused"
   expect_eq "rootless podman: stop" "$(rl_result $rt stop) $(rl_result $rt stopped)" "0 exited"
   expect_eq "rootless podman: rm, nothing left" "$(rl_result $rt rm) $(rl_result $rt left)" "0 0"
-  if [ -s "$RL_W/results.runc" ]; then
-    local diff=""
-    while IFS= read -r line; do
-      key=${line%%=*}
-      [ "$(rl_result runc "$key")" = "${line#*=}" ] || diff="$diff $key (crun-lite: ${line#*=} | runc: $(rl_result runc "$key"))"
-    done < "$RL_W/results.crun-lite"
-    expect_eq "rootless podman: every flow gives crun-lite the same result as runc" "$diff" ""
-  fi
+  expect_same_as_runc "rootless podman: every flow gives crun-lite the same result as runc" "$RL_W"
 }
 
 podman_rootless_group
