@@ -21,15 +21,16 @@ struct init_ctx
   bool new_cgroupns;
   bool fork_for_pidns;     /* a pid namespace applies to children only: fork once */
   bool no_pivot;
-  bool wait_for_cgroup;
+  bool wait_for_cgroup;     /* the parent moves us into the cgroup: wait for it */
   const struct seccomp_program *seccomp;   /* compiled by the parent; NULL: none */
   const char *id, *bundle;  /* for the state hooks receive */
   const struct process_attrs *attrs;
   bool new_keyring;         /* a session keyring of its own (not with --no-new-keyring) */
   bool terminal;            /* open a pty and send its master to the parent */
   bool hooks_sync;          /* stop before pivot_root for the runtime's hooks */
-  pid_t host_pid;           /* our pid as the host sees it (from SYNC_HOOKS_DONE) */    /* the parent moves us into the cgroup: wait for it */
+  pid_t host_pid;           /* our pid as the host sees it (from SYNC_HOOKS_DONE) */
   int preserve_fds;
+  int procfd;               /* the trusted procfs (include/procfs.h), -1 until first needed */
 };
 
 _Noreturn void container_init (struct init_ctx *ctx);

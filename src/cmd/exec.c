@@ -27,7 +27,9 @@ static const char usage_text[] =
   "      --no-new-privs       set no_new_privs\n"
   "  -t, --tty                give it a terminal (relayed, or sent to --console-socket)\n"
   "      --console-socket S   send the terminal's master fd to the unix socket S\n"
-  "      --preserve-fds N     pass N more fds (from 3)\n";
+  "      --preserve-fds N     pass N more fds (from 3)\n"
+  "      --apparmor PROFILE   run under this AppArmor profile (AppArmor hosts)\n"
+  "      --process-label L    run with this SELinux label (SELinux hosts)\n";
 
 static void
 strv_append (char ***v, const char *s)
@@ -90,7 +92,7 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
     { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
   };
   struct exec_options o = { .root = g->root };
-  const char *process_file = NULL, *cwd = NULL, *user = NULL;
+  const char *process_file = NULL, *cwd = NULL, *user = NULL, *apparmor = NULL, *label = NULL;
   cleanup_strv char **envs = NULL, **caps = NULL;
   cleanup_free uint32_t *gids = NULL;
   size_t n_gids = 0;
@@ -148,8 +150,11 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
         o.console_socket = optarg;
         break;
       case OPT_APPARMOR:
+        apparmor = optarg;
+        break;
       case OPT_LABEL:
-        return cli_usage_error ("exec", "--apparmor/--process-label: LSM labels are not supported yet by crun-lite");
+        label = optarg;
+        break;
       case 'h':
         fputs (usage_text, stdout);
         return 0;
@@ -217,6 +222,16 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
           strv_append (&process.capabilities.ambient, *cap);
         }
       process.no_new_privileges |= nnp;
+      if (apparmor)
+        {
+          free (process.apparmor_profile);
+          process.apparmor_profile = xstrdup (apparmor);
+        }
+      if (label)
+        {
+          free (process.selinux_label);
+          process.selinux_label = xstrdup (label);
+        }
     }
   o.process = &process;
   rc = container_exec (&o, &status, &err);

@@ -96,8 +96,8 @@ gen_linux (yajl_gen g)
   gen_strv (g, "knownFlags", flags, 2);
   gen_strv (g, "supportedFlags", flags, 2);
   yajl_gen_map_close (g);
-  gen_enabled (g, "apparmor", false);
-  gen_enabled (g, "selinux", false);
+  gen_enabled (g, "apparmor", true);
+  gen_enabled (g, "selinux", true);
   gen_enabled (g, "intelRdt", false);
   GEN_STR (g, "mountExtensions");
   yajl_gen_map_open (g);

@@ -152,9 +152,6 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
 
   if (!p->present)
     return cl_fail (err, 0, "process: missing required field");
-  REFUSE (p->apparmor_profile && *p->apparmor_profile, "process.apparmorProfile");
-  REFUSE (p->selinux_label && *p->selinux_label, "process.selinuxLabel");
-  REFUSE (l->mount_label && *l->mount_label, "linux.mountLabel");
   REFUSE (l->has_intel_rdt, "linux.intelRdt");
   REFUSE (l->has_memory_policy, "linux.memoryPolicy");
   REFUSE (l->has_net_devices, "linux.netDevices");

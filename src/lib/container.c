@@ -21,6 +21,7 @@
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "notify.h"
 #include "seccomp_filter.h"
@@ -91,6 +92,8 @@ validate_config (const struct oci_config *cfg, cl_error **err)
     return cl_fail (err, 0, "linux.uidMappings/gidMappings: a new user namespace needs both mappings");
   if (cfg->process.args == NULL)
     return cl_fail (err, 0, "process.args: missing");
+  if (lsm_check_process (&cfg->process, err) < 0 || lsm_check_mount_label (cfg->linux_section.mount_label, err) < 0)
+    return -1;
   return validate_sysctl (cfg, err);
 }
 
@@ -449,7 +452,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   struct process_attrs attrs;
   cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, cfd = -1, master = -1;
   int sv[2] = { -1, -1 };
-  struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot };
+  struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot, .procfd = -1 };
   unsigned long clone_flags;
   size_t config_len;
   pid_t pid = -1;

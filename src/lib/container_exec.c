@@ -27,6 +27,8 @@
 #include "container_exec.h"
 #include "foreground.h"
 #include "log.h"
+#include "lsm.h"
+#include "procfs.h"
 #include "namespaces.h"
 #include "process.h"
 #include "process_attrs.h"
@@ -90,6 +92,21 @@ child_fail (int fd, cl_error *err)
   _exit (127);
 }
 
+/* The LSM label the exec switches to, written through a procfs of our
+ * own: the container's /proc may have mounts over attr/exec. */
+static int
+apply_exec_label (const struct oci_process *p, cl_error **err)
+{
+  cleanup_close int procfd = -1;
+  if ((p->apparmor_profile == NULL || *p->apparmor_profile == '\0')
+      && (p->selinux_label == NULL || *p->selinux_label == '\0'))
+    return 0;
+  procfd = procfs_open_trusted (err);
+  if (procfd < 0)
+    return -1;
+  return lsm_set_exec_label (procfd, p, err);
+}
+
 /* The process itself: its terminal, confinement, then exec. */
 static void __attribute__ ((noreturn))
 become_process (struct exec_child *c)
@@ -100,6 +117,8 @@ become_process (struct exec_child *c)
   cleanup_strv char **env = NULL;
   cleanup_close int listener = -1;
 
+  /* Joining the user namespace changed our credentials, which may have
+   * reset dumpability (fs.suid_dumpable): set it again. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (p->terminal)
     {
@@ -115,7 +134,7 @@ become_process (struct exec_child *c)
           || console_send_fd (c->report_fd, master, "\001", &err) < 0)
         child_fail (c->report_fd, err);
     }
-  if (process_apply_rlimits (p, &err) < 0)
+  if (process_apply_rlimits (p, &err) < 0 || apply_exec_label (p, &err) < 0)
     child_fail (c->report_fd, err);
   env = process_environment (p);
   /* The report fd is CLOEXEC: a successful exec closes it. */
@@ -143,6 +162,10 @@ join_and_fork (struct exec_child *c)
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* Non-dumpable before joining anything, and inherited by the process we
+   * fork (CVE-2016-9962): nothing in the container can ptrace it or open
+   * its /proc files until its exec. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (c->cg && cgroup_enter (c->cg, getpid (), &err) < 0)
     child_fail (c->report_fd, err);
   /* One setns on the pidfd enters them all at once (5.8+); else one by one. */
@@ -239,7 +262,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
   }
   if (cfg->linux_section.seccomp && seccomp_compile (cfg->linux_section.seccomp, &filter, err) < 0)
     return -1;
-  if (process_attrs_prepare (cfg, o->process, &c.attrs, err) < 0)
+  if (process_attrs_prepare (cfg, o->process, &c.attrs, err) < 0 || lsm_check_process (o->process, err) < 0)
     return -1;
   if (o->process->terminal && o->console_socket == NULL && o->detach)
     return cl_fail_as (err, EINVAL, "exec: a terminal with --detach needs --console-socket");

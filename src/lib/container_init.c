@@ -16,8 +16,10 @@
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
+#include "procfs.h"
 #include "rootfs.h"
 #include "sync.h"
 #include "utils.h"
@@ -112,28 +114,36 @@ fork_into_pidns (struct init_ctx *ctx, cl_error **err)
   return 0;
 }
 
-/* linux.sysctl, written through a procfs verified to be procfs: a rootfs
- * could have put something else at /proc. */
+/* The procfs every write into /proc goes through (see include/procfs.h),
+ * opened on first use: most containers write nothing there. */
 static int
-apply_sysctl (const struct oci_config *cfg, cl_error **err)
+trusted_procfs (struct init_ctx *ctx, cl_error **err)
 {
-  cleanup_close int sys = -1;
-  struct statfs sfs;
-  if (cfg->linux_section.n_sysctl == 0)
+  if (ctx->procfd < 0)
+    ctx->procfd = procfs_open_trusted (err);
+  return ctx->procfd;
+}
+
+/* linux.sysctl, through the trusted procfs: a bind mount over a file of
+ * the container's /proc/sys cannot turn the write into a host write. */
+static int
+apply_sysctl (struct init_ctx *ctx, cl_error **err)
+{
+  const struct oci_linux *l = &ctx->cfg->linux_section;
+  if (l->n_sysctl == 0)
     return 0;
-  sys = open ("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-  if (sys < 0 || fstatfs (sys, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-    return cl_fail (err, sys < 0 ? errno : EPERM, "linux.sysctl: /proc/sys is not procfs");
-  for (size_t i = 0; i < cfg->linux_section.n_sysctl; i++)
+  if (trusted_procfs (ctx, err) < 0)
+    return cl_wrap (err, "linux.sysctl");
+  for (size_t i = 0; i < l->n_sysctl; i++)
     {
-      const struct oci_kv *kv = &cfg->linux_section.sysctl[i];
-      cleanup_free char *rel = xstrdup (kv->key);
-      if (strstr (rel, "..") || strchr (rel, '/') || *rel == '\0' || *rel == '.')
+      const struct oci_kv *kv = &l->sysctl[i];
+      cleanup_free char *rel = xasprintf ("sys/%s", kv->key);
+      if (strstr (kv->key, "..") || strchr (kv->key, '/') || *kv->key == '\0' || *kv->key == '.')
         return cl_fail (err, EINVAL, "linux.sysctl: invalid key `%s`", kv->key);
       for (char *p = rel; *p; p++)
         if (*p == '.')
           *p = '/';
-      if (write_file_at (sys, rel, kv->value, strlen (kv->value), err) < 0)
+      if (procfs_write (ctx->procfd, rel, kv->value, strlen (kv->value), err) < 0)
         return cl_wrap (err, "linux.sysctl: %s", kv->key);
     }
   return 0;
@@ -150,30 +160,49 @@ apply_identity (const struct oci_config *cfg, cl_error **err)
 }
 
 static int
-apply_oom_score_adj (const struct oci_process *p, cl_error **err)
+apply_oom_score_adj (struct init_ctx *ctx, cl_error **err)
 {
+  const struct oci_process *p = &ctx->cfg->process;
   char buf[32];
   int n;
   if (!p->oom_score_adj.set)
     return 0;
   n = snprintf (buf, sizeof buf, "%lld", (long long) p->oom_score_adj.v);
-  if (write_file_at (AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n, err) < 0)
+  if (trusted_procfs (ctx, err) < 0 || procfs_write (ctx->procfd, "self/oom_score_adj", buf, (size_t) n, err) < 0)
     return cl_wrap (err, "process.oomScoreAdj");
   return 0;
+}
+
+/* The AppArmor profile or SELinux label the exec switches to. */
+static int
+apply_exec_label (struct init_ctx *ctx, cl_error **err)
+{
+  const struct oci_process *p = &ctx->cfg->process;
+  if ((p->apparmor_profile == NULL || *p->apparmor_profile == '\0')
+      && (p->selinux_label == NULL || *p->selinux_label == '\0'))
+    return 0;
+  if (trusted_procfs (ctx, err) < 0)
+    return -1;
+  return lsm_set_exec_label (ctx->procfd, p, err);
 }
 
 /* A session keyring of the container's own, so that keys are not shared
  * with the host's session; skipped where the kernel refuses it (no keys
  * support, a user namespace without quota), as runc does. */
-static void
-join_session_keyring (const struct init_ctx *ctx)
+static int
+join_session_keyring (struct init_ctx *ctx, cl_error **err)
 {
   char name[256];
   if (!ctx->new_keyring)
-    return;
+    return 0;
+  /* Under SELinux the keyring gets the process's label. */
+  if (ctx->cfg->process.selinux_label && *ctx->cfg->process.selinux_label
+      && (trusted_procfs (ctx, err) < 0 || lsm_set_keycreate_label (ctx->procfd, &ctx->cfg->process, err) < 0))
+    return -1;
   snprintf (name, sizeof name, "_ses.%s", ctx->id);
   if (syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, name) < 0)
     log_debug ("session keyring `%s` not created: %s", name, strerror (errno));
+  return 0;
 }
 
 /* The runtime's hooks (prestart, createRuntime) run in the parent while we
@@ -217,7 +246,8 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     return -1;
   if (setsid () < 0)
     return cl_fail (err, errno, "setsid");
-  join_session_keyring (ctx);
+  if (join_session_keyring (ctx, err) < 0)
+    return -1;
 
   rc = rootfs_prepare (&rctx, err);
   if (rc == 0)
@@ -239,7 +269,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
         rc = console_send_fd (ctx->sync_fd, master, "console", err);
     }
   /* sysctls go in before readonlyPaths makes /proc/sys read-only. */
-  if (rc == 0 && (apply_identity (cfg, err) < 0 || apply_sysctl (cfg, err) < 0))
+  if (rc == 0 && (apply_identity (cfg, err) < 0 || apply_sysctl (ctx, err) < 0))
     rc = -1;
   if (rc == 0)
     rc = rootfs_finalize (&rctx, err);
@@ -247,9 +277,10 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   if (rc < 0)
     return -1;
 
-  if (apply_oom_score_adj (p, err) < 0 || process_apply_rlimits (p, err) < 0
-      || process_attrs_apply_scheduler (ctx->attrs, err) < 0)
+  if (apply_oom_score_adj (ctx, err) < 0 || process_apply_rlimits (p, err) < 0
+      || process_attrs_apply_scheduler (ctx->attrs, err) < 0 || apply_exec_label (ctx, err) < 0)
     return -1;
+  closep (&ctx->procfd);
   *env = process_environment (p);
   if (process_become (p, ctx->seccomp, *env, exe, &listener, err) < 0)
     return -1;

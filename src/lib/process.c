@@ -271,6 +271,9 @@ process_become (const struct oci_process *p, const struct seccomp_program *secco
   if (process_drop_bounding (&p->capabilities, err) < 0 || process_set_credentials (p, groups_ok, err) < 0
       || process_apply_capabilities (&p->capabilities, err) < 0)
     return -1;
+  /* A change of credentials resets dumpability to the host's
+   * fs.suid_dumpable, which need not be 0: stay non-dumpable until exec. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* As the process's user, so permissions are checked as they will be. */
   if (chdir (p->cwd) < 0)
     return cl_fail (err, errno, "process.cwd: chdir `%s`", p->cwd);
