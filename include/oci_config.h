@@ -179,7 +179,9 @@ struct oci_linux
   char **personality_flags;
   /* linux.timeOffsets, for a new time namespace: the clocks' offsets. */
   struct oci_time_offset { bool set; int64_t secs; uint32_t nanosecs; } time_monotonic, time_boottime;
-  bool has_intel_rdt, has_time_offsets, has_memory_policy, has_net_devices;
+  /* linux.memoryPolicy, names as written (checked by process_attrs). */
+  struct oci_memory_policy { bool set; char *mode, *nodes; char **flags; } memory_policy;
+  bool has_intel_rdt, has_time_offsets, has_net_devices;
 };
 
 struct oci_config

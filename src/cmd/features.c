@@ -13,6 +13,7 @@
 #include "mount_options.h"
 #include "namespaces.h"
 #include "oci_config.h"
+#include "process_attrs.h"
 
 #define GEN_STR(g, s) yajl_gen_string (g, (const unsigned char *) (s), strlen (s))
 
@@ -79,6 +80,19 @@ gen_linux (yajl_gen g)
       cap_free (name);
     }
   yajl_gen_array_close (g);
+  GEN_STR (g, "memoryPolicy");
+  yajl_gen_map_open (g);
+  GEN_STR (g, "modes");
+  yajl_gen_array_open (g);
+  for (const struct mempolicy_name *m = mempolicy_modes; m->name; m++)
+    GEN_STR (g, m->name);
+  yajl_gen_array_close (g);
+  GEN_STR (g, "flags");
+  yajl_gen_array_open (g);
+  for (const struct mempolicy_name *m = mempolicy_flags; m->name; m++)
+    GEN_STR (g, m->name);
+  yajl_gen_array_close (g);
+  yajl_gen_map_close (g);
   GEN_STR (g, "cgroup");
   yajl_gen_map_open (g);
   gen_bool (g, "v1", true);

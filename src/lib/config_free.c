@@ -94,6 +94,9 @@ linux_release (struct oci_linux *l)
   free (l->mount_label);
   free (l->personality_domain);
   strv_free (l->personality_flags);
+  free (l->memory_policy.mode);
+  free (l->memory_policy.nodes);
+  strv_free (l->memory_policy.flags);
 }
 
 void
@@ -153,7 +156,6 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
   if (!p->present)
     return cl_fail (err, 0, "process: missing required field");
   REFUSE (l->has_intel_rdt, "linux.intelRdt");
-  REFUSE (l->has_memory_policy, "linux.memoryPolicy");
   REFUSE (l->has_net_devices, "linux.netDevices");
   if (l->has_time_offsets)
     {

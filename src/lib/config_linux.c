@@ -213,7 +213,18 @@ config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *l)
   l->has_intel_rdt = jr_get (v, "intelRdt") != NULL;
   if (parse_time_offsets (r, v, l) < 0)
     return -1;
-  l->has_memory_policy = jr_get (v, "memoryPolicy") != NULL;
+  if (jr_object (r, v, "memoryPolicy", &sub) < 0)
+    return -1;
+  if (sub)
+    {
+      mark = jr_key (r, "memoryPolicy");
+      l->memory_policy.set = true;
+      if (jr_string (r, sub, "mode", true, &l->memory_policy.mode) < 0
+          || jr_string (r, sub, "nodes", false, &l->memory_policy.nodes) < 0
+          || jr_strv (r, sub, "flags", &l->memory_policy.flags) < 0)
+        return -1;
+      jr_pop (r, mark);
+    }
   l->has_net_devices = jr_get (v, "netDevices") != NULL;
   if (l->rootfs_propagation && strcmp (l->rootfs_propagation, "") != 0)
     {

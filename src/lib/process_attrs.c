@@ -1,4 +1,4 @@
-/* crun-lite: personality, I/O priority, exec CPU affinity
+/* crun-lite: personality, memory policy, I/O priority, exec CPU affinity
  * (see include/process_attrs.h). */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,6 +40,47 @@ parse_cpu_list (const char *s, cpu_set_t *out)
       else if (*p)
         return -1;
     }
+  return 0;
+}
+
+/* linux.memoryPolicy: the mode, its flags and its node list, as
+ * set_mempolicy(2) takes them.  The kernel checks the combination. */
+const struct mempolicy_name mempolicy_modes[] = {
+  { "MPOL_DEFAULT", 0 }, { "MPOL_PREFERRED", 1 }, { "MPOL_BIND", 2 }, { "MPOL_INTERLEAVE", 3 },
+  { "MPOL_LOCAL", 4 }, { "MPOL_PREFERRED_MANY", 5 }, { "MPOL_WEIGHTED_INTERLEAVE", 6 }, { NULL, 0 },
+};
+const struct mempolicy_name mempolicy_flags[] = {
+  { "MPOL_F_NUMA_BALANCING", 1 << 13 }, { "MPOL_F_RELATIVE_NODES", 1 << 14 }, { "MPOL_F_STATIC_NODES", 1 << 15 },
+  { NULL, 0 },
+};
+
+static const struct mempolicy_name *
+mempolicy_lookup (const struct mempolicy_name *table, const char *name)
+{
+  for (; table->name; table++)
+    if (strcmp (table->name, name) == 0)
+      return table;
+  return NULL;
+}
+
+static int
+prepare_mempolicy (const struct oci_memory_policy *mp, struct process_attrs *a, cl_error **err)
+{
+  const struct mempolicy_name *found = mempolicy_lookup (mempolicy_modes, mp->mode);
+  if (found == NULL)
+    return cl_fail_as (err, EINVAL, "linux.memoryPolicy.mode: unknown mode `%s`", mp->mode);
+  a->mempolicy_mode = found->value;
+  for (char **f = mp->flags; f && *f; f++)
+    {
+      found = mempolicy_lookup (mempolicy_flags, *f);
+      if (found == NULL)
+        return cl_fail_as (err, EINVAL, "linux.memoryPolicy.flags: unknown flag `%s`", *f);
+      a->mempolicy_mode |= found->value;
+    }
+  CPU_ZERO (&a->mempolicy_nodes);
+  if (mp->nodes && *mp->nodes && parse_cpu_list (mp->nodes, &a->mempolicy_nodes) < 0)
+    return cl_fail_as (err, EINVAL, "linux.memoryPolicy.nodes: not a node list: `%s`", mp->nodes);
+  a->has_mempolicy = true;
   return 0;
 }
 
@@ -117,6 +158,8 @@ process_attrs_prepare (const struct oci_config *cfg, const struct oci_process *p
       a->sched.period = sc->period.set ? (uint64_t) sc->period.v : 0;
       a->has_scheduler = true;
     }
+  if (l->memory_policy.set && prepare_mempolicy (&l->memory_policy, a, err) < 0)
+    return -1;
   if (p->exec_cpu_affinity_initial)
     {
       if (parse_cpu_list (p->exec_cpu_affinity_initial, &a->affinity_initial) < 0)
@@ -139,6 +182,11 @@ process_attrs_apply_initial (const struct process_attrs *a, cl_error **err)
 {
   if (a->has_affinity_initial && sched_setaffinity (0, sizeof a->affinity_initial, &a->affinity_initial) < 0)
     return cl_fail (err, errno, "process.execCPUAffinity.initial");
+  if (a->has_mempolicy
+      && syscall (SYS_set_mempolicy, a->mempolicy_mode, CPU_COUNT (&a->mempolicy_nodes) ? &a->mempolicy_nodes : NULL,
+                  CPU_COUNT (&a->mempolicy_nodes) ? CPU_SETSIZE + 1 : 0)
+             < 0)
+    return cl_fail (err, errno, "linux.memoryPolicy: set_mempolicy");
   return 0;
 }
 
@@ -151,6 +199,7 @@ process_attrs_apply_final (const struct process_attrs *a, cl_error **err)
     return cl_fail (err, errno, "process.execCPUAffinity.final");
   if (a->has_personality && personality (a->personality) < 0)
     return cl_fail (err, errno, "linux.personality");
+
   return 0;
 }
 

@@ -10,7 +10,25 @@ sync_send (int fd, enum sync_type type, int32_t value, cl_error **err)
   struct sync_msg msg = { .type = type, .value = value };
   /* Only the header: text is meaningful for SYNC_ERROR alone. */
   if (send (fd, &msg, offsetof (struct sync_msg, text), MSG_NOSIGNAL) < 0)
-    return cl_fail (err, errno, "sync: send");
+    {
+      int saved = errno;
+      /* The other side is gone: if it said why before it went, that is
+       * the error to report, not our broken pipe. */
+      while (saved == EPIPE || saved == ECONNRESET)
+        {
+          ssize_t r = recv (fd, &msg, sizeof msg - 1, MSG_DONTWAIT);
+          if (r < (ssize_t) offsetof (struct sync_msg, text))
+            break;
+          if (msg.type == SYNC_ERROR)
+            {
+              ((char *) &msg)[r] = '\0';
+              cl_fail (err, 0, "%s", msg.text);
+              (*err)->errnum = msg.value;
+              return -1;
+            }
+        }
+      return cl_fail (err, saved, "sync: send");
+    }
   return 0;
 }
 

@@ -97,3 +97,31 @@ cfg "$b" '.process.scheduler = {"policy": "SCHED_FAST"}'
 out=$(crl run --bundle "$b" sch3 2>&1); rc=$?
 expect_match "an unknown scheduler policy is named" "rc=$rc $out" '^rc=1 crun-lite: process.scheduler.policy: unknown policy `SCHED_FAST`'
 cfg "$b" 'del(.process.scheduler)'
+
+# linux.memoryPolicy: set_mempolicy before exec; the process and its
+# children allocate under it (numa_maps shows the task's policy).
+cfg "$b" '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0"}'
+args "$b" sh -c 'grep -m1 heap /proc/self/numa_maps | cut -d" " -f2'
+expect_eq "linux.memoryPolicy: MPOL_BIND to node 0" "$(crl run --bundle "$b" mp1 2>&1)" "bind:0"
+cfg "$b" '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES"]}'
+expect_eq "linux.memoryPolicy: MPOL_INTERLEAVE with MPOL_F_STATIC_NODES" "$(crl run --bundle "$b" mp2 2>&1)" "interleave=static:0"
+cfg "$b" '.linux.memoryPolicy = {"mode": "MPOL_PREFERRED", "nodes": "0"}'
+args "$b" sleep 30
+crl run -d --bundle "$b" mp3 >/dev/null 2>&1
+expect_eq "linux.memoryPolicy applies to exec'd processes too" \
+  "$(crl exec mp3 sh -c 'grep -m1 heap /proc/self/numa_maps | cut -d" " -f2')" "prefer:0"
+crl delete -f mp3
+cfg "$b" '.linux.memoryPolicy = {"mode": "MPOL_SOMEWHERE"}'
+out=$(crl run --bundle "$b" mp4 2>&1); rc=$?
+expect_eq "an unknown memory policy mode is named" "rc=$rc $out" 'rc=1 crun-lite: linux.memoryPolicy.mode: unknown mode `MPOL_SOMEWHERE`'
+cfg "$b" '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_FAST"]}'
+out=$(crl run --bundle "$b" mp5 2>&1); rc=$?
+expect_eq "an unknown memory policy flag is named" "rc=$rc $out" 'rc=1 crun-lite: linux.memoryPolicy.flags: unknown flag `MPOL_F_FAST`'
+cfg "$b" '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0-x"}'
+out=$(crl run --bundle "$b" mp6 2>&1); rc=$?
+expect_eq "a malformed node list is named" "rc=$rc $out" 'rc=1 crun-lite: linux.memoryPolicy.nodes: not a node list: `0-x`'
+cfg "$b" '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "63"}'
+out=$(crl run --bundle "$b" mp7 2>&1); rc=$?
+expect_match "a node this host does not have fails create, naming the field" "rc=$rc $out" '^rc=1 .*linux.memoryPolicy: set_mempolicy: Invalid argument'
+cfg "$b" 'del(.linux.memoryPolicy)'
+expect_no_leftovers "memory policy"

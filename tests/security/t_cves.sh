@@ -104,4 +104,49 @@ for link in flip-abs flip-rel; do
 done
 expect_eq "CVE-2021-30465: the runtime left nothing in the shared volume but what the mounts needed" \
   "$(cd "$vol" && find . -mindepth 1 | sort | tr '\n' ' ')" "./flip ./flip-abs ./flip-rel ./flip/file ./flip/mnt "
+
+# CVE-2025-52881: mounts over files of the container's /proc must not turn
+# the runtime's procfs writes (sysctl, oom_score_adj) into host writes.
+b4=$(new_bundle cveprocw)
+printf 'original\n' > "$T_ROOT/victim-sysctl"
+printf 'original\n' > "$T_ROOT/victim-oom"
+cfg "$b4" --arg v1 "$T_ROOT/victim-sysctl" --arg v2 "$T_ROOT/victim-oom" '
+  .mounts += [{"destination": "/proc/sys/kernel/domainname", "type": "bind", "source": $v1, "options": ["bind"]},
+              {"destination": "/proc/self/oom_score_adj", "type": "bind", "source": $v2, "options": ["bind"]}]
+  | .linux.sysctl = {"kernel.domainname": "from-sysctl"} | .process.oomScoreAdj = 500'
+args "$b4" sh -c 'cat /proc/self/oom_score_adj; true'
+out=$(crl run --bundle "$b4" cve52881 2>&1); rc=$?
+expect_eq "CVE-2025-52881: host files bound over /proc/sys and /proc/self are not written" \
+  "$(cat "$T_ROOT/victim-sysctl" "$T_ROOT/victim-oom" | tr '\n' ' ')" "original original "
+expect_eq "CVE-2025-52881: the settings reached the real procfs (oom_score_adj 500)" "rc=$rc $out" "rc=0 500"
+expect_no_leftovers "CVE-2025-52881"
+
+# CVE-2016-9962: a process joining with exec is non-dumpable until its exec:
+# a process in the container watching /proc for the joiners can neither open
+# their exe (the runtime binary) nor their memory (what ptrace needs).
+b5=$(new_bundle cveptrace)
+cp "$TESTS_HELPERS/proc_probe" "$b5/rootfs/bin/proc_probe"
+args "$b5" sh -c "proc_probe 4 $(stat -L -c %d:%i "$R") > /tmp/probe; sleep 60"
+cfg "$b5" '.root.readonly = false'
+crl run -d --bundle "$b5" cve9962 >/dev/null 2>&1
+sleep 0.3
+for i in $(seq 30); do crl exec cve9962 true >/dev/null 2>&1; done
+for i in $(seq 100); do crl exec cve9962 test -s /tmp/probe && break; sleep 0.1; done
+out=$(crl exec cve9962 cat /tmp/probe)
+expect_eq "CVE-2016-9962: the runtime binary and memory of a joining exec were never reached" \
+  "$(echo "$out" | sed -n 's/^reached //p')" 0
+refused=$(echo "$out" | sed -n 's/^refused //p')
+if [ "${refused:-0}" -gt 0 ]; then ok "CVE-2016-9962: the probe caught $refused joining processes before their exec (and was refused)"
+else not_ok "CVE-2016-9962: the probe caught joiners before their exec" "$out"; fi
+crl delete -f cve9962
+
+# CVE-2025-52565: /dev/console is bound from the pty itself, never through
+# a path the rootfs provides: a /dev/console symlink is not followed.
+b6=$(new_bundle cveconsole)
+cfg "$b6" '.mounts |= map(select(.destination != "/dev")) | .root.readonly = false | .process.terminal = true'
+ln -sf /proc/sys/kernel/core_pattern "$b6/rootfs/dev/console"
+args "$b6" sh -c 'grep -c core_pattern /proc/self/mountinfo; readlink /dev/console'
+out=$(echo | crl run --bundle "$b6" cve52565 2>&1 | tr -d '\r' | grep -v '^$')
+expect_eq "CVE-2025-52565: nothing is mounted through a /dev/console symlink, which stays a symlink" \
+  "$(echo "$out" | tr '\n' ' ')" "0 /proc/sys/kernel/core_pattern "
 expect_no_leftovers "cves"

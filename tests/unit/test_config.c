@@ -213,6 +213,8 @@ test_supported (void)
     { "\"linux\":{\"namespaces\":[{\"type\":\"time\",\"path\":\"/proc/1/ns/time\"}],\"timeOffsets\":{}}",
       "linux.timeOffsets: cannot be set on a time namespace joined by path (`/proc/1/ns/time`)" },
     { "\"hooks\":{\"poststop\":[{\"path\":\"/x\"}]}", NULL },
+    { "\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0-1\",\"flags\":[]}}", NULL },
+    { "\"linux\":{\"memoryPolicy\":{\"nodes\":\"0\"}}", "config.json: linux.memoryPolicy.mode: missing required field" },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     {
