@@ -1,5 +1,6 @@
 /* crun-lite: the container's filesystem (see include/rootfs.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 #include "copy_tree.h"
+#include "lsm.h"
 #include "mount_options.h"
 #include "path_in_root.h"
 #include "rootfs.h"
@@ -195,6 +197,16 @@ apply_mount (struct rootfs_ctx *ctx, const struct oci_mount *m, cl_error **err)
     return -1;
   if (type == NULL || *type == '\0' || strcmp (type, "none") == 0)
     type = o.bind ? "bind" : NULL;
+  if (!o.bind)
+    {
+      /* linux.mountLabel: the SELinux context of the files of new mounts. */
+      char *labeled = lsm_mount_data (type, o.data, ctx->cfg->linux_section.mount_label);
+      if (labeled)
+        {
+          free (o.data);
+          o.data = labeled;
+        }
+    }
   if (type == NULL)
     rc = cl_fail (err, 0, "no type (and not a bind mount)");
   else if (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "lsm.h"
 #include "path_in_root.h"
 #include "signals.h"
 #include "state.h"
@@ -141,9 +142,25 @@ test_paths (const char *label)
   }
 }
 
+/* linux.mountLabel goes into the data of the filesystems that take a
+ * context= option, and nowhere else. */
+static void
+test_mount_label (void)
+{
+  cleanup_free char *tmpfs = lsm_mount_data ("tmpfs", "mode=755,size=64k", "system_u:object_r:container_file_t:s0");
+  cleanup_free char *bare = lsm_mount_data ("devpts", NULL, "l");
+  CHECK_STR (tmpfs, "mode=755,size=64k,context=\"system_u:object_r:container_file_t:s0\"", "tmpfs data gets the context");
+  CHECK_STR (bare, "context=\"l\"", "empty data gets the context alone");
+  CHECK (lsm_mount_data ("proc", "x", "l") == NULL, "proc gets no context");
+  CHECK (lsm_mount_data ("mqueue", NULL, "l") == NULL, "mqueue gets no context");
+  CHECK (lsm_mount_data ("tmpfs", "x", NULL) == NULL && lsm_mount_data ("tmpfs", "x", "") == NULL,
+         "no mount label, no change");
+}
+
 int
 main (void)
 {
+  test_mount_label ();
   test_signals ();
   test_ids ();
   test_paths ("openat2");
