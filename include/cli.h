@@ -13,6 +13,7 @@ struct global_opts
   const char *log_format;
   bool debug;
   bool systemd_cgroup;
+  const char *criu;   /* --criu PATH (checkpoint, restore) */
 };
 
 struct cli_command
@@ -22,6 +23,8 @@ struct cli_command
   const char *summary;
 };
 
+int cmd_checkpoint (const struct global_opts *g, int argc, char **argv);
+int cmd_restore (const struct global_opts *g, int argc, char **argv);
 int cmd_create (const struct global_opts *g, int argc, char **argv);
 int cmd_features (const struct global_opts *g, int argc, char **argv);
 int cmd_exec (const struct global_opts *g, int argc, char **argv);

@@ -34,6 +34,17 @@ int container_delete (const char *root, const char *id, bool force, cl_error **e
 /* The OCI state JSON of one container. */
 int container_state_json (const char *root, const char *id, char **out, cl_error **err);
 
+/* For `restore`, which makes a container from a checkpoint instead of an
+ * init (checkpoint.c): read and check a bundle's config, resolve its rootfs;
+ * record a container's state (and --pid-file) once its init exists. */
+struct oci_config;
+struct cgroup;
+int container_load_bundle (const char *bundle, struct oci_config **cfg, char **config_data, size_t *config_len,
+                           char **rootfs, cl_error **err);
+int container_record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+                            const struct oci_config *cfg, const struct cgroup *cg, pid_t pid,
+                            const char *config_data, size_t config_len, cl_error **err);
+
 /* Load a container's state and status with its directory locked. */
 struct container_ref
 {

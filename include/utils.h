@@ -42,6 +42,8 @@ char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
 void strv_free (char **v);
 size_t strv_len (char *const *v);
+/* Append a copy of s to a NULL-terminated vector (which may be NULL). */
+void strv_append (char ***v, const char *s);
 
 /* I/O that retries on EINTR and short writes. */
 int write_all (int fd, const void *buf, size_t len);

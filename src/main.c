@@ -12,6 +12,7 @@
 #include "utils.h"
 
 static const struct cli_command commands[] = {
+  { "checkpoint", cmd_checkpoint, "checkpoint a running container with CRIU" },
   { "create", cmd_create, "create a container, stopped just before the user's process" },
   { "delete", cmd_delete, "delete a container and everything it made" },
   { "exec", cmd_exec, "run a process in a running container" },
@@ -21,6 +22,7 @@ static const struct cli_command commands[] = {
   { "list", cmd_list, "list containers" },
   { "pause", cmd_pause, "suspend every process of a container" },
   { "ps", cmd_ps, "list a container's processes" },
+  { "restore", cmd_restore, "restore a container from a CRIU checkpoint" },
   { "resume", cmd_resume, "resume a paused container" },
   { "run", cmd_run, "create and start a container" },
   { "spec", cmd_spec, "write a default config.json" },
@@ -140,8 +142,10 @@ main (int argc, char **argv)
       case 's':
         g.systemd_cgroup = true;
         break;
-      case 'R':
       case 'C':
+        g.criu = optarg;
+        break;
+      case 'R':
         break; /* accepted for runc compatibility; decided at run time */
       case 'v':
         printf ("crun-lite version %s\nspec: 1.0.2\n", PACKAGE_VERSION);

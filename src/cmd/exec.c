@@ -31,15 +31,6 @@ static const char usage_text[] =
   "      --apparmor PROFILE   run under this AppArmor profile (AppArmor hosts)\n"
   "      --process-label L    run with this SELinux label (SELinux hosts)\n";
 
-static void
-strv_append (char ***v, const char *s)
-{
-  size_t n = strv_len (*v);
-  *v = xrealloc (*v, (n + 2) * sizeof **v);
-  (*v)[n] = xstrdup (s);
-  (*v)[n + 1] = NULL;
-}
-
 /* Replace NAME=... in env, or append. */
 static void
 env_set (char ***env, const char *kv)

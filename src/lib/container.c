@@ -275,8 +275,8 @@ owner_name (void)
   return pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned) geteuid ());
 }
 
-static int
-record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+int
+container_record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
               const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, const char *config_data,
               size_t config_len, cl_error **err)
 {
@@ -440,17 +440,32 @@ container_create (const struct create_options *o, pid_t *init_pid, cl_error **er
 }
 
 int
+container_load_bundle (const char *bundle, struct oci_config **cfg, char **config_data, size_t *config_len,
+                       char **rootfs, cl_error **err)
+{
+  cleanup_free char *config_path = xasprintf ("%s/config.json", bundle);
+  cleanup_close int cfd = open (config_path, O_RDONLY | O_CLOEXEC);
+  if (cfd < 0)
+    return cl_fail (err, errno, "open `%s`", config_path);
+  if (read_all_fd (cfd, 16u << 20, config_data, config_len, err) < 0)
+    return cl_wrap (err, "%s", config_path);
+  if (config_parse (*config_data, *config_len, config_path, cfg, err) < 0 || validate_config (*cfg, err) < 0
+      || resolve_rootfs (bundle, *cfg, rootfs, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
 container_create_with_console (const struct create_options *o, pid_t *init_pid, int *console_master,
                                cl_error **err)
 {
   cleanup_free char *bundle = realpath (o->bundle, NULL);
-  cleanup_free char *config_path = NULL;
   cleanup_free char *config_data = NULL, *rootfs = NULL;
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_cgroup struct cgroup *cg = NULL;
   cleanup_seccomp struct seccomp_program filter = { 0 };
   struct process_attrs attrs;
-  cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, cfd = -1, master = -1;
+  cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, master = -1;
   int sv[2] = { -1, -1 };
   struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot, .procfd = -1 };
   unsigned long clone_flags;
@@ -464,14 +479,8 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
                                      "(use the cgroupfs driver: drop --systemd-cgroup)");
   if (bundle == NULL)
     return cl_fail (err, errno, "bundle `%s`", o->bundle);
-  config_path = xasprintf ("%s/config.json", bundle);
-  cfd = open (config_path, O_RDONLY | O_CLOEXEC);
-  if (cfd < 0)
-    return cl_fail (err, errno, "open `%s`", config_path);
-  if (read_all_fd (cfd, 16u << 20, &config_data, &config_len, err) < 0)
-    return cl_wrap (err, "%s", config_path);
-  if (config_parse (config_data, config_len, config_path, &cfg, err) < 0 || validate_config (cfg, err) < 0
-      || resolve_rootfs (bundle, cfg, &rootfs, err) < 0 || cgroup_plan (cfg, o->id, &cg, err) < 0
+  if (container_load_bundle (bundle, &cfg, &config_data, &config_len, &rootfs, err) < 0
+      || cgroup_plan (cfg, o->id, &cg, err) < 0
       || process_attrs_prepare (cfg, &cfg->process, &attrs, err) < 0)
     return -1;
   if (cfg->process.terminal && o->console_socket == NULL && !o->foreground)
@@ -546,7 +555,6 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       close (sv[0]);
       close (dirfd);
       close (rootfd);
-      close (cfd);
       container_init (&ictx);
     }
   close (sv[1]);
@@ -557,7 +565,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   if ((ictx.wait_for_cgroup && (cgroup_enter (cg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
       || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
-      || record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, config_data, config_len, err) < 0
+      || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, config_data, config_len, err) < 0
       || sync_send (sv[0], SYNC_CREATED, 0, err) < 0)
     goto fail;
   close (sv[0]);

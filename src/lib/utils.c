@@ -61,6 +61,15 @@ strv_freep (char ***v)
   *v = NULL;
 }
 
+void
+strv_append (char ***v, const char *s)
+{
+  size_t n = strv_len (*v);
+  *v = xrealloc (*v, (n + 2) * sizeof **v);
+  (*v)[n] = xstrdup (s);
+  (*v)[n + 1] = NULL;
+}
+
 size_t
 strv_len (char *const *v)
 {

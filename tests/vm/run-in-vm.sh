@@ -19,7 +19,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 2 ] || { echo "usage: $0 DIR CMD..." >&2; exit 2; }
 dir=$(realpath "$1"); shift
 cache=${CRL_VM_CACHE:-$here/cache}
-modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay loop veth"
+# In load order.  The *_diag, tun and nf_tables ones are what CRIU probes
+# for before it checkpoints anything (tests of checkpoint/restore).
+modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay loop veth \
+unix_diag inet_diag tcp_diag udp_diag raw_diag netlink_diag af_packet_diag tun nfnetlink crc32c_generic libcrc32c nf_tables"
 mkdir -p "$cache"
 
 for tool in qemu-system-x86_64 cpio gzip busybox dpkg apt-get; do
@@ -32,7 +35,8 @@ flock 9
 kver=${CRL_VM_KVER:-$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: linux-image-//p' | head -n 1)}
 [ -n "$kver" ] || { echo "run-in-vm: cannot tell the guest kernel version (set CRL_VM_KVER)" >&2; exit 2; }
 kdir=$cache/kernel-$kver
-if [ ! -f "$kdir/vmlinuz" ]; then
+have_modules () { for m in $modules; do [ -f "$kdir/modules/$m.ko" ] || return 1; done; }
+if [ ! -f "$kdir/vmlinuz" ] || ! have_modules; then
   tmp=$(mktemp -d "$cache/fetch.XXXXXX")
   chmod 755 "$tmp"   # so that apt's unprivileged _apt user may write there
   (cd "$tmp" && apt-get download "linux-image-$kver" >/dev/null)
@@ -49,7 +53,8 @@ fi
 
 # 2. The base initramfs: busybox, the modules, the two init stages.
 base=$cache/base-$kver.cpio.gz
-if [ ! -f "$base" ] || [ "$here/guest/init" -nt "$base" ] || [ "$here/guest/stage2" -nt "$base" ]; then
+if [ ! -f "$base" ] || [ "$here/guest/init" -nt "$base" ] || [ "$here/guest/stage2" -nt "$base" ] \
+   || [ "$kdir/vmlinuz" -nt "$base" ]; then
   t=$(mktemp -d "$cache/initrd.XXXXXX")
   mkdir -p "$t/bin" "$t/proc" "$t/sys" "$t/dev" "$t/crl/modules"
   cp "$(command -v busybox)" "$t/bin/busybox"

@@ -1,0 +1,136 @@
+/* crun-lite checkpoint / restore: runc's flags over include/checkpoint.h. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "checkpoint.h"
+#include "cli.h"
+
+enum { OPT_IMAGE = 256, OPT_WORK, OPT_LEAVE, OPT_TCP, OPT_UNIX, OPT_SHELL, OPT_LOCKS, OPT_CGMODE, OPT_PIDFILE };
+
+/* The flags both commands share; true when `c` was one of them. */
+static bool
+criu_option (int c, const char *arg, struct criu_options *o)
+{
+  switch (c)
+    {
+    case OPT_IMAGE:
+      o->image_path = arg;
+      return true;
+    case OPT_WORK:
+      o->work_path = arg;
+      return true;
+    case OPT_TCP:
+      o->tcp_established = true;
+      return true;
+    case OPT_UNIX:
+      o->ext_unix_sk = true;
+      return true;
+    case OPT_SHELL:
+      o->shell_job = true;
+      return true;
+    case OPT_LOCKS:
+      o->file_locks = true;
+      return true;
+    case OPT_CGMODE:
+      o->manage_cgroups_mode = arg;
+      return true;
+    default:
+      return false;
+    }
+}
+
+#define CRIU_LONG_OPTIONS                                                                                     \
+  { "image-path", required_argument, NULL, OPT_IMAGE }, { "work-path", required_argument, NULL, OPT_WORK },  \
+    { "tcp-established", no_argument, NULL, OPT_TCP }, { "ext-unix-sk", no_argument, NULL, OPT_UNIX },       \
+    { "shell-job", no_argument, NULL, OPT_SHELL }, { "file-locks", no_argument, NULL, OPT_LOCKS },           \
+    { "manage-cgroups-mode", required_argument, NULL, OPT_CGMODE }, { "help", no_argument, NULL, 'h' }
+
+#define CRIU_USAGE                                                                                            \
+  "      --image-path DIR     where the images are (default: ./checkpoint)\n"                               \
+  "      --work-path DIR      where criu writes its log (default: the image path)\n"                        \
+  "      --tcp-established    established TCP connections too\n"                                            \
+  "      --ext-unix-sk        external unix sockets too\n"                                                  \
+  "      --shell-job          the container has a terminal of its caller\n"                                 \
+  "      --file-locks         file locks too\n"                                                             \
+  "      --manage-cgroups-mode M  criu's cgroup mode (soft, full, strict, ignore)\n"
+
+int
+cmd_checkpoint (const struct global_opts *g, int argc, char **argv)
+{
+  static const struct option opts[] = { CRIU_LONG_OPTIONS, { "leave-running", no_argument, NULL, OPT_LEAVE },
+                                        { NULL, 0, NULL, 0 } };
+  struct checkpoint_options o = { .root = g->root, .criu = { .criu = g->criu } };
+  cl_error *err = NULL;
+  int c;
+
+  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
+    {
+      if (criu_option (c, optarg, &o.criu))
+        continue;
+      if (c == OPT_LEAVE)
+        o.leave_running = true;
+      else if (c == 'h')
+        {
+          fputs ("Usage: crun-lite checkpoint [options] ID\n\n"
+                 "Dump a running container with CRIU; it is deleted afterwards unless\n--leave-running.\n\n" CRIU_USAGE
+                 "      --leave-running      keep the container running after the dump\n",
+                 stdout);
+          return 0;
+        }
+      else
+        return cli_bad_option ("checkpoint", argv, c);
+    }
+  if (cli_want_args ("checkpoint", argc, argv, optind, 1, "container id"))
+    return 1;
+  o.id = argv[optind];
+  if (container_checkpoint (&o, &err) < 0)
+    return cli_fail (err);
+  return 0;
+}
+
+int
+cmd_restore (const struct global_opts *g, int argc, char **argv)
+{
+  static const struct option opts[] = { CRIU_LONG_OPTIONS,
+                                        { "bundle", required_argument, NULL, 'b' },
+                                        { "detach", no_argument, NULL, 'd' },
+                                        { "pid-file", required_argument, NULL, OPT_PIDFILE },
+                                        { NULL, 0, NULL, 0 } };
+  struct restore_options o = { .root = g->root, .criu = { .criu = g->criu } };
+  cl_error *err = NULL;
+  int c, status = 0;
+
+  while ((c = getopt_long (argc, argv, ":hb:d", opts, NULL)) != -1)
+    {
+      if (criu_option (c, optarg, &o.criu))
+        continue;
+      switch (c)
+        {
+        case 'b':
+          o.bundle = optarg;
+          break;
+        case 'd':
+          o.detach = true;
+          break;
+        case OPT_PIDFILE:
+          o.pid_file = optarg;
+          break;
+        case 'h':
+          fputs ("Usage: crun-lite restore [options] ID\n\n"
+                 "Make container ID from a CRIU checkpoint and the bundle's config.\n\n" CRIU_USAGE
+                 "  -b, --bundle DIR         the bundle (default: the current directory)\n"
+                 "  -d, --detach             return once it runs (else wait, and exit with its status)\n"
+                 "      --pid-file FILE      write the restored init's pid to FILE\n",
+                 stdout);
+          return 0;
+        default:
+          return cli_bad_option ("restore", argv, c);
+        }
+    }
+  if (cli_want_args ("restore", argc, argv, optind, 1, "container id"))
+    return 1;
+  o.id = argv[optind];
+  if (container_restore (&o, &status, &err) < 0)
+    return cli_fail (err);
+  return status;
+}
