@@ -20,6 +20,7 @@ struct criu_options
   const char *work_path;            /* --work-path (default: the image path) */
   const char *manage_cgroups_mode;  /* --manage-cgroups-mode soft|full|strict|ignore */
   bool tcp_established, ext_unix_sk, shell_job, file_locks;
+  bool empty_netns;                 /* --empty-ns network: the netns is made again empty */
 };
 
 struct checkpoint_options

@@ -1,11 +1,12 @@
 /* crun-lite checkpoint / restore: runc's flags over include/checkpoint.h. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "checkpoint.h"
 #include "cli.h"
 
-enum { OPT_IMAGE = 256, OPT_WORK, OPT_LEAVE, OPT_TCP, OPT_UNIX, OPT_SHELL, OPT_LOCKS, OPT_CGMODE, OPT_PIDFILE };
+enum { OPT_IMAGE = 256, OPT_WORK, OPT_LEAVE, OPT_TCP, OPT_UNIX, OPT_SHELL, OPT_LOCKS, OPT_CGMODE, OPT_PIDFILE, OPT_EMPTY };
 
 /* The flags both commands share; true when `c` was one of them. */
 static bool
@@ -34,6 +35,15 @@ criu_option (int c, const char *arg, struct criu_options *o)
     case OPT_CGMODE:
       o->manage_cgroups_mode = arg;
       return true;
+    case OPT_EMPTY:
+      /* runc's flag; criu knows how to leave out the network one only. */
+      if (strcmp (arg, "network") != 0)
+        {
+          fprintf (stderr, "crun-lite: --empty-ns: only `network` is supported, not `%s`\n", arg);
+          exit (1);
+        }
+      o->empty_netns = true;
+      return true;
     default:
       return false;
     }
@@ -43,7 +53,8 @@ criu_option (int c, const char *arg, struct criu_options *o)
   { "image-path", required_argument, NULL, OPT_IMAGE }, { "work-path", required_argument, NULL, OPT_WORK },  \
     { "tcp-established", no_argument, NULL, OPT_TCP }, { "ext-unix-sk", no_argument, NULL, OPT_UNIX },       \
     { "shell-job", no_argument, NULL, OPT_SHELL }, { "file-locks", no_argument, NULL, OPT_LOCKS },           \
-    { "manage-cgroups-mode", required_argument, NULL, OPT_CGMODE }, { "help", no_argument, NULL, 'h' }
+    { "manage-cgroups-mode", required_argument, NULL, OPT_CGMODE },                                         \
+    { "empty-ns", required_argument, NULL, OPT_EMPTY }, { "help", no_argument, NULL, 'h' }
 
 #define CRIU_USAGE                                                                                            \
   "      --image-path DIR     where the images are (default: ./checkpoint)\n"                               \
@@ -52,7 +63,8 @@ criu_option (int c, const char *arg, struct criu_options *o)
   "      --ext-unix-sk        external unix sockets too\n"                                                  \
   "      --shell-job          the container has a terminal of its caller\n"                                 \
   "      --file-locks         file locks too\n"                                                             \
-  "      --manage-cgroups-mode M  criu's cgroup mode (soft, full, strict, ignore)\n"
+  "      --manage-cgroups-mode M  criu's cgroup mode (soft, full, strict, ignore)\n"                        \
+  "      --empty-ns network   do not save the network namespace; restore an empty one\n"
 
 int
 cmd_checkpoint (const struct global_opts *g, int argc, char **argv)

@@ -76,6 +76,11 @@ add_criu_options (char ***argv, const struct criu_options *o, const char *images
     strv_append (argv, "--shell-job");
   if (o->file_locks)
     strv_append (argv, "--file-locks");
+  if (o->empty_netns)
+    {
+      strv_append (argv, "--empty-ns");
+      strv_append (argv, "net");
+    }
 }
 
 static void
@@ -122,6 +127,76 @@ add_external_mounts (char ***argv, const struct oci_config *cfg, const char *bun
         add_external_mount (argv, *p, restore ? "/dev/null" : *p);
     }
   return 0;
+}
+
+#define STDIO_RECORD "crun-lite-stdio"
+
+/* The init's stdio come from outside the container (engines give pipes,
+ * a shell gives its terminal or /dev/null): criu cannot dump what they
+ * point to, so they are declared external (files) and recorded, and
+ * restore hands the restoring caller's own stdio in their place (as
+ * runc does).  Returns the record's text ("N KEY" lines). */
+static char *
+external_stdio (pid_t pid, char ***argv)
+{
+  char *record = xstrdup ("");
+  for (int n = 0; n < 3; n++)
+    {
+      char path[64], link[PATH_MAX], *key = NULL;
+      struct stat st;
+      ssize_t len;
+      snprintf (path, sizeof path, "/proc/%d/fd/%d", (int) pid, n);
+      len = readlink (path, link, sizeof link - 1);
+      if (len <= 0)
+        continue;
+      link[len] = '\0';
+      if (strncmp (link, "pipe:", 5) == 0 || strncmp (link, "socket:", 7) == 0)
+        key = xstrdup (link);
+      else if (link[0] == '/' && stat (path, &st) == 0)
+        {
+          cleanup_free char *info = NULL;
+          size_t ilen;
+          cleanup_error cl_error *ignored = NULL;
+          char *mnt;
+          snprintf (path, sizeof path, "/proc/%d/fdinfo/%d", (int) pid, n);
+          if (read_file_at (AT_FDCWD, path, 4096, &info, &ilen, &ignored) < 0 || (mnt = strstr (info, "mnt_id:")) == NULL)
+            continue;
+          key = xasprintf ("file[%x:%llx]", (unsigned) strtoul (mnt + 7, NULL, 10), (unsigned long long) st.st_ino);
+          strv_append (argv, "--external");
+          strv_append (argv, key);
+        }
+      if (key)
+        {
+          char *more = xasprintf ("%s%d %s\n", record, n, key);
+          free (record);
+          record = more;
+          free (key);
+        }
+    }
+  return record;
+}
+
+/* Restore: each recorded stdio is our own fd of that number. */
+static void
+inherit_stdio (const char *images, char ***argv)
+{
+  cleanup_free char *path = xasprintf ("%s/" STDIO_RECORD, images);
+  cleanup_free char *data = NULL;
+  size_t len;
+  cleanup_error cl_error *ignored = NULL;
+  if (read_file_at (AT_FDCWD, path, 65536, &data, &len, &ignored) < 0)
+    return;
+  for (char *save = NULL, *line = strtok_r (data, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      int n;
+      char key[512];
+      if (sscanf (line, "%d %511s", &n, key) == 2 && n >= 0 && n < 3)
+        {
+          cleanup_free char *arg = xasprintf ("fd[%d]:%s", n, key);
+          strv_append (argv, "--inherit-fd");
+          strv_append (argv, arg);
+        }
+    }
 }
 
 /* criu's own reason, from its log: the first error line (the cause; the
@@ -270,6 +345,12 @@ container_checkpoint (const struct checkpoint_options *o, cl_error **err)
       strv_append (&argv, "--leave-running");
     if (add_external_mounts (&argv, cfg, ref.st->bundle, false, err) < 0)
       return -1;
+    {
+      cleanup_free char *record = external_stdio (ref.st->pid, &argv);
+      cleanup_close int imgfd = open (images, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (imgfd < 0 || write_file_atomic (imgfd, STDIO_RECORD, record, strlen (record), 0600, err) < 0)
+        return imgfd < 0 ? cl_fail (err, errno, "--image-path `%s`", images) : -1;
+    }
     log_debug ("checkpoint %s: criu dump of pid %s into %s", o->id, pid, images);
     /* The lock is held while criu runs: no other command acts meanwhile. */
     if (run_criu ("dump", argv, NULL, log_file, err) < 0)
@@ -326,6 +407,11 @@ container_restore (const struct restore_options *o, int *exit_code, cl_error **e
     return -1;
   if (cfg->process.terminal && !o->criu.shell_job)
     return cl_fail_as (err, ENOTSUP, "restore `%s`: a container with a terminal needs --shell-job", o->id);
+  {
+    struct stat st;
+    if (stat (images, &st) < 0 || !S_ISDIR (st.st_mode))
+      return cl_fail (err, errno ? errno : ENOTDIR, "restore `%s`: --image-path `%s`", o->id, images);
+  }
   if (state_root_open (o->root, true, &rootfd, err) < 0 || state_dir_create (rootfd, o->id, &dirfd, err) < 0)
     return -1;
 
@@ -357,6 +443,7 @@ container_restore (const struct restore_options *o, int *exit_code, cl_error **e
   }
   if (add_external_mounts (&argv, cfg, bundle, true, err) < 0)
     goto fail;
+  inherit_stdio (images, &argv);
   env.cg = cg->n_dirs ? cg : NULL;
   env.rootfs = rootfs;
   env.criu_root = criu_root;
