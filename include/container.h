@@ -41,6 +41,9 @@ struct oci_config;
 struct cgroup;
 int container_load_bundle (const char *bundle, struct oci_config **cfg, char **config_data, size_t *config_len,
                            char **rootfs, cl_error **err);
+/* Remove what a failed create (or restore) made: the cgroup directories
+ * (warnings only), then the state directory. */
+void container_undo (struct cgroup *cg, int rootfd, const char *id);
 int container_record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
                             const struct oci_config *cfg, const struct cgroup *cg, pid_t pid,
                             const char *config_data, size_t config_len, cl_error **err);

@@ -18,6 +18,8 @@ bool lsm_selinux_enabled (void);
 int lsm_check_process (const struct oci_process *p, cl_error **err);
 int lsm_check_mount_label (const char *mount_label, cl_error **err);
 
+/* Whether the process asks for an AppArmor profile or an SELinux label. */
+bool lsm_wants_exec_label (const struct oci_process *p);
 /* Set, through a trusted procfs, the label the next execve switches to. */
 int lsm_set_exec_label (int procfd, const struct oci_process *p, cl_error **err);
 /* The SELinux label keys created from now on get (the session keyring). */

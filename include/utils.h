@@ -55,6 +55,8 @@ int write_file_at (int dirfd, const char *path, const char *data, size_t len, cl
 int write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode, cl_error **err);
 
 int mkdir_p (const char *path, mode_t mode, cl_error **err);
+/* `path` made absolute against the current directory (a copy). */
+char *absolute_path (const char *path);
 /* Current time as RFC 3339 with nanoseconds, UTC ("2026-11-23T18:40:00.123456789Z"). */
 void rfc3339_now (char *buf, size_t n);
 /* Parse a non-negative decimal integer that must fill the whole string. */

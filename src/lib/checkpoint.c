@@ -48,15 +48,6 @@ find_criu (const char *given, cl_error **err)
   return NULL;
 }
 
-static char *
-absolute (const char *path)
-{
-  char cwd[PATH_MAX];
-  if (path[0] == '/' || getcwd (cwd, sizeof cwd) == NULL)
-    return xstrdup (path);
-  return xasprintf ("%s/%s", cwd, path);
-}
-
 static void
 add_criu_options (char ***argv, const struct criu_options *o, const char *images, const char *work,
                   const char *log_file)
@@ -307,8 +298,8 @@ int
 container_checkpoint (const struct checkpoint_options *o, cl_error **err)
 {
   cleanup_free char *criu = find_criu (o->criu.criu, err);
-  cleanup_free char *images = absolute (o->criu.image_path ? o->criu.image_path : "checkpoint");
-  cleanup_free char *work = o->criu.work_path ? absolute (o->criu.work_path) : xstrdup (images);
+  cleanup_free char *images = absolute_path (o->criu.image_path ? o->criu.image_path : "checkpoint");
+  cleanup_free char *work = o->criu.work_path ? absolute_path (o->criu.work_path) : xstrdup (images);
   cleanup_free char *log_file = xasprintf ("%s/dump.log", work);
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_strv char **argv = NULL;
@@ -383,8 +374,8 @@ container_restore (const struct restore_options *o, int *exit_code, cl_error **e
 {
   cleanup_free char *criu = find_criu (o->criu.criu, err);
   cleanup_free char *bundle = realpath (o->bundle ? o->bundle : ".", NULL);
-  cleanup_free char *images = absolute (o->criu.image_path ? o->criu.image_path : "checkpoint");
-  cleanup_free char *work = o->criu.work_path ? absolute (o->criu.work_path) : xstrdup (images);
+  cleanup_free char *images = absolute_path (o->criu.image_path ? o->criu.image_path : "checkpoint");
+  cleanup_free char *work = o->criu.work_path ? absolute_path (o->criu.work_path) : xstrdup (images);
   cleanup_free char *log_file = xasprintf ("%s/restore.log", work);
   cleanup_free char *config_data = NULL, *rootfs = NULL, *state_dir = NULL, *criu_root = NULL, *pid_path = NULL;
   cleanup_config struct oci_config *cfg = NULL;
@@ -471,15 +462,8 @@ fail:
       kill (pid, SIGKILL);
       waitpid (pid, NULL, 0);
     }
-  {
-    cleanup_error cl_error *e2 = NULL;
-    if (cg && cgroup_destroy (cg, &e2) < 0)
-      log_warning ("%s", e2->msg);
-    cl_error_freep (&e2);
-    if (criu_root)
-      rmdir (criu_root);
-    if (state_dir_remove (rootfd, o->id, &e2) < 0)
-      log_warning ("%s", e2->msg);
-  }
+  if (criu_root)
+    rmdir (criu_root);
+  container_undo (cg, rootfd, o->id);
   return -1;
 }

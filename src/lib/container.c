@@ -97,17 +97,6 @@ validate_config (const struct oci_config *cfg, cl_error **err)
   return validate_sysctl (cfg, err);
 }
 
-static char *
-absolute_path (const char *path)
-{
-  char cwd[PATH_MAX];
-  if (path[0] == '/')
-    return xstrdup (path);
-  if (getcwd (cwd, sizeof cwd) == NULL)
-    return xstrdup (path);
-  return xasprintf ("%s/%s", cwd, path);
-}
-
 static int
 resolve_rootfs (const char *bundle, const struct oci_config *cfg, char **out, cl_error **err)
 {
@@ -579,15 +568,19 @@ fail:
     close (sv[0]);
   if (sv[1] >= 0)
     close (sv[1]);
-  {
-    cleanup_error cl_error *e2 = NULL;
-    if (cg && cgroup_destroy (cg, &e2) < 0)
-      log_warning ("%s", e2->msg);
-    cl_error_freep (&e2);
-    if (state_dir_remove (rootfd, o->id, &e2) < 0)
-      log_warning ("%s", e2->msg);
-  }
+  container_undo (cg, rootfd, o->id);
   return -1;
+}
+
+void
+container_undo (struct cgroup *cg, int rootfd, const char *id)
+{
+  cleanup_error cl_error *e2 = NULL;
+  if (cg && cgroup_destroy (cg, &e2) < 0)
+    log_warning ("%s", e2->msg);
+  cl_error_freep (&e2);
+  if (state_dir_remove (rootfd, id, &e2) < 0)
+    log_warning ("%s", e2->msg);
 }
 
 struct cgroup *

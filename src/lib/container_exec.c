@@ -98,8 +98,7 @@ static int
 apply_exec_label (const struct oci_process *p, cl_error **err)
 {
   cleanup_close int procfd = -1;
-  if ((p->apparmor_profile == NULL || *p->apparmor_profile == '\0')
-      && (p->selinux_label == NULL || *p->selinux_label == '\0'))
+  if (!lsm_wants_exec_label (p))
     return 0;
   procfd = procfs_open_trusted (err);
   if (procfd < 0)

@@ -178,8 +178,7 @@ static int
 apply_exec_label (struct init_ctx *ctx, cl_error **err)
 {
   const struct oci_process *p = &ctx->cfg->process;
-  if ((p->apparmor_profile == NULL || *p->apparmor_profile == '\0')
-      && (p->selinux_label == NULL || *p->selinux_label == '\0'))
+  if (!lsm_wants_exec_label (p))
     return 0;
   if (trusted_procfs (ctx, err) < 0)
     return -1;

@@ -55,6 +55,12 @@ lsm_check_mount_label (const char *mount_label, cl_error **err)
   return 0;
 }
 
+bool
+lsm_wants_exec_label (const struct oci_process *p)
+{
+  return is_set (p->apparmor_profile) || is_set (p->selinux_label);
+}
+
 int
 lsm_set_exec_label (int procfd, const struct oci_process *p, cl_error **err)
 {

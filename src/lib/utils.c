@@ -1,5 +1,6 @@
 /* crun-lite: shared helpers (see include/utils.h). */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -234,6 +235,15 @@ write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mo
       return cl_fail (err, saved, "rename `%s` to `%s`", tmp, name);
     }
   return 0;
+}
+
+char *
+absolute_path (const char *path)
+{
+  char cwd[PATH_MAX];
+  if (path[0] == '/' || getcwd (cwd, sizeof cwd) == NULL)
+    return xstrdup (path);
+  return xasprintf ("%s/%s", cwd, path);
 }
 
 int
