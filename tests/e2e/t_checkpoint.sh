@@ -47,7 +47,26 @@ else
   expect_match "the restored init is in the container's cgroup" "$(cat /proc/$pid/cgroup)" 'ck1'
   check "checkpoint --leave-running" crl checkpoint --image-path "$img.2" --leave-running ck1
   expect_eq "... leaves it running" "$(crl state ck1 | jq -r .status)" running
+  out=$(crl restore --bundle "$b" --image-path "$img.2" -d ck1 2>&1); rc=$?
+  expect_eq "restore under the id of a live container is refused" "rc=$rc $out" \
+    "rc=1 crun-lite: container with given ID already exists: ck1"
   crl delete -f ck1
+  expect_no_leftovers "delete of a restored container"
+
+  # A foreground restore waits for the restored init and exits with its status.
+  b2=$(new_bundle ckpt-fg)
+  cfg "$b2" '.root.readonly = false'
+  args "$b2" sh -c 'i=0; while [ $i -lt 12 ]; do i=$((i+1)); echo $i > /tmp/count; sleep 0.25; done; exit 7'
+  crl run -d --bundle "$b2" ck3 >/dev/null 2>&1
+  sleep 1
+  check "checkpoint of a container that will exit" crl checkpoint --image-path "$img.3" ck3
+  out=$(timeout 60 "$R" --root "$STATE" restore --bundle "$b2" --image-path "$img.3" ck3 </dev/null 2>&1); rc=$?
+  expect_eq "a foreground restore exits with the restored init's status" "rc=$rc $out" "rc=7 "
+  expect_eq "... after the process finished its work" "$(cat "$b2/rootfs/tmp/count")" 12
+  expect_eq "... and the container is stopped" "$(crl state ck3 | jq -r .status)" stopped
+  crl delete ck3
+  expect_no_leftovers "foreground restore"
+
   out=$(crl restore --bundle "$b" --image-path "$T_ROOT/no-such-images" -d ck2 2>&1); rc=$?
   expect_eq "restore from a missing image dir fails, naming it" "rc=$rc $out" \
     "rc=1 crun-lite: restore \`ck2\`: --image-path \`$T_ROOT/no-such-images\`: No such file or directory"

@@ -20,9 +20,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 dir=$(realpath "$1"); shift
 cache=${CRL_VM_CACHE:-$here/cache}
 # In load order.  The *_diag, tun and nf_tables ones are what CRIU probes
-# for before it checkpoints anything (tests of checkpoint/restore).
+# for before it checkpoints anything; nf_conntrack_netlink is what it dumps
+# a network namespace's conntrack table through (tests of checkpoint/restore;
+# the guest has no modprobe to load them on demand).
 modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay loop veth \
-unix_diag inet_diag tcp_diag udp_diag raw_diag netlink_diag af_packet_diag tun nfnetlink crc32c_generic libcrc32c nf_tables"
+unix_diag inet_diag tcp_diag udp_diag raw_diag netlink_diag af_packet_diag tun nfnetlink crc32c_generic libcrc32c nf_tables \
+nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack nf_conntrack_netlink"
 mkdir -p "$cache"
 
 for tool in qemu-system-x86_64 cpio gzip busybox dpkg apt-get; do
