@@ -5,6 +5,7 @@
 #define CRL_CONTAINER_INIT_H
 
 #include <stdbool.h>
+#include "cgroup_layout.h"
 #include "oci_config.h"
 #include "process_attrs.h"
 #include "seccomp_filter.h"
@@ -31,6 +32,10 @@ struct init_ctx
   pid_t host_pid;           /* our pid as the host sees it (from SYNC_HOOKS_DONE) */
   int preserve_fds;
   int procfd;               /* the trusted procfs (include/procfs.h), -1 until first needed */
+  /* v1: our cgroup directories, read just before unsharing the cgroup
+   * namespace, for the /sys/fs/cgroup binds (include/rootfs.h). */
+  struct cgroup_v1_hierarchy *v1_own;
+  size_t n_v1_own;
 };
 
 _Noreturn void container_init (struct init_ctx *ctx);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include "oci_config.h"
+#include "cgroup_layout.h"
 #include "error.h"
 
 struct rootfs_ctx
@@ -16,6 +17,13 @@ struct rootfs_ctx
   bool in_userns;       /* a new user namespace: no mknod, flags may be locked */
   bool new_cgroupns;
   bool no_pivot;
+  /* v1 only: the container's own cgroup directories, read before a new
+   * cgroup namespace hid their paths.  They are bound rather than mounted
+   * afresh: a fresh v1 mount in a new cgroup namespace makes a superblock
+   * per hierarchy, charged to the container (~20 KiB here).  NULL: read
+   * them when mounting. */
+  const struct cgroup_v1_hierarchy *v1_own;
+  size_t n_v1_own;
 };
 
 int rootfs_prepare (struct rootfs_ctx *ctx, cl_error **err);

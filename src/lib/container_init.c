@@ -56,6 +56,25 @@ enter_new_time_namespace (const struct oci_linux *l, cl_error **err)
 
 /* Join the namespaces given by path (user first, see namespace_kinds), then
  * create the ones the clone did not. */
+/* A cgroup mount on a v1 host binds our own directory of each hierarchy;
+ * once the new cgroup namespace is made, /proc/self/cgroup shows them all
+ * as "/", so they are read now. */
+static int
+read_v1_cgroups_for_mount (struct init_ctx *ctx, cl_error **err)
+{
+  enum cgroup_layout layout;
+  bool wanted = false;
+  for (size_t i = 0; i < ctx->cfg->n_mounts && !wanted; i++)
+    wanted = ctx->cfg->mounts[i].type && strcmp (ctx->cfg->mounts[i].type, "cgroup") == 0;
+  if (!wanted)
+    return 0;
+  if (cgroup_detect_layout (&layout, err) < 0)
+    return -1;
+  if (layout == CGROUP_UNIFIED)
+    return 0;
+  return cgroup_v1_hierarchies (&ctx->v1_own, &ctx->n_v1_own, err);
+}
+
 static int
 enter_namespaces (struct init_ctx *ctx, cl_error **err)
 {
@@ -77,6 +96,8 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
       if (setns (fd, namespace_kinds[i].clone_flag) < 0)
         return cl_fail (err, errno, "linux.namespaces: join %s namespace `%s`", ns->type_name, ns->path);
     }
+  if ((ctx->unshare_flags & CLONE_NEWCGROUP) && read_v1_cgroups_for_mount (ctx, err) < 0)
+    return -1;
   if (ctx->unshare_flags && unshare (ctx->unshare_flags) < 0)
     return cl_fail (err, errno, "unshare namespaces");
   if (ctx->new_userns)
@@ -229,7 +250,8 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   const struct oci_process *p = &cfg->process;
   struct rootfs_ctx rctx = { .cfg = cfg, .rootfs = ctx->rootfs, .rootfd = -1,
                              .in_userns = ctx->new_userns || running_rootless (),
-                             .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot };
+                             .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot,
+                             .v1_own = ctx->v1_own, .n_v1_own = ctx->n_v1_own };
   cleanup_close int listener = -1;
   struct sync_msg msg;
   int rc;

@@ -51,6 +51,26 @@ expect_eq "the host hostname is unchanged" "$(hostname)" "$(cat /proc/sys/kernel
 args "$b" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes >/dev/null && touch /sys/fs/cgroup/memory/x 2>&1; true'
 if [ -d /sys/fs/cgroup/memory ]; then
   expect_match "cgroup mount: readable, not writable" "$(crl run --bundle "$b" i11)" 'Read-only file system'
+  # v1: each hierarchy's root is the container's own cgroup (the limit set
+  # for it, its own processes only); the skeleton holding them cannot be
+  # written, and nothing appears in the host's /sys/fs/cgroup.
+  cfg "$b" '.linux.resources.memory = {"limit": 33554432} | .linux.cgroupsPath = "/crl-iso-cg"'
+  args "$b" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; ls /sys/fs/cgroup/pids | grep -c "^crl-iso-cg";
+    mkdir /sys/fs/cgroup/new 2>&1; { echo x > /sys/fs/cgroup/f; } 2>&1; true'
+  before=$(ls -A /sys/fs/cgroup | tr '\n' ' ')
+  out=$(crl run --bundle "$b" i12)
+  expect_eq "v1 cgroup mount: the memory hierarchy's root is the container's cgroup (its limit)" "$(echo "$out" | sed -n 1p)" 33554432
+  expect_eq "... the host's cgroup tree above it is not visible (pids hierarchy)" "$(echo "$out" | sed -n 2p)" 0
+  expect_match "... the directory of the hierarchies is read-only" "$(echo "$out" | sed -n '3,4p' | tr '\n' ' ')" \
+    "^mkdir: can't create directory '/sys/fs/cgroup/new': Read-only file system .*Read-only file system $"
+  expect_eq "... and the host's /sys/fs/cgroup is unchanged" "$(ls -A /sys/fs/cgroup | tr '\n' ' ')" "$before"
+  # With a cgroup namespace and "rw", the container's own cgroup is writable
+  # (as a fresh mount in its namespace would be), still nothing of the host's.
+  cfg "$b" '(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro")) | .process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+  args "$b" sh -c 'mkdir /sys/fs/cgroup/pids/sub && echo made; cat /sys/fs/cgroup/pids/sub/pids.max; rmdir /sys/fs/cgroup/pids/sub'
+  out=$(crl run --bundle "$b" i13 2>&1 | tr '\n' ' ')
+  expect_eq "v1 cgroup mount rw with a cgroup namespace: a child cgroup can be made in its own" "$out" "made max "
+  cfg "$b" 'del(.linux.cgroupsPath) | del(.linux.resources.memory)'
 else
   skip "cgroup mount: readable, not writable" "no v1 memory hierarchy"
 fi
