@@ -26,12 +26,23 @@ struct cgroup
   /* Directories this container created, parents before children. */
   size_t n_created;
   char **created;
+  /* The systemd driver (--systemd-cgroup): the transient scope holding the
+   * container, in its slice, from the system or the user's manager.  The
+   * directories are known once systemd has made the scope (cgroup_enter). */
+  char *systemd_unit, *systemd_slice;
+  bool systemd_user;
+  bool systemd_started;
+  const struct oci_config *systemd_cfg;  /* the resources to apply once started */
 };
 
 /* Where the container's cgroup goes: linux.cgroupsPath (absolute: from each
  * hierarchy's root; relative: below the runtime's own cgroup), or
  * <own cgroup>/<id> when absent, as runc does. */
 int cgroup_plan (const struct oci_config *cfg, const char *id, struct cgroup **out, cl_error **err);
+/* With --systemd-cgroup: cgroupsPath is "slice:prefix:name" (the scope
+ * prefix-name.scope in slice; empty: system.slice and crun-lite-ID.scope).
+ * Fails at once where systemd is not running. */
+int cgroup_plan_systemd (const struct oci_config *cfg, const char *id, struct cgroup **out, cl_error **err);
 /* Make the directories (recording them) and apply linux.resources. */
 int cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **err);
 /* cgroup_create with the config's resources, its device rules completed
@@ -43,6 +54,9 @@ bool cgroup_resources_requested (const struct oci_resources *r);
 /* Run without a cgroup: forget the directories (after cgroup_destroy). */
 void cgroup_forget (struct cgroup *cg);
 int cgroup_enter (const struct cgroup *cg, pid_t pid, cl_error **err);
+/* cgroup_enter for the container's init.  With the systemd driver this
+ * makes the scope with the init in it, then the directories and limits. */
+int cgroup_enter_init (struct cgroup *cg, pid_t pid, cl_error **err);
 /* An O_DIRECTORY fd of the v2 directory, for clone3(CLONE_INTO_CGROUP); -1 on v1. */
 int cgroup_v2_dir_fd (const struct cgroup *cg);
 /* Kill whatever is left in it, then remove what was created. */
@@ -68,6 +82,16 @@ int cgroup_write (const char *dir, const char *file, const char *field, const ch
 
 /* "mlx4_0 hca_handle=2 hca_object=2000": an rdma.max line, both versions. */
 char *cgroup_rdma_value (const struct oci_rdma_limit *l);
+
+/* Take the directories of a cgroup path ("/system.slice/x.scope") in every
+ * hierarchy, making those that do not exist (recorded). */
+int cgroup_adopt_path (struct cgroup *cg, const char *path, cl_error **err);
+
+/* The systemd driver (cgroup_systemd.c). */
+int cgroup_systemd_plan (struct cgroup *cg, const char *cgroups_path, const char *id, cl_error **err);
+int cgroup_systemd_start (struct cgroup *cg, pid_t pid, const struct oci_resources *res, cl_error **err);
+int cgroup_systemd_update (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);
+int cgroup_systemd_stop (const struct cgroup *cg, cl_error **err);
 
 /* Driver entry points (cgroup_v1.c, cgroup_v2.c). */
 int cgroup_v1_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error **err);

@@ -36,6 +36,9 @@ struct container_state
   struct oci_kv *cgroup_dirs;
   size_t n_cgroup_dirs;
   char **cgroup_created;
+  /* The systemd driver's scope (NULL with cgroupfs), and whose manager. */
+  char *systemd_unit;
+  bool systemd_user;
 };
 
 /* The default --root: /run/crun-lite for root; for anyone else

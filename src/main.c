@@ -44,7 +44,7 @@ usage (FILE *out)
                 "  --log FILE            also write diagnostics to FILE\n"
                 "  --log-format FORMAT   text or json (default text)\n"
                 "  --debug               log debug messages\n"
-                "  --systemd-cgroup      manage cgroups through systemd (not supported yet)\n"
+                "  --systemd-cgroup      the cgroup is a transient systemd scope (cgroupsPath slice:prefix:name)\n"
                 "  -v, --version         print the version\n"
                 "  -h, --help            this help; COMMAND --help for a command's\n");
 }

@@ -1,4 +1,5 @@
 /* crun-lite checkpoint / restore: runc's flags over include/checkpoint.h. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,12 @@ cmd_restore (const struct global_opts *g, int argc, char **argv)
   if (cli_want_args ("restore", argc, argv, optind, 1, "container id"))
     return 1;
   o.id = argv[optind];
+  if (g->systemd_cgroup)
+    {
+      cl_fail_as (&err, ENOTSUP, "restore `%s`: --systemd-cgroup is not supported yet for restore "
+                                 "(omit it: the cgroupfs driver restores the container)", o.id);
+      return cli_fail (err);
+    }
   if (container_restore (&o, &status, &err) < 0)
     return cli_fail (err);
   return status;

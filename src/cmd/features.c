@@ -1,6 +1,7 @@
 /* crun-lite features: what this runtime implements, as the runtime-spec
  * features document.  Every entry is derived from the code or the host
  * libraries, never a list kept by hand of things it might do. */
+#include "config.h"
 #include <getopt.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -97,8 +98,13 @@ gen_linux (yajl_gen g)
   yajl_gen_map_open (g);
   gen_bool (g, "v1", true);
   gen_bool (g, "v2", true);
+#ifdef HAVE_SYSTEMD
+  gen_bool (g, "systemd", true);
+  gen_bool (g, "systemdUser", true);
+#else
   gen_bool (g, "systemd", false);
   gen_bool (g, "systemdUser", false);
+#endif
   gen_bool (g, "rdma", true);
   yajl_gen_map_close (g);
   GEN_STR (g, "seccomp");

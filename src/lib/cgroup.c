@@ -90,6 +90,22 @@ fail:
   return -1;
 }
 
+int
+cgroup_plan_systemd (const struct oci_config *cfg, const char *id, struct cgroup **out, cl_error **err)
+{
+  struct cgroup *cg = xzalloc (sizeof *cg);
+  if (cgroup_detect_layout (&cg->layout, err) < 0
+      || cgroup_systemd_plan (cg, cfg->linux_section.cgroups_path, id, err) < 0)
+    {
+      cgroup_free (cg);
+      return -1;
+    }
+  *out = cg;
+  return 0;
+}
+
+static int make_and_apply (struct cgroup *cg, const struct oci_resources *res, cl_error **err);
+
 /* mkdir -p, recording each directory made. */
 static int
 make_dirs (struct cgroup *cg, const char *dir, cl_error **err)
@@ -188,11 +204,58 @@ cgroup_create_for (struct cgroup *cg, const struct oci_config *cfg, cl_error **e
   struct oci_resources res = cfg->linux_section.resources;
   cleanup_free struct oci_device_rule *rules = effective_device_rules (cfg, &res.n_devices);
   res.devices = rules;
+  /* systemd makes the scope around the init, once it exists (cgroup_enter). */
+  if (cg->systemd_unit && !cg->systemd_started)
+    {
+      cg->systemd_cfg = cfg;
+      return 0;
+    }
   return cgroup_create (cg, &res, err);
 }
 
 int
+cgroup_adopt_path (struct cgroup *cg, const char *path, cl_error **err)
+{
+  cgroup_forget (cg);
+  if (cg->layout == CGROUP_UNIFIED)
+    add_dir (cg, "", xasprintf ("%s%s", V2_ROOT, path));
+  else
+    {
+      struct cgroup_v1_hierarchy *h = NULL;
+      size_t n = 0;
+      if (cgroup_v1_hierarchies (&h, &n, err) < 0)
+        return -1;
+      for (size_t i = 0; i < n; i++)
+        if (strncmp (h[i].mountpoint, V2_ROOT "/", sizeof V2_ROOT) == 0)
+          add_dir (cg, h[i].controllers, container_dir (h[i].mountpoint, h[i].mount_root, "/", path));
+      cgroup_v1_hierarchies_free (h, n);
+    }
+  return 0;
+}
+
+/* The systemd driver's half of cgroup_enter: the scope with pid in it,
+ * then, as with cgroupfs, every hierarchy's directory (systemd does not
+ * make all of them on v1) and the limits. */
+static int
+systemd_start_around (struct cgroup *cg, pid_t pid, cl_error **err)
+{
+  const struct oci_config *cfg = cg->systemd_cfg;
+  struct oci_resources res = cfg->linux_section.resources;
+  cleanup_free struct oci_device_rule *rules = effective_device_rules (cfg, &res.n_devices);
+  res.devices = rules;
+  if (cgroup_systemd_start (cg, pid, &res, err) < 0)
+    return -1;
+  return make_and_apply (cg, &res, err);
+}
+
+int
 cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **err)
+{
+  return make_and_apply (cg, res, err);
+}
+
+static int
+make_and_apply (struct cgroup *cg, const struct oci_resources *res, cl_error **err)
 {
   for (size_t i = 0; i < cg->n_dirs; i++)
     {
@@ -254,6 +317,14 @@ cgroup_rdma_value (const struct oci_rdma_limit *l)
   if (l->hca_objects.set)
     snprintf (objects, sizeof objects, " hca_object=%llu", (unsigned long long) l->hca_objects.v);
   return xasprintf ("%s%s%s", l->device, handles, objects);
+}
+
+int
+cgroup_enter_init (struct cgroup *cg, pid_t pid, cl_error **err)
+{
+  if (cg->systemd_unit && !cg->systemd_started && cg->systemd_cfg && systemd_start_around (cg, pid, err) < 0)
+    return -1;
+  return cgroup_enter (cg, pid, err);
 }
 
 int
@@ -444,6 +515,8 @@ cgroup_destroy (struct cgroup *cg, cl_error **err)
           usleep (5000);
         }
     }
+  if (cg->systemd_unit && cg->systemd_started && cgroup_systemd_stop (cg, rc < 0 ? NULL : err) < 0)
+    rc = -1;
   return rc;
 }
 
@@ -499,6 +572,8 @@ cgroup_free (struct cgroup *cg)
   free (cg->controllers);
   free (cg->dirs);
   free (cg->created);
+  free (cg->systemd_unit);
+  free (cg->systemd_slice);
   free (cg);
 }
 

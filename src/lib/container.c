@@ -288,6 +288,8 @@ container_record_state (int dirfd, const struct create_options *o, const char *b
   st.cgroup_dirs = dirs;
   st.n_cgroup_dirs = cg->n_dirs;
   st.cgroup_created = created_dirs;
+  st.systemd_unit = cg->systemd_unit;
+  st.systemd_user = cg->systemd_user;
   st.owner = owner;
   rfc3339_now (created, sizeof created);
   if (write_file_atomic (dirfd, CONFIG_COPY, config_data, config_len, 0600, err) < 0
@@ -463,13 +465,10 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
 
   if (state_validate_id (o->id, err) < 0)
     return -1;
-  if (o->systemd_cgroup)
-    return cl_fail_as (err, ENOTSUP, "--systemd-cgroup: the systemd cgroup driver is not supported yet by crun-lite "
-                                     "(use the cgroupfs driver: drop --systemd-cgroup)");
   if (bundle == NULL)
     return cl_fail (err, errno, "bundle `%s`", o->bundle);
   if (container_load_bundle (bundle, &cfg, &config_data, &config_len, &rootfs, err) < 0
-      || cgroup_plan (cfg, o->id, &cg, err) < 0
+      || (o->systemd_cgroup ? cgroup_plan_systemd (cfg, o->id, &cg, err) : cgroup_plan (cfg, o->id, &cg, err)) < 0
       || process_attrs_prepare (cfg, &cfg->process, &attrs, err) < 0)
     return -1;
   if (cfg->process.terminal && o->console_socket == NULL && !o->foreground)
@@ -551,7 +550,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   log_debug ("container %s: init cloned as pid %d (flags %#lx, %s)", o->id, (int) pid, clone_flags,
              ictx.wait_for_cgroup ? "moved into its cgroup" : "born in its cgroup");
 
-  if ((ictx.wait_for_cgroup && (cgroup_enter (cg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
+  if ((ictx.wait_for_cgroup && (cgroup_enter_init (cg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
       || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
       || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, config_data, config_len, err) < 0
@@ -600,6 +599,12 @@ container_cgroup (const struct container_state *st)
   cg->created = xzalloc ((cg->n_created + 1) * sizeof (char *));
   for (size_t i = 0; i < cg->n_created; i++)
     cg->created[i] = xstrdup (st->cgroup_created[i]);
+  if (st->systemd_unit)
+    {
+      cg->systemd_unit = xstrdup (st->systemd_unit);
+      cg->systemd_user = st->systemd_user;
+      cg->systemd_started = true;
+    }
   return cg;
 }
 

@@ -221,6 +221,13 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
   for (char **p = st->cgroup_created; p && *p; p++)
     GEN_STR (g, *p);
   yajl_gen_array_close (g);
+  if (st->systemd_unit)
+    {
+      GEN_STR (g, "systemdUnit");
+      GEN_STR (g, st->systemd_unit);
+      GEN_STR (g, "systemdUser");
+      yajl_gen_bool (g, st->systemd_user);
+    }
   yajl_gen_map_close (g);
   doc = json_gen_take (g, true);
   return write_file_atomic (dirfd, "state.json", doc, strlen (doc), 0600, err);
@@ -288,7 +295,9 @@ state_read (int dirfd, const char *id, struct container_state **out, cl_error **
         || jr_u32 (&r, tree, "hookKinds", false, &st->hook_kinds) < 0
         || jr_bool (&r, tree, "cgroupV2", &st->cgroup_v2) < 0
         || jr_kv_map (&r, tree, "cgroupDirs", &st->cgroup_dirs, &st->n_cgroup_dirs) < 0
-        || jr_strv (&r, tree, "cgroupCreated", &st->cgroup_created) < 0)
+        || jr_strv (&r, tree, "cgroupCreated", &st->cgroup_created) < 0
+        || jr_string (&r, tree, "systemdUnit", false, &st->systemd_unit) < 0
+        || jr_bool (&r, tree, "systemdUser", &st->systemd_user) < 0)
          ? -1
          : 0;
   yajl_tree_free (tree);
@@ -330,6 +339,7 @@ state_free (struct container_state *st)
     }
   free (st->cgroup_dirs);
   strv_free (st->cgroup_created);
+  free (st->systemd_unit);
   free (st);
 }
 

@@ -11,6 +11,11 @@
 # shared read-write at the same path.  The host's /, /proc, /sys and cgroups
 # are never shared.
 #
+# With CRL_VM_SYSTEMD=1 the guest boots systemd as init instead, from a
+# small Debian image that mmdebstrap builds once (from the host's own apt
+# sources) and caches; CMD then runs as a service once D-Bus is up (tests
+# of the systemd cgroup driver).
+#
 # Environment: CRL_VM_TIMEOUT (seconds, default 900), CRL_VM_MEM (default 1G),
 # CRL_VM_CACHE (default tests/vm/cache), CRL_VM_KVER (kernel ABI).
 # Exit 125: the guest did not report (boot failure or timeout): never a pass.
@@ -69,6 +74,18 @@ if [ ! -f "$base" ] || [ "$here/guest/init" -nt "$base" ] || [ "$here/guest/stag
   (cd "$t" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$base.new"
   mv "$base.new" "$base"; rm -rf "$t"
 fi
+# 2b. The systemd image, once (mmdebstrap, the host's apt sources).
+sdroot=$cache/systemd-root
+if [ -n "${CRL_VM_SYSTEMD:-}" ] && [ ! -f "$sdroot/.complete" ]; then
+  command -v mmdebstrap >/dev/null || { echo "run-in-vm: mmdebstrap is missing (apt-get install mmdebstrap)" >&2; exit 2; }
+  suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  rm -rf "$sdroot" "$cache/systemd-root.tar"
+  mmdebstrap --quiet --variant=minbase \
+    --include=systemd,systemd-sysv,dbus,libseccomp2,libcap2,libyajl2,libmount1,libsystemd0,jq,busybox-static,procps \
+    "$suite" "$cache/systemd-root.tar" >&2 || { echo "run-in-vm: mmdebstrap failed" >&2; exit 2; }
+  mkdir -p "$sdroot" && tar -C "$sdroot" -xf "$cache/systemd-root.tar" && rm -f "$cache/systemd-root.tar"
+  touch "$sdroot/.complete"
+fi
 flock -u 9
 
 # 3. This run's command, as a second archive appended to the base.
@@ -76,20 +93,26 @@ run=$(mktemp -d /tmp/crl-vm.XXXXXX)
 trap 'rm -rf "$run"' EXIT
 mkdir -p "$run/l/crl"
 printf 'CRL_DIR=%q\n' "$dir" > "$run/l/crl/env"
+[ -z "${CRL_VM_SYSTEMD:-}" ] || touch "$run/l/crl/systemd"
 { printf '%q ' "$@"; echo; } > "$run/l/crl/cmd"
 (cd "$run/l" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$run/layer.cpio.gz"
 cat "$base" "$run/layer.cpio.gz" > "$run/initrd"
 
 # 4. Boot.  ttyS0: kernel console + the exit marker; ttyS1: the command's output.
 console=${CRL_VM_CONSOLE:-$run/console.log}
+if [ -n "${CRL_VM_SYSTEMD:-}" ]; then
+  shares=(-virtfs "local,path=$sdroot,mount_tag=sdroot,security_model=passthrough,readonly=on,multidevs=remap")
+else
+  shares=(-virtfs local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on,multidevs=remap
+          -virtfs local,path=/etc,mount_tag=hostetc,security_model=none,readonly=on,multidevs=remap)
+fi
 set +e
 timeout -k 10 "${CRL_VM_TIMEOUT:-900}" qemu-system-x86_64 \
   -accel tcg -cpu Nehalem -m "${CRL_VM_MEM:-1G}" -smp 2 -nodefaults -display none -no-reboot \
   -kernel "$kdir/vmlinuz" -initrd "$run/initrd" \
   -append "console=ttyS0 loglevel=4 panic=-1 oops=panic cgroup_no_v1=all rdinit=/init mitigations=off cryptomgr.notests" \
   -serial "file:$console" -chardev stdio,id=out,signal=off -serial chardev:out \
-  -virtfs local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on,multidevs=remap \
-  -virtfs local,path=/etc,mount_tag=hostetc,security_model=none,readonly=on,multidevs=remap \
+  "${shares[@]}" \
   -virtfs local,path="$dir",mount_tag=work,security_model=passthrough,multidevs=remap \
   </dev/null
 qemu_rc=$?
