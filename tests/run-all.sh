@@ -76,19 +76,26 @@ fi
 # The config fuzzer, bounded (CRL_FUZZ_SECONDS, default 60).
 run_tap tests/fuzz bash tests/fuzz/run-fuzz.sh
 
-# The same end-to-end groups on a pure cgroup v2 host: a QEMU guest.
-if [ "${CRL_SKIP_VM:-}" = 1 ]; then
-  skipped=$((skipped + 1)); echo "tests/vm (cgroup v2): skipped (CRL_SKIP_VM=1)"
-else
-  bash tests/vm/run-v2-suite.sh > "$log" 2>&1; rc=$?
+# run_vm NAME SCRIPT: a tests/vm guest run; a guest that did not boot or
+# report is a failure, never a pass.
+run_vm () {
+  local name=$1 rc; shift
+  bash "$@" > "$log" 2>&1; rc=$?
   if [ $rc -eq 77 ]; then
-    skipped=$((skipped + 1)); echo "tests/vm (cgroup v2): skipped ($(head -n 1 "$log"))"
+    skipped=$((skipped + 1)); echo "$name: skipped ($(head -n 1 "$log"))"
   elif [ $rc -eq 125 ] || ! grep -q '^1\.\.' "$log"; then
-    # A guest that did not boot or report is a failure, never a pass.
-    failed=$((failed + 1)); echo "tests/vm (cgroup v2): the guest did not complete (exit $rc)"; tail -n 30 "$log"
+    failed=$((failed + 1)); echo "$name: the guest did not complete (exit $rc)"; tail -n 30 "$log"
   else
-    tally "tests/vm (cgroup v2)" "$log"
+    tally "$name" "$log"
   fi
+}
+# The same end-to-end groups on a pure cgroup v2 host, then the systemd
+# driver with systemd as the guest's init.
+if [ "${CRL_SKIP_VM:-}" = 1 ]; then
+  skipped=$((skipped + 2)); echo "tests/vm: skipped (CRL_SKIP_VM=1)"
+else
+  run_vm "tests/vm (cgroup v2)" tests/vm/run-v2-suite.sh
+  run_vm "tests/vm (systemd)" tests/vm/run-systemd-suite.sh
 fi
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -163,7 +163,4 @@ out=$(crl run --bundle "$b" cgt-tiny 2>&1); rc=$?
 expect_match "a memory limit below usage fails clearly" "rc=$rc $out" '^rc=1 '
 expect_no_leftovers "tiny memory"
 expect_no_cg_leftovers "tiny memory"
-
-out=$(timeout 10 "$R" --root "$STATE" --systemd-cgroup run --bundle "$b" cgt-sd 2>&1); rc=$?
-expect_match "--systemd-cgroup is refused with a clear error, never a silent fallback" "rc=$rc $out" '^rc=1 crun-lite: --systemd-cgroup: the systemd cgroup driver is not supported yet'
-expect_no_leftovers "systemd refused"
+# (--systemd-cgroup: tests/e2e/t_systemd.sh.)

@@ -30,6 +30,6 @@ expect_match "list --format yaml is refused" "rc=$rc $out" "^rc=1 .*expected tab
 
 f=$("$R" features)
 expect_eq "features: valid JSON with the six hook kinds" "$(echo "$f" | jq -r '.hooks | join(",")')" "prestart,createRuntime,createContainer,startContainer,poststart,poststop"
-expect_eq "features: true to what is implemented (no systemd; time ns, seccomp with notify, AppArmor, SELinux)" \
-  "$(echo "$f" | jq -r '[.linux.cgroup.systemd, (.linux.namespaces | index("time") != null), .linux.seccomp.enabled, (.linux.seccomp.actions | index("SCMP_ACT_NOTIFY") != null), .linux.apparmor.enabled, .linux.selinux.enabled] | map(tostring) | join(" ")')" "false true true true true true"
+expect_eq "features: true to what is implemented (systemd driver, time ns, seccomp with notify, AppArmor, SELinux)" \
+  "$(echo "$f" | jq -r '[.linux.cgroup.systemd, (.linux.namespaces | index("time") != null), .linux.seccomp.enabled, (.linux.seccomp.actions | index("SCMP_ACT_NOTIFY") != null), .linux.apparmor.enabled, .linux.selinux.enabled] | map(tostring) | join(" ")')" "true true true true true true"
 expect_eq "features: every mount option it lists is one it accepts" "$(echo "$f" | jq -r '.mountOptions | index("rbind") != null and index("ro") != null')" true

@@ -100,7 +100,11 @@ cat "$base" "$run/layer.cpio.gz" > "$run/initrd"
 
 # 4. Boot.  ttyS0: kernel console + the exit marker; ttyS1: the command's output.
 console=${CRL_VM_CONSOLE:-$run/console.log}
+append="console=ttyS0 loglevel=4 panic=-1 oops=panic cgroup_no_v1=all rdinit=/init mitigations=off cryptomgr.notests"
 if [ -n "${CRL_VM_SYSTEMD:-}" ]; then
+  # systemd reads its target from the kernel command line (not from the
+  # arguments switch_root passes); no getty waits for the serial devices.
+  append="$append systemd.unit=crl.service systemd.show_status=0 systemd.mask=serial-getty@ttyS0.service systemd.mask=serial-getty@ttyS1.service systemd.mask=getty.target"
   shares=(-virtfs "local,path=$sdroot,mount_tag=sdroot,security_model=passthrough,readonly=on,multidevs=remap")
 else
   shares=(-virtfs local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on,multidevs=remap
@@ -110,7 +114,7 @@ set +e
 timeout -k 10 "${CRL_VM_TIMEOUT:-900}" qemu-system-x86_64 \
   -accel tcg -cpu Nehalem -m "${CRL_VM_MEM:-1G}" -smp 2 -nodefaults -display none -no-reboot \
   -kernel "$kdir/vmlinuz" -initrd "$run/initrd" \
-  -append "console=ttyS0 loglevel=4 panic=-1 oops=panic cgroup_no_v1=all rdinit=/init mitigations=off cryptomgr.notests" \
+  -append "$append" \
   -serial "file:$console" -chardev stdio,id=out,signal=off -serial chardev:out \
   "${shares[@]}" \
   -virtfs local,path="$dir",mount_tag=work,security_model=passthrough,multidevs=remap \

@@ -1,0 +1,122 @@
+# The systemd cgroup driver (--systemd-cgroup).  Where systemd is not PID 1
+# (this host), it must refuse clearly and leave nothing; where it is (the
+# tests/vm guest booted with CRL_VM_SYSTEMD=1), the container's cgroup is a
+# transient scope that systemd knows, with the limits as its properties.
+
+sd_leftovers () {
+  find /sys/fs/cgroup -mindepth 1 -type d \( -name '*sdt-*' -o -name '*sdt_*' \) 2>/dev/null | head -n 5
+  if [ -d /run/systemd/system ]; then
+    systemctl list-units --all --no-legend --plain 'crun-lite-sdt-*' 'sdtest-*' 2>/dev/null | awk '{print $1}'
+  fi
+}
+expect_no_sd_leftovers () { expect_eq "$1: no unit, no cgroup left" "$(sd_leftovers | tr '\n' ' ')" ""; expect_no_leftovers "$1"; }
+
+b=$(new_bundle sd)
+cfg "$b" '.root.readonly = false'
+
+# A cgroupsPath that is not slice:prefix:name is refused before anything is made.
+for p in "nocolons" "a:b:c:d" "system.slice:x:a/b" "notaslice:x:y"; do
+  cfg "$b" --arg p "$p" '.linux.cgroupsPath = $p'
+  out=$(crl --systemd-cgroup run --bundle "$b" sdt-badpath 2>&1); rc=$?
+  if [ "$rc" -ne 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q "linux.cgroupsPath \`$p\`"; then
+    ok "--systemd-cgroup: cgroupsPath \`$p\` refused in one line naming it"
+  else not_ok "--systemd-cgroup: cgroupsPath \`$p\` refused in one line naming it" "rc=$rc" "$out"; fi
+done
+expect_no_sd_leftovers "bad cgroupsPath"
+cfg "$b" 'del(.linux.cgroupsPath)'
+
+if [ ! -d /run/systemd/system ]; then
+  args "$b" true
+  out=$(crl --systemd-cgroup run --bundle "$b" sdt-nosd 2>&1); rc=$?
+  if [ "$rc" -ne 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q "systemd is not running"; then
+    ok "--systemd-cgroup without systemd: a one-line error, no fallback"
+  else not_ok "--systemd-cgroup without systemd: a one-line error, no fallback" "rc=$rc" "$out"; fi
+  expect_no_sd_leftovers "no systemd"
+  skip "systemd driver against a running systemd" "systemd is not PID 1 here (run with CRL_VM_SYSTEMD=1 tests/vm/run-in-vm.sh)"
+else
+
+# show UNIT PROPERTY: systemd's value of a unit property.
+show () { systemctl show -p "$2" --value "$1" 2>/dev/null; }
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then SD_V2=1; else SD_V2=""; fi
+
+# The default: no cgroupsPath -> system.slice/crun-lite-ID.scope.
+args "$b" sleep 60
+check "--systemd-cgroup run -d (no cgroupsPath)" crl --systemd-cgroup run -d --bundle "$b" sdt-def
+pid=$(crl state sdt-def | jq -r .pid)
+expect_eq "the default unit is active" "$(show crun-lite-sdt-def.scope ActiveState)" active
+expect_eq "the default unit is in system.slice" "$(show crun-lite-sdt-def.scope Slice)" system.slice
+if [ -n "$SD_V2" ]; then
+  expect_eq "the init is in the scope's cgroup" "$(cat /proc/$pid/cgroup)" "0::/system.slice/crun-lite-sdt-def.scope"
+else
+  expect_match "the init is in the scope's cgroup" "$(grep -E '^[0-9]+:(name=systemd|memory):' /proc/$pid/cgroup)" 'crun-lite-sdt-def.scope'
+fi
+expect_eq "systemd reports the scope's cgroup" "$(show crun-lite-sdt-def.scope ControlGroup)" "/system.slice/crun-lite-sdt-def.scope"
+expect_eq "exec joins the scope" "$(crl exec sdt-def cat /proc/self/cgroup)" "0::/"
+check "delete --force" crl delete --force sdt-def
+expect_eq "delete: systemd no longer has the unit" "$(show crun-lite-sdt-def.scope LoadState)" not-found
+expect_no_sd_leftovers "default scope"
+
+# slice:prefix:name, as podman passes it, with limits.
+cfg "$b" '.linux.cgroupsPath = "machine.slice:sdtest:abc"
+  | .linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 20}
+  | .linux.resources.cpu = {"quota": 50000, "period": 100000, "shares": 512}'
+args "$b" sleep 60
+check "--systemd-cgroup create (machine.slice:sdtest:abc)" crl --systemd-cgroup create --bundle "$b" sdt-lim
+check "start" crl start sdt-lim
+u=sdtest-abc.scope
+cg=/sys/fs/cgroup/machine.slice/$u
+expect_eq "the unit is sdtest-abc.scope in machine.slice" "$(show $u Slice) $(show $u ControlGroup)" "machine.slice /machine.slice/$u"
+expect_eq "state.json records the unit" "$(jq -r .systemdUnit "$STATE/sdt-lim/state.json")" "$u"
+if [ -n "$SD_V2" ]; then
+  expect_eq "limits in the scope's cgroup" "$(cat $cg/memory.max $cg/pids.max $cg/cpu.max | tr '\n' ' ')" "67108864 20 50000 100000 "
+  expect_eq "systemd knows the limits (MemoryMax, TasksMax, CPUQuotaPerSecUSec)" \
+    "$(show $u MemoryMax) $(show $u TasksMax) $(show $u CPUQuotaPerSecUSec)" "67108864 20 500ms"
+  expect_eq "cpu shares 512 -> CPUWeight 20" "$(show $u CPUWeight) $(cat $cg/cpu.weight)" "20 20"
+  expect_eq "Delegate=yes" "$(show $u Delegate)" yes
+fi
+if [ -n "$SD_V2" ]; then
+  expect_eq "inside: the limits, and the scope as the cgroup root" \
+    "$(crl exec sdt-lim sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max; cat /proc/self/cgroup' | tr '\n' ' ')" "67108864 20 0::/ "
+fi
+ps_out=$(crl ps sdt-lim)
+expect_match "ps lists the init" "$ps_out" "sleep 60"
+check "pause" crl pause sdt-lim
+expect_eq "paused: state and cgroup.freeze" "$(crl state sdt-lim | jq -r .status) $(cat $cg/cgroup.freeze)" "paused 1"
+check "resume" crl resume sdt-lim
+expect_eq "resumed" "$(crl state sdt-lim | jq -r .status) $(cat $cg/cgroup.freeze)" "running 0"
+
+# update changes the cgroup and systemd's view of the unit.
+check "update --memory --pids-limit" crl update --memory 134217728 --pids-limit 30 sdt-lim
+expect_eq "update: cgroup files" "$(cat $cg/memory.max $cg/pids.max | tr '\n' ' ')" "134217728 30 "
+expect_eq "update: unit properties" "$(show $u MemoryMax) $(show $u TasksMax)" "134217728 30"
+# A daemon-reload re-applies unit properties: the limits must survive it.
+systemctl daemon-reload
+expect_eq "limits survive systemctl daemon-reload" "$(cat $cg/memory.max $cg/pids.max | tr '\n' ' ')" "134217728 30 "
+check "kill" crl kill sdt-lim KILL
+for i in $(seq 50); do [ "$(crl state sdt-lim 2>/dev/null | jq -r .status)" = stopped ] && break; sleep 0.1; done
+check "delete" crl delete sdt-lim
+expect_eq "delete: unit gone" "$(show $u LoadState)" not-found
+expect_eq "delete: cgroup gone" "$(ls -d $cg 2>/dev/null)" ""
+expect_no_sd_leftovers "slice:prefix:name"
+
+# A memory hog is OOM-killed under the scope's limit.
+cfg "$b" '.linux.cgroupsPath = "machine.slice:sdtest:oom" | .linux.resources = {"memory": {"limit": 33554432}}'
+args "$b" sh -c 'x=a; while :; do x="$x$x"; done'
+crl --systemd-cgroup run --bundle "$b" sdt-oom >/dev/null 2>&1; rc=$?
+expect_eq "a memory hog is OOM-killed under the scope's MemoryMax" "$rc" 137
+expect_no_sd_leftovers "oom"
+
+# A failure after the scope was started: the entrypoint does not exist.
+cfg "$b" '.linux.cgroupsPath = "machine.slice:sdtest:fail"'
+args "$b" /does-not-exist
+out=$(crl --systemd-cgroup run --bundle "$b" sdt-fail 2>&1); rc=$?
+expect_match "a missing entrypoint fails" "rc=$rc $out" 'rc=[1-9].*does-not-exist'
+expect_no_sd_leftovers "failed start"
+
+# A container that ends by itself: its scope ends too; delete still works.
+cfg "$b" 'del(.linux.cgroupsPath)'
+args "$b" sh -c 'exit 3'
+crl --systemd-cgroup run --bundle "$b" sdt-exit >/dev/null 2>&1; rc=$?
+expect_eq "the exit status passes through" "$rc" 3
+expect_no_sd_leftovers "exited"
+fi
