@@ -1,6 +1,7 @@
 /* crun-lite: the container's cgroup.  One interface, two drivers chosen at
  * run time from the host's layout: cgroup v2 (unified) and v1 (legacy, and
- * hybrid hosts, whose controller-less cgroup2 mount is ignored).
+ * hybrid hosts, whose controller-less cgroup2 mount only holds the same
+ * path as the container's other hierarchies, for systemd's tracking).
  *
  * The runtime makes the directories and applies the limits before the
  * container's init exists, then places the init in them before it runs any
@@ -15,11 +16,16 @@
 #include "error.h"
 #include "oci_config.h"
 
+/* The name of a hybrid host's controller-less cgroup2 directory among a
+ * container's v1 directories (no controller has this name). */
+#define HYBRID_V2_KEY "unified"
+
 struct cgroup
 {
   enum cgroup_layout layout;
   /* The container's directory in each hierarchy: one on v2; on v1 one per
-   * hierarchy, named by its controllers ("memory", "cpu,cpuacct", "name=systemd"). */
+   * hierarchy, named by its controllers ("memory", "cpu,cpuacct", "name=systemd"),
+   * and on a hybrid host one in the controller-less cgroup2 (HYBRID_V2_KEY). */
   size_t n_dirs;
   char **controllers;
   char **dirs;

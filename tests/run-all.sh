@@ -76,11 +76,11 @@ fi
 # The config fuzzer, bounded (CRL_FUZZ_SECONDS, default 60).
 run_tap tests/fuzz bash tests/fuzz/run-fuzz.sh
 
-# run_vm NAME SCRIPT: a tests/vm guest run; a guest that did not boot or
+# run_vm NAME COMMAND...: a tests/vm guest run; a guest that did not boot or
 # report is a failure, never a pass.
 run_vm () {
   local name=$1 rc; shift
-  bash "$@" > "$log" 2>&1; rc=$?
+  "$@" > "$log" 2>&1; rc=$?
   if [ $rc -eq 77 ]; then
     skipped=$((skipped + 1)); echo "$name: skipped ($(head -n 1 "$log"))"
   elif [ $rc -eq 125 ] || ! grep -q '^1\.\.' "$log"; then
@@ -90,12 +90,14 @@ run_vm () {
   fi
 }
 # The same end-to-end groups on a pure cgroup v2 host, then the systemd
-# driver with systemd as the guest's init.
+# driver (and the cgroupfs one beside it) with systemd as the guest's init,
+# on cgroup v2 and on a hybrid v1 layout.
 if [ "${CRL_SKIP_VM:-}" = 1 ]; then
-  skipped=$((skipped + 2)); echo "tests/vm: skipped (CRL_SKIP_VM=1)"
+  skipped=$((skipped + 3)); echo "tests/vm: skipped (CRL_SKIP_VM=1)"
 else
-  run_vm "tests/vm (cgroup v2)" tests/vm/run-v2-suite.sh
-  run_vm "tests/vm (systemd)" tests/vm/run-systemd-suite.sh
+  run_vm "tests/vm (cgroup v2)" bash tests/vm/run-v2-suite.sh
+  run_vm "tests/vm (systemd, cgroup v2)" bash tests/vm/run-systemd-suite.sh
+  run_vm "tests/vm (systemd, hybrid v1)" env CRL_VM_CGROUP=hybrid bash tests/vm/run-systemd-suite.sh
 fi
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -13,6 +13,7 @@
 #include "utils.h"
 
 #define V2_ROOT "/sys/fs/cgroup"
+#define HYBRID_V2_ROOT V2_ROOT "/unified"
 
 /* A cgroupsPath must stay inside the hierarchy: no "..", no empty name. */
 static int
@@ -51,6 +52,23 @@ add_dir (struct cgroup *cg, const char *controllers, char *dir)
   cg->n_dirs++;
 }
 
+/* On a hybrid host the container also gets the same path in the
+ * controller-less cgroup2 hierarchy, as runc does: no limit lives there, but
+ * systemd tracks its units' processes by it, and a process left in the
+ * runtime's cgroup there would escape its scope.  Skipped where that
+ * hierarchy is not writable (rootless), as it holds nothing to enforce. */
+static int
+add_hybrid_unified_dir (struct cgroup *cg, const char *path, bool from_root, cl_error **err)
+{
+  cleanup_free char *own = NULL;
+  if (cg->layout != CGROUP_HYBRID || access (HYBRID_V2_ROOT, W_OK) < 0)
+    return 0;
+  if (!from_root && cgroup_v2_own_path (&own, err) < 0)
+    return -1;
+  add_dir (cg, HYBRID_V2_KEY, container_dir (HYBRID_V2_ROOT, "/", own ? own : "/", path));
+  return 0;
+}
+
 int
 cgroup_plan (const struct oci_config *cfg, const char *id, struct cgroup **out, cl_error **err)
 {
@@ -82,6 +100,8 @@ cgroup_plan (const struct oci_config *cfg, const char *id, struct cgroup **out, 
           cl_fail (err, ENOENT, "no cgroup v1 hierarchy is mounted under " V2_ROOT);
           goto fail;
         }
+      if (add_hybrid_unified_dir (cg, path, false, err) < 0)
+        goto fail;
     }
   *out = cg;
   return 0;
@@ -229,6 +249,7 @@ cgroup_adopt_path (struct cgroup *cg, const char *path, cl_error **err)
         if (strncmp (h[i].mountpoint, V2_ROOT "/", sizeof V2_ROOT) == 0)
           add_dir (cg, h[i].controllers, container_dir (h[i].mountpoint, h[i].mount_root, "/", path));
       cgroup_v1_hierarchies_free (h, n);
+      return add_hybrid_unified_dir (cg, path, true, err);
     }
   return 0;
 }

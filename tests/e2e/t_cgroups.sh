@@ -51,6 +51,20 @@ expect_match "and forks were refused (pids.events)" "$ev" '^max [1-9]'
 crl delete -f cgt-pids
 expect_no_cg_leftovers "pids"
 
+# A hybrid host (this one): the container also has its path in the
+# controller-less cgroup2 hierarchy, as runc gives it (systemd tracks by it).
+if [ -z "$CG_V2" ] && [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+  cfg "$b" 'del(.linux.resources.pids) | .linux.cgroupsPath = "/cgt-hyb/inner"'
+  args "$b" sleep 30
+  crl run -d --bundle "$b" cgt-hybrid >/dev/null 2>&1
+  p=$(crl state cgt-hybrid 2>/dev/null | jq -r .pid)
+  expect_eq "hybrid: the init's cgroup2 path is its v1 path" "$(grep -E '^(0::|[0-9]+:memory:)' /proc/$p/cgroup | cut -d: -f3 | tr '\n' ' ')" "/cgt-hyb/inner /cgt-hyb/inner "
+  expect_eq "hybrid: an exec'd process joins it too" "$(crl exec cgt-hybrid cat /proc/self/cgroup | grep '^0::')" "0::/"
+  crl delete -f cgt-hybrid
+  expect_eq "hybrid: nothing left in the cgroup2 hierarchy either" "$(ls -d /sys/fs/cgroup/unified/cgt-hyb 2>/dev/null)" ""
+  cfg "$b" 'del(.linux.cgroupsPath)'
+fi
+
 # cpus pin.
 cfg "$b" 'del(.linux.resources.pids) | .linux.resources.cpu = {"cpus": "0"}'
 args "$b" sh -c 'grep Cpus_allowed_list /proc/self/status'

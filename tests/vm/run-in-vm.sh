@@ -16,6 +16,10 @@
 # sources) and caches; CMD then runs as a service once D-Bus is up (tests
 # of the systemd cgroup driver).
 #
+# With CRL_VM_CGROUP=hybrid (systemd only) the guest's systemd mounts the v1
+# controllers and a controller-less cgroup2 (as on many older hosts) instead
+# of pure cgroup v2.
+#
 # Environment: CRL_VM_TIMEOUT (seconds, default 900), CRL_VM_MEM (default 1G),
 # CRL_VM_CACHE (default tests/vm/cache), CRL_VM_KVER (kernel ABI).
 # Exit 125: the guest did not report (boot failure or timeout): never a pass.
@@ -104,6 +108,9 @@ append="console=ttyS0 loglevel=4 panic=-1 oops=panic cgroup_no_v1=all rdinit=/in
 if [ -n "${CRL_VM_SYSTEMD:-}" ]; then
   # systemd reads its target from the kernel command line (not from the
   # arguments switch_root passes); no getty waits for the serial devices.
+  if [ "${CRL_VM_CGROUP:-}" = hybrid ]; then
+    append="${append/cgroup_no_v1=all/systemd.unified_cgroup_hierarchy=0}"
+  fi
   append="$append systemd.unit=crl.service systemd.show_status=0 systemd.mask=serial-getty@ttyS0.service systemd.mask=serial-getty@ttyS1.service systemd.mask=getty.target"
   shares=(-virtfs "local,path=$sdroot,mount_tag=sdroot,security_model=passthrough,readonly=on,multidevs=remap")
 else
