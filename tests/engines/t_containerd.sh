@@ -43,6 +43,9 @@ EOF
   ok "ctr imports the busybox image"
 
   containerd_flows "$CRUN_LITE" crun-lite
+  # The shim's cgroupsPath is /NAMESPACE/ID: crun-lite makes the parent and
+  # removes it again (runc, next, leaves it behind: containerd_stop does).
+  CT_CGROUPS_LEFT=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d -name "$CT_NS" | tr '\n' ' ')
   if command -v runc >/dev/null; then containerd_flows "$(command -v runc)" runc
   else skip "containerd flows with runc as the reference" "runc is not installed"; fi
   containerd_checks
@@ -56,6 +59,7 @@ containerd_stop () {
   [ -n "${CT_PID:-}" ] || return 0
   kill "$CT_PID" 2>/dev/null; wait "$CT_PID" 2>/dev/null
   CT_PID=
+  find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d -name "$CT_NS" -exec rmdir {} + 2>/dev/null
 }
 
 # make_oci_image FILE: an OCI image layout tarball of the busybox rootfs,
@@ -130,6 +134,7 @@ containerd_checks () {
   expect_eq "ctr task delete and container delete" "$(ct_result $name task_delete) $(ct_result $name container_delete)" "0 0"
   expect_eq "containerd has no task or container left" "$(ct_result $name left_tasks)" "0 0"
   expect_eq "no crun-lite state is left under the shim's --root" "$(ct_result $name left_state)" "0"
+  expect_eq "no cgroup directory is left (the /namespace parent included)" "${CT_CGROUPS_LEFT:-}" ""
   expect_same_as_runc "every containerd flow gives crun-lite the same result as runc" "$CT_W"
 }
 
