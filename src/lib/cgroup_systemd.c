@@ -253,6 +253,11 @@ cgroup_systemd_plan (struct cgroup *cg, const char *cgroups_path, const char *id
   cg->systemd_user = geteuid () != 0;
   if (parse_systemd_path (cgroups_path, id, cg->systemd_user, &cg->systemd_slice, &cg->systemd_unit, err) < 0)
     return -1;
+  /* A user's manager delegates only cgroup v2: on v1 it cannot hand the
+   * user any controller (as runc, refused rather than half done). */
+  if (cg->systemd_user && cg->layout != CGROUP_UNIFIED)
+    return cl_fail_as (err, ENOTSUP, "--systemd-cgroup as an unprivileged user needs cgroup v2 (this host has v1 "
+                                     "controllers, which systemd does not delegate to users); omit --systemd-cgroup");
   /* Fail now, before anything is made, where systemd cannot be reached. */
   return open_manager (cg->systemd_user, &bus, err);
 }

@@ -135,4 +135,41 @@ args "$b" sh -c 'exit 3'
 crl --systemd-cgroup run --bundle "$b" sdt-exit >/dev/null 2>&1; rc=$?
 expect_eq "the exit status passes through" "$rc" 3
 expect_no_sd_leftovers "exited"
+
+# Rootless: an ordinary user's container becomes a scope of the user's own
+# manager (user@UID.service, lingering), in the controllers it delegates.
+su=crl-sd-user
+id "$su" >/dev/null 2>&1 || useradd -M -d /nonexistent -s /bin/sh "$su" >/dev/null 2>&1
+suid=$(id -u "$su")
+if ! loginctl enable-linger "$su" 2>/dev/null; then
+  skip "rootless --systemd-cgroup" "loginctl enable-linger failed (no systemd-logind)"
+else
+  for i in $(seq 100); do [ -S /run/user/$suid/bus ] && break; sleep 0.2; done
+  sd_user () { runuser -u "$su" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_DIR=/run/user/$suid timeout -k 5 30 "$R" "$@"; }
+  urb="$T_ROOT/sd-rootless"; mkdir -p "$urb"; cp -a "$BASE_ROOTFS" "$urb/rootfs"; chown -R "$su" "$urb"
+  (cd "$urb" && runuser -u "$su" -- "$R" spec --rootless)
+  jq '.process.args = ["sleep","60"] | .linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20}}' "$urb/config.json" > "$urb/c" \
+    && mv "$urb/c" "$urb/config.json" && chown "$su" "$urb/config.json"
+  if [ -z "$SD_V2" ]; then
+    out=$(sd_user --systemd-cgroup run -d --bundle "$urb" sdt-user 2>&1); rc=$?
+    expect_match "rootless --systemd-cgroup on v1: refused in one line (systemd delegates no v1 controller)" \
+      "rc=$rc $out" '^rc=1 crun-lite: --systemd-cgroup as an unprivileged user needs cgroup v2'
+    expect_no_sd_leftovers "rootless on v1"
+  else
+  check "rootless --systemd-cgroup run -d" sd_user --systemd-cgroup run -d --bundle "$urb" sdt-user
+  upid=$(sd_user state sdt-user | jq -r .pid)
+  umgr="/user.slice/user-$suid.slice/user@$suid.service"
+  ushow () { runuser -u "$su" -- env XDG_RUNTIME_DIR=/run/user/$suid systemctl --user show -p "$2" --value "$1" 2>/dev/null; }
+  expect_eq "the scope belongs to the user's manager" "$(ushow crun-lite-sdt-user.scope ControlGroup)" "$umgr/user.slice/crun-lite-sdt-user.scope"
+  expect_eq "the init is in it" "$(grep -E '^(0::|[0-9]+:memory:)' /proc/$upid/cgroup | head -n 1 | cut -d: -f3)" \
+    "$umgr/user.slice/crun-lite-sdt-user.scope"
+  ucg=$(sd_cg memory "$umgr/user.slice/crun-lite-sdt-user.scope")
+  upids=$(sd_cg pids "$umgr/user.slice/crun-lite-sdt-user.scope")
+  expect_eq "the limits bind in the user's delegated cgroup" "$(cat $ucg/$MEM_MAX $upids/pids.max 2>&1 | tr '\n' ' ')" "67108864 20 "
+  check "rootless delete --force" sd_user delete --force sdt-user
+  expect_eq "rootless: the user's manager no longer has the unit" "$(ushow crun-lite-sdt-user.scope LoadState)" not-found
+  expect_eq "rootless: no cgroup left" "$(ls -d $ucg 2>/dev/null)" ""
+  fi
+  loginctl disable-linger "$su" 2>/dev/null
+fi
 fi

@@ -80,15 +80,15 @@ if [ ! -f "$base" ] || [ "$here/guest/init" -nt "$base" ] || [ "$here/guest/stag
 fi
 # 2b. The systemd image, once (mmdebstrap, the host's apt sources).
 sdroot=$cache/systemd-root
-if [ -n "${CRL_VM_SYSTEMD:-}" ] && [ ! -f "$sdroot/.complete" ]; then
+sdpkgs=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,libseccomp2,libcap2,libyajl2,libmount1,libsystemd0,jq,busybox-static,procps
+if [ -n "${CRL_VM_SYSTEMD:-}" ] && [ "$(cat "$sdroot/.complete" 2>/dev/null)" != "$sdpkgs" ]; then
   command -v mmdebstrap >/dev/null || { echo "run-in-vm: mmdebstrap is missing (apt-get install mmdebstrap)" >&2; exit 2; }
   suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
   rm -rf "$sdroot" "$cache/systemd-root.tar"
-  mmdebstrap --quiet --variant=minbase \
-    --include=systemd,systemd-sysv,dbus,libseccomp2,libcap2,libyajl2,libmount1,libsystemd0,jq,busybox-static,procps \
+  mmdebstrap --quiet --variant=minbase --include="$sdpkgs" \
     "$suite" "$cache/systemd-root.tar" >&2 || { echo "run-in-vm: mmdebstrap failed" >&2; exit 2; }
   mkdir -p "$sdroot" && tar -C "$sdroot" -xf "$cache/systemd-root.tar" && rm -f "$cache/systemd-root.tar"
-  touch "$sdroot/.complete"
+  echo "$sdpkgs" > "$sdroot/.complete"
 fi
 flock -u 9
 
