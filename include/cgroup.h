@@ -42,8 +42,8 @@ struct cgroup
 };
 
 /* Where the container's cgroup goes: linux.cgroupsPath (absolute: from each
- * hierarchy's root; relative: below the runtime's own cgroup), or
- * <own cgroup>/<id> when absent, as runc does. */
+ * hierarchy's root; relative: below the runtime's own cgroup on v1, below
+ * its parent on v2), or the id as a relative path when absent, as runc. */
 int cgroup_plan (const struct oci_config *cfg, const char *id, struct cgroup **out, cl_error **err);
 /* With --systemd-cgroup: cgroupsPath is "slice:prefix:name" (the scope
  * prefix-name.scope in slice; empty: system.slice and crun-lite-ID.scope).

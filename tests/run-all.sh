@@ -97,7 +97,7 @@ if [ "${CRL_SKIP_VM:-}" = 1 ]; then
 else
   run_vm "tests/vm (cgroup v2)" bash tests/vm/run-v2-suite.sh
   run_vm "tests/vm (systemd, cgroup v2)" bash tests/vm/run-systemd-suite.sh
-  run_vm "tests/vm (systemd, hybrid v1)" env CRL_VM_CGROUP=hybrid bash tests/vm/run-systemd-suite.sh
+  run_vm "tests/vm (systemd, hybrid v1)" env CRL_VM_CGROUP=hybrid E2E_GROUPS=systemd bash tests/vm/run-systemd-suite.sh
 fi
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -81,8 +81,16 @@ cgroup_plan (const struct oci_config *cfg, const char *id, struct cgroup **out, 
   if (cg->layout == CGROUP_UNIFIED)
     {
       cleanup_free char *own = NULL;
+      char *slash;
       if (cgroup_v2_own_path (&own, err) < 0)
         goto fail;
+      /* A relative path goes below the parent of the runtime's cgroup, as
+       * runc does: the runtime's own cgroup (a login session, a service)
+       * has processes in it, so no controller can be enabled below it. */
+      if ((slash = strrchr (own, '/')) != NULL && slash != own)
+        *slash = '\0';
+      else
+        strcpy (own, "/");
       add_dir (cg, "", container_dir (V2_ROOT, "/", own, path));
     }
   else
