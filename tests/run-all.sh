@@ -14,7 +14,7 @@ make -s -j"$(nproc)" crun-lite tests/unit/test_config tests/unit/test_mount_opti
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 export CRUN_LITE="$top/crun-lite" TESTS_SRCDIR="$top/tests" TESTS_HELPERS="$top/tests/helpers"
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 stage_start=$SECONDS
 log=$(mktemp)
 
 # Count a TAP stream: "ok", "not ok", "# SKIP".
@@ -26,7 +26,7 @@ tally () {
   f=$(grep -c '^not ok ' "$out" || true)
   p=$((p - s))
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-  echo "$name: $p passed, $f failed, $s skipped"
+  echo "$name: $p passed, $f failed, $s skipped ($((SECONDS - stage_start)) s)"
   grep -A6 '^not ok ' "$out" | sed 's/^/    /'
 }
 
@@ -40,6 +40,7 @@ done
 # is a skip, a non-zero exit without a failing test line is one failure.
 run_tap () {
   local name=$1 rc; shift
+  stage_start=$SECONDS
   "$@" > "$log" 2>&1; rc=$?
   if [ $rc -eq 77 ]; then
     skipped=$((skipped + 1)); echo "$name: skipped ($(head -n 1 "$log"))"; return
@@ -80,6 +81,7 @@ run_tap tests/fuzz bash tests/fuzz/run-fuzz.sh
 # report is a failure, never a pass.
 run_vm () {
   local name=$1 rc; shift
+  stage_start=$SECONDS
   "$@" > "$log" 2>&1; rc=$?
   if [ $rc -eq 77 ]; then
     skipped=$((skipped + 1)); echo "$name: skipped ($(head -n 1 "$log"))"
@@ -97,8 +99,9 @@ if [ "${CRL_SKIP_VM:-}" = 1 ]; then
 else
   run_vm "tests/vm (cgroup v2)" bash tests/vm/run-v2-suite.sh
   run_vm "tests/vm (systemd, cgroup v2)" bash tests/vm/run-systemd-suite.sh
-  run_vm "tests/vm (systemd, hybrid v1)" env CRL_VM_CGROUP=hybrid E2E_GROUPS=systemd bash tests/vm/run-systemd-suite.sh
+  run_vm "tests/vm (systemd, hybrid v1)" env CRL_VM_CGROUP=hybrid E2E_GROUPS=systemd ENGINE_GROUPS= bash tests/vm/run-systemd-suite.sh
 fi
 rm -f "$log"
+echo "(whole suite: $SECONDS s)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

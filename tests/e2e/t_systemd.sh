@@ -136,6 +136,23 @@ crl --systemd-cgroup run --bundle "$b" sdt-exit >/dev/null 2>&1; rc=$?
 expect_eq "the exit status passes through" "$rc" 3
 expect_no_sd_leftovers "exited"
 
+# The cgroupfs driver beside systemd: the runtime runs in a service, whose
+# cgroup has processes, so a relative cgroupsPath (here the default, the id)
+# must go below its parent (as runc) for controllers to be enabled at all.
+if [ -n "$SD_V2" ]; then
+  cfg "$b" 'del(.linux.cgroupsPath) | .linux.resources = {"memory": {"limit": 50331648}, "pids": {"limit": 9}}'
+  args "$b" sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max'
+  own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+  expect_eq "cgroupfs driver under systemd: the limits bind with the default cgroupsPath" \
+    "$(crl run --bundle "$b" sdt-cgfs 2>&1 | tr '\n' ' ')" "50331648 9 "
+  args "$b" sleep 30
+  crl run -d --bundle "$b" sdt-cgfs2 >/dev/null 2>&1
+  expect_eq "and its cgroup is below the parent of the runtime's cgroup" \
+    "$(sed -n 's/^0:://p' /proc/$(crl state sdt-cgfs2 | jq -r .pid)/cgroup)" "$(dirname "$own")/sdt-cgfs2"
+  crl delete -f sdt-cgfs2
+  expect_no_sd_leftovers "cgroupfs driver under systemd"
+fi
+
 # Rootless: an ordinary user's container becomes a scope of the user's own
 # manager (user@UID.service, lingering), in the controllers it delegates.
 su=crl-sd-user
