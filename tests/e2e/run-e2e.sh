@@ -14,8 +14,10 @@ make_base_rootfs
 groups=${E2E_GROUPS:-"cli lifecycle isolation process mounts config_errors security cgroups seccomp exec hooks terminal rootless cves lsm checkpoint systemd"}
 for g in $groups; do
   echo "# --- $g"
+  group_start=$SECONDS
   # The CVE regression tests live in tests/security, named after the CVEs.
   if [ -f "$HERE/t_$g.sh" ]; then . "$HERE/t_$g.sh"; else . "$HERE/../security/t_$g.sh"; fi
+  echo "# --- $g took $((SECONDS - group_start)) s"
 done
 trap - EXIT
 finish
