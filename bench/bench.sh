@@ -55,10 +55,12 @@ time_runtime () {
   done | median
 }
 
-# smallest_memory NAME BINARY: bisect the memory limit (KiB) under which
-# `run /bin/true` still exits 0.
+# smallest_memory NAME BINARY: bisect (to 1 KiB) the memory limit under
+# which `run /bin/true` still exits 0, FLOOR_REPEATS times (default 9): one
+# bisection varies by +-20 KiB from run to run (where the kernel's per-cpu
+# charge caches stand), so print the median and the range.
 smallest_memory () {
-  local name=$1 bin=$2 lo=16 hi=16384 mid i=0
+  local name=$1 bin=$2 lo hi mid i=0 r
   local root="$work/state-mem-$name" b="$work/mem-$name"
   mkdir -p "$root"
   cp -a "$work/bundle" "$b"
@@ -70,12 +72,15 @@ smallest_memory () {
     "$bin" --root "$root" delete -f "m$i" >/dev/null 2>&1
     return $rc
   }
-  try "$hi" || { echo "?"; return; }
-  while [ $((hi - lo)) -gt 8 ]; do
-    mid=$(( (lo + hi) / 2 ))
-    if try "$mid"; then hi=$mid; else lo=$mid; fi
-  done
-  echo "$hi"
+  try 16384 || { echo "?"; return; }
+  for r in $(seq "${FLOOR_REPEATS:-9}"); do
+    lo=16 hi=16384
+    while [ $((hi - lo)) -gt 1 ]; do
+      mid=$(( (lo + hi) / 2 ))
+      if try "$mid"; then hi=$mid; else lo=$mid; fi
+    done
+    echo "$hi"
+  done | sort -n | awk '{a[NR]=$1} END {printf "%d KiB (median of %d; %d..%d)", a[int((NR+1)/2)], NR, a[1], a[NR]}'
 }
 
 declare -A bins med lim mem
@@ -104,10 +109,10 @@ for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && med[$rt]=$(time_runti
 report "run /bin/true + delete, median of $RUNS runs:" med
 for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && lim[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/limited"); done
 report "the same with memory 64M + pids 20 + cpu 50%:" lim
-echo "smallest memory limit under which /bin/true starts (bisection, 8 KiB steps):"
+echo "smallest memory limit under which /bin/true starts (bisections to 1 KiB):"
 for rt in crun-lite crun runc; do
   [ -n "${bins[$rt]}" ] || continue
-  printf '  %-10s %6s KiB\n' "$rt" "$(smallest_memory "$rt" "${bins[$rt]}")"
+  printf '  %-10s %s\n' "$rt" "$(smallest_memory "$rt" "${bins[$rt]}")"
 done
 
 # podman run --rm IMAGE true with each runtime (podman's own storage, state
