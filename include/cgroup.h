@@ -34,11 +34,10 @@ struct cgroup
   char **created;
   /* The systemd driver (--systemd-cgroup): the transient scope holding the
    * container, in its slice, from the system or the user's manager.  The
-   * directories are known once systemd has made the scope (cgroup_enter). */
+   * directories are known once systemd has made the scope (cgroup_enter_init). */
   char *systemd_unit, *systemd_slice;
   bool systemd_user;
   bool systemd_started;
-  const struct oci_config *systemd_cfg;  /* the resources to apply once started */
 };
 
 /* Where the container's cgroup goes: linux.cgroupsPath (absolute: from each
@@ -62,7 +61,7 @@ void cgroup_forget (struct cgroup *cg);
 int cgroup_enter (const struct cgroup *cg, pid_t pid, cl_error **err);
 /* cgroup_enter for the container's init.  With the systemd driver this
  * makes the scope with the init in it, then the directories and limits. */
-int cgroup_enter_init (struct cgroup *cg, pid_t pid, cl_error **err);
+int cgroup_enter_init (struct cgroup *cg, const struct oci_config *cfg, pid_t pid, cl_error **err);
 /* An O_DIRECTORY fd of the v2 directory, for clone3(CLONE_INTO_CGROUP); -1 on v1. */
 int cgroup_v2_dir_fd (const struct cgroup *cg);
 /* Kill whatever is left in it, then remove what was created. */

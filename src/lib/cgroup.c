@@ -132,8 +132,6 @@ cgroup_plan_systemd (const struct oci_config *cfg, const char *id, struct cgroup
   return 0;
 }
 
-static int make_and_apply (struct cgroup *cg, const struct oci_resources *res, cl_error **err);
-
 /* mkdir -p, recording each directory made. */
 static int
 make_dirs (struct cgroup *cg, const char *dir, cl_error **err)
@@ -232,12 +230,9 @@ cgroup_create_for (struct cgroup *cg, const struct oci_config *cfg, cl_error **e
   struct oci_resources res = cfg->linux_section.resources;
   cleanup_free struct oci_device_rule *rules = effective_device_rules (cfg, &res.n_devices);
   res.devices = rules;
-  /* systemd makes the scope around the init, once it exists (cgroup_enter). */
+  /* systemd makes the scope around the init, once it exists (cgroup_enter_init). */
   if (cg->systemd_unit && !cg->systemd_started)
-    {
-      cg->systemd_cfg = cfg;
-      return 0;
-    }
+    return 0;
   return cgroup_create (cg, &res, err);
 }
 
@@ -262,29 +257,8 @@ cgroup_adopt_path (struct cgroup *cg, const char *path, cl_error **err)
   return 0;
 }
 
-/* The systemd driver's half of cgroup_enter: the scope with pid in it,
- * then, as with cgroupfs, every hierarchy's directory (systemd does not
- * make all of them on v1) and the limits. */
-static int
-systemd_start_around (struct cgroup *cg, pid_t pid, cl_error **err)
-{
-  const struct oci_config *cfg = cg->systemd_cfg;
-  struct oci_resources res = cfg->linux_section.resources;
-  cleanup_free struct oci_device_rule *rules = effective_device_rules (cfg, &res.n_devices);
-  res.devices = rules;
-  if (cgroup_systemd_start (cg, pid, &res, err) < 0)
-    return -1;
-  return make_and_apply (cg, &res, err);
-}
-
 int
 cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **err)
-{
-  return make_and_apply (cg, res, err);
-}
-
-static int
-make_and_apply (struct cgroup *cg, const struct oci_resources *res, cl_error **err)
 {
   for (size_t i = 0; i < cg->n_dirs; i++)
     {
@@ -349,9 +323,14 @@ cgroup_rdma_value (const struct oci_rdma_limit *l)
 }
 
 int
-cgroup_enter_init (struct cgroup *cg, pid_t pid, cl_error **err)
+cgroup_enter_init (struct cgroup *cg, const struct oci_config *cfg, pid_t pid, cl_error **err)
 {
-  if (cg->systemd_unit && !cg->systemd_started && cg->systemd_cfg && systemd_start_around (cg, pid, err) < 0)
+  /* The systemd driver: the scope with pid in it, then, as with cgroupfs,
+   * every hierarchy's directory (systemd does not make all of them on v1)
+   * and the limits. */
+  if (cg->systemd_unit && !cg->systemd_started
+      && (cgroup_systemd_start (cg, pid, &cfg->linux_section.resources, err) < 0
+          || cgroup_create_for (cg, cfg, err) < 0))
     return -1;
   return cgroup_enter (cg, pid, err);
 }

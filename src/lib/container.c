@@ -550,7 +550,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   log_debug ("container %s: init cloned as pid %d (flags %#lx, %s)", o->id, (int) pid, clone_flags,
              ictx.wait_for_cgroup ? "moved into its cgroup" : "born in its cgroup");
 
-  if ((ictx.wait_for_cgroup && (cgroup_enter_init (cg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
+  if ((ictx.wait_for_cgroup && (cgroup_enter_init (cg, cfg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
       || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
       || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, config_data, config_len, err) < 0
