@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "oci_config.h"
 #include "log.h"
+#include "sealed_exe.h"
 #include "state.h"
 #include "utils.h"
 
@@ -102,6 +103,18 @@ cli_parse_preserve_fds (const char *command, const char *arg, int *out)
   return 0;
 }
 
+/* Commands that clone or exec processes into a container (which then run
+ * this binary until their execve; see include/sealed_exe.h). */
+static bool
+makes_container_processes (const char *command)
+{
+  static const char *const names[] = { "create", "run", "exec", "restore" };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp (command, names[i]) == 0)
+      return true;
+  return false;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -158,6 +171,15 @@ main (int argc, char **argv)
           return cli_fail (err);
         return cli_usage_error (NULL, "unknown global option `%s`", argv[optind - 1]);
       }
+  /* Before anything is opened or made: the commands whose processes enter
+   * a container run from a sealed copy of the binary. */
+  if (optind < argc && makes_container_processes (argv[optind]) && sealed_exe_ensure (argv, &err) < 0)
+    {
+      cl_error *log_err = NULL;
+      if (log_open (g.log, g.log_format, g.debug, &log_err) < 0)
+        cl_error_free (log_err);
+      return cli_fail (err);
+    }
   if (log_open (g.log, g.log_format, g.debug, &err) < 0)
     return cli_fail (err);
   if (optind >= argc)

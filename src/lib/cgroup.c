@@ -189,37 +189,40 @@ cpuset_inherit (const char *dir, cl_error **err)
   return 0;
 }
 
-/* The device rules to apply: the config's, then (as runc and crun do) an
- * allow rule for every device the container is given: the default set, a
- * console and pty masters, and linux.devices. */
+/* The device rules to apply, with runc's meaning: the config's
+ * linux.resources.devices in order, then the devices every container gets
+ * (mknod of any node, the standard character devices, ptys, tun).  Nothing
+ * is allowed that no rule allows: a linux.devices entry is a node to make,
+ * not a permission (engines put the permission in resources.devices, e.g.
+ * `docker run --device /dev/sdb:/dev/sdb:r` as "r"), so a read-only or
+ * denied device stays so.  The rules are applied even when the config has
+ * none (a device is then usable only when it is one of the defaults), but
+ * not by a rootless runtime, which cannot load a device filter. */
 static struct oci_device_rule *
 effective_device_rules (const struct oci_config *cfg, size_t *n)
 {
   static const struct oci_device_rule defaults[] = {
-    { true, 'c', 1, 3, (char *) "rwm" },   { true, 'c', 1, 5, (char *) "rwm" }, { true, 'c', 1, 7, (char *) "rwm" },
-    { true, 'c', 1, 8, (char *) "rwm" },   { true, 'c', 1, 9, (char *) "rwm" }, { true, 'c', 5, 0, (char *) "rwm" },
-    { true, 'c', 5, 1, (char *) "rwm" },   { true, 'c', 5, 2, (char *) "rwm" }, { true, 'c', 136, -1, (char *) "rwm" },
+    { true, 'c', -1, -1, (char *) "m" },    { true, 'b', -1, -1, (char *) "m" },
+    { true, 'c', 1, 3, (char *) "rwm" },    { true, 'c', 1, 5, (char *) "rwm" }, { true, 'c', 1, 7, (char *) "rwm" },
+    { true, 'c', 1, 8, (char *) "rwm" },    { true, 'c', 1, 9, (char *) "rwm" }, { true, 'c', 5, 0, (char *) "rwm" },
+    { true, 'c', 5, 1, (char *) "rwm" },    { true, 'c', 5, 2, (char *) "rwm" }, { true, 'c', 136, -1, (char *) "rwm" },
+    { true, 'c', 10, 200, (char *) "rwm" },
   };
   const struct oci_resources *r = &cfg->linux_section.resources;
-  const struct oci_linux *l = &cfg->linux_section;
   size_t nd = sizeof defaults / sizeof defaults[0];
   struct oci_device_rule *rules;
   size_t k = 0;
 
-  if (r->n_devices == 0)
+  if (r->n_devices == 0 && running_rootless ())
     {
       *n = 0;
       return NULL;
     }
-  rules = xzalloc ((r->n_devices + nd + l->n_devices + 1) * sizeof *rules);
+  rules = xzalloc ((r->n_devices + nd) * sizeof *rules);
   for (size_t i = 0; i < r->n_devices; i++)
     rules[k++] = r->devices[i];
   for (size_t i = 0; i < nd; i++)
     rules[k++] = defaults[i];
-  for (size_t i = 0; i < l->n_devices; i++)
-    if (l->devices[i].type != 'p')
-      rules[k++] = (struct oci_device_rule){ true, l->devices[i].type == 'b' ? 'b' : 'c', l->devices[i].major,
-                                             l->devices[i].minor, (char *) "rwm" };
   *n = k;
   return rules;
 }

@@ -161,6 +161,9 @@ apply_devices (const struct cgroup *cg, const struct oci_resources *r, cl_error 
     return 0;
   if ((dir = need (cg, "devices", R "devices", err)) == NULL)
     return -1;
+  /* A new cgroup inherits "a *:* rwm": start from nothing, as on v2. */
+  if (cgroup_write (dir, "devices.deny", R "devices", "a", err) < 0)
+    return -1;
   for (size_t i = 0; i < r->n_devices; i++)
     {
       const struct oci_device_rule *d = &r->devices[i];

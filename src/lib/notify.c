@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,6 +44,10 @@ notify_prepare (int dirfd, const char *state_dir, struct oci_config *cfg, cl_err
   m->source = xasprintf ("%s/notify", state_dir);
   m->type = xstrdup ("bind");
   strv_push (&m->options, xstrdup ("bind"));
+  /* Read-only: the container may connect to the socket (sockets are not
+   * refused on read-only mounts), never add, remove or replace a file in
+   * the runtime's state directory. */
+  strv_push (&m->options, xstrdup ("ro"));
   strv_push (&m->options, xstrdup ("nosuid"));
   strv_push (&m->options, xstrdup ("nodev"));
   strv_push (&m->options, xstrdup ("noexec"));
@@ -61,20 +66,30 @@ int
 notify_listen (int dirfd, const char *state_dir, int *out, cl_error **err)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  cleanup_free char *path = xasprintf ("%s/notify/notify.sock", state_dir);
   cleanup_close int sock = -1;
-  struct stat st;
-  if (fstatat (dirfd, "notify", &st, AT_SYMLINK_NOFOLLOW) < 0)
+  cleanup_close int notify_dir = openat (dirfd, "notify", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  mode_t old_mask;
+  int r;
+
+  (void) state_dir;
+  if (notify_dir < 0)
     return -1;
-  if (strlen (path) >= sizeof addr.sun_path)
-    return cl_fail_as (err, ENAMETOOLONG, "NOTIFY_SOCKET: `%s` is too long for a socket path", path);
-  strcpy (addr.sun_path, path);
+  /* The directory is read-only in the container, and the socket is named
+   * through the directory's fd: nothing the container did can redirect the
+   * bind (and a long state path does not hit sun_path's limit). */
+  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/notify.sock", notify_dir);
   sock = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  unlink (path);
-  if (sock < 0 || bind (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
-    return cl_fail (err, errno, "NOTIFY_SOCKET: bind `%s`", path);
-  /* Anyone in the container may notify, whatever its uid. */
-  chmod (path, 0777);
+  if (sock < 0)
+    return cl_fail (err, errno, "NOTIFY_SOCKET: socket");
+  if (unlinkat (notify_dir, "notify.sock", 0) < 0 && errno != ENOENT)
+    return cl_fail (err, errno, "NOTIFY_SOCKET: remove the old notify.sock");
+  /* Anyone in the container may notify, whatever its uid: the node is made
+   * 0777 by bind itself (umask 0), never chmod'ed by name afterwards. */
+  old_mask = umask (0);
+  r = bind (sock, (struct sockaddr *) &addr, sizeof addr);
+  umask (old_mask);
+  if (r < 0)
+    return cl_fail (err, errno, "NOTIFY_SOCKET: bind %s/notify/notify.sock", state_dir);
   *out = steal_fd (&sock);
   return 0;
 }

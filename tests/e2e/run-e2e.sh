@@ -11,7 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 trap cleanup_all EXIT
 make_base_rootfs
 
-groups=${E2E_GROUPS:-"cli lifecycle isolation process mounts config_errors security cgroups seccomp exec hooks terminal rootless cves lsm checkpoint systemd"}
+groups=${E2E_GROUPS:-"cli lifecycle isolation process mounts config_errors security cgroups seccomp exec hooks terminal rootless cves cve_exe lsm checkpoint systemd"}
 for g in $groups; do
   echo "# --- $g"
   group_start=$SECONDS

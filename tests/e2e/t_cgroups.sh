@@ -139,6 +139,23 @@ out=$(crl run --bundle "$b" cgt-dev 2>&1)
 expect_match "a denied device (1:1 mem) cannot be opened" "$out" 'denied|Operation not permitted'
 expect_match "allowed default devices still work" "$(echo "$out" | tail -n 1)" '^1$'
 
+# linux.devices makes a node, resources.devices says what may be done with
+# it (runc's meaning; engines write both): a device listed in linux.devices
+# and denied, or allowed "r" only (/dev/fuse opens without privilege), opens at most for reading.
+dev='{"path":"/dev/fuse","type":"c","major":10,"minor":229,"fileMode":438,"uid":0,"gid":0}'
+args "$b" sh -c 'exec 2>/dev/null; (exec < /dev/fuse) && echo read-ok || echo read-denied; (exec > /dev/fuse) && echo write-ok || echo write-denied'
+for rules in '[{"allow":false,"access":"rwm"}]|read-denied write-denied' \
+             '[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":10,"minor":229,"access":"r"}]|read-ok write-denied' \
+             '[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":10,"minor":229,"access":"rw"},{"allow":false,"type":"c","major":10,"minor":229,"access":"w"}]|read-ok write-denied' \
+             'none|read-denied write-denied'; do
+  want=${rules#*|}; rules=${rules%%|*}
+  if [ "$rules" = none ]; then cfg "$b" --argjson d "[$dev]" '.linux.devices = $d | del(.linux.resources)'
+  else cfg "$b" --argjson d "[$dev]" --argjson r "$rules" '.linux.devices = $d | .linux.resources = {"devices": $r}'; fi
+  out=$(crl run --bundle "$b" cgt-kmsg 2>&1)
+  expect_eq "linux.devices /dev/fuse with resources.devices $rules: $want" "$(echo "$out" | tr '\n' ' ')" "$want "
+done
+cfg "$b" '.linux.devices = []'
+
 # cgroupsPath: absolute and nested; every directory made is removed again.
 cfg "$b" '.linux.resources = {"pids": {"limit": 50}} | .linux.cgroupsPath = "/cgt-parent/cgt-nested/ctr"'
 args "$b" true

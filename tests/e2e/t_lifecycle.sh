@@ -9,7 +9,7 @@ pid=$(echo "$st" | jq -r .pid)
 expect_eq "pid file matches state pid" "$(cat "$T_ROOT/life.pid")" "$pid"
 expect_eq "state bundle is absolute" "$(echo "$st" | jq -r .bundle)" "$b"
 expect_match "state has ociVersion and created" "$(echo "$st" | jq -r '.ociVersion + " " + .created')" '^1\.0\.[0-9]+ 20[0-9-]+T'
-expect_eq "init is blocked before exec (still the runtime binary)" "$(readlink /proc/$pid/exe)" "$(readlink -f "$R")"
+expect_eq "init is blocked before exec (still the runtime, from its sealed copy)" "$(readlink /proc/$pid/exe)" "/memfd:crun-lite (deleted)"
 fds=$(for f in /proc/$pid/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && readlink "$f"; done | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 expect_eq "created init holds only stdio and the exec.fifo gate" "$fds" " 2 $STATE/life/exec.fifo;"
 out=$(crl list); expect_match "list shows created" "$out" "^life +$pid +created +$b"
@@ -133,6 +133,15 @@ cp "$TESTS_HELPERS/notify_send" "$b/rootfs/bin/notify_send"
 args "$b" sh -c 'echo "$NOTIFY_SOCKET" > /tmp/notify-env; sleep 0.3; notify_send "STATUS=booting"; notify_send "READY=1"; sleep 30'
 cfg "$b" '.root.readonly = false'
 NOTIFY_SOCKET="$ns" crl create --bundle "$b" ntf >/dev/null 2>&1
+# The container must not touch the runtime's state directory through it.
+notify_host="$STATE/ntf/notify"
+before=$(ls -lA "$notify_host" 2>&1)
+out=$(crl exec ntf sh -c 'exec 2>/dev/null; touch /run/notify/planted && echo CREATED; ln -s /etc/passwd /run/notify/link && echo LINKED;
+  mkdir /run/notify/d && echo MKDIR; rm -f /run/notify/notify.sock 2>/dev/null; [ -e /run/notify/notify.sock ] || true;
+  grep " /run/notify " /proc/self/mountinfo | grep -c " ro,"' 2>&1)
+expect_eq "NOTIFY_SOCKET: the container can create nothing in the notify directory, which it sees read-only" \
+  "$(echo "$out" | tr '\n' ' ')" "1 "
+expect_eq "NOTIFY_SOCKET: the notify directory on the host is as the runtime made it" "$(ls -lA "$notify_host" 2>&1)" "$before"
 t0=$(date +%s%N)
 check "start with NOTIFY_SOCKET returns once the container is ready" env NOTIFY_SOCKET="$ns" timeout 10 "$R" --root "$STATE" start ntf
 waited=$(( ($(date +%s%N) - t0) / 1000000 ))

@@ -1,0 +1,116 @@
+# CVE-2019-5736 and its class: a container must never get a writable handle
+# on the host's runtime binary.  Each attack is run for real against a copy
+# of the built binary (the build itself is never at risk), and the copy's
+# hash is compared before and after.  Routes:
+#  - a `#!/proc/self/exe` script run by the runtime's init (run -d) and by
+#    the exec helper (exec): the kernel runs the runtime's own binary inside
+#    the container, where the container's /etc/ld.so.preload injects code
+#    that keeps /proc/self/exe open and writes through it once the file is
+#    no longer busy;
+#  - with CAP_SYS_PTRACE, /proc/PID/exe of the created (waiting) init and of
+#    an exec helper before its exec;
+#  - the script route again in a user namespace, with the copy owned by the
+#    container's root so that only the protection can stop the write.
+
+cc=${CC:-cc}
+V="$T_ROOT/runtime-copy/crun-lite"
+mkdir -p "$T_ROOT/runtime-copy"
+# A fresh copy for each attack (one that succeeds leaves it broken).
+fresh_copy () { rm -f "$V"; cp "$R" "$V"; v_hash; }
+vcrl () { timeout -k 5 30 "$V" --root "$STATE" "$@"; }
+v_hash () { sha256sum "$V" | cut -d' ' -f1; }
+
+# exe_bundle NAME: a bundle whose rootfs can run the runtime's binary (its
+# loader and libraries), with the attacker's preload library and scanner.
+exe_bundle () {
+  local b
+  b=$(new_bundle "$1")
+  ldd "$R" | grep -o '/[^ ]*' | while read -r lib; do cp -L --parents "$lib" "$b/rootfs/" 2>/dev/null; done
+  "$cc" -shared -fPIC -DPRELOAD -O2 -o "$b/rootfs/lib/crl-attack.so" "$TESTS_SRCDIR/helpers/exe_overwrite.c" || return 1
+  "$cc" -static -O2 -o "$b/rootfs/bin/exe_scan" "$TESTS_SRCDIR/helpers/exe_overwrite.c" || return 1
+  echo /lib/crl-attack.so > "$b/rootfs/etc/ld.so.preload"
+  printf '#!/proc/self/exe\n' > "$b/rootfs/bin/evil"
+  chmod 755 "$b/rootfs/bin/evil"
+  cfg "$b" '.root.readonly = false'
+  echo "$b"
+}
+
+# wait_attack BUNDLE: until the attacker says it wrote or gave up (10 s).
+wait_attack () {
+  local i
+  for i in $(seq 100); do
+    grep -qE 'WROTE|failed' "$1/rootfs/attack.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  cat "$1/rootfs/attack.log" 2>/dev/null
+}
+
+# expect_not_overwritten NAME BUNDLE HASH_BEFORE WHAT_THE_ATTACK_MUST_HAVE_DONE
+expect_not_overwritten () {
+  local log
+  log=$(wait_attack "$2")
+  expect_match "$1: the attack ran" "$log" "$4"
+  expect_eq "$1: nothing was written through the handle" "$(echo "$log" | grep -c WROTE)" 0
+  expect_eq "$1: the runtime binary is unchanged" "$(v_hash)" "$3"
+}
+
+if ! command -v "$cc" >/dev/null; then
+  skip "CVE-2019-5736 attacks" "no C compiler ($cc) to build the attacker"
+else
+
+  # 1. The init runs the script (run -d: the runtime is gone once started).
+  h=$(fresh_copy)
+  b=$(exe_bundle exe-run)
+  args "$b" /bin/evil
+  vcrl run -d --bundle "$b" exe-run >/dev/null 2>&1 </dev/null
+  expect_not_overwritten "CVE-2019-5736 (#!/proc/self/exe, run)" "$b" "$h" 'preload: holding /proc/self/exe'
+  crl delete -f exe-run >/dev/null 2>&1
+
+  # 2. The exec helper runs it.
+  h=$(fresh_copy)
+  b=$(exe_bundle exe-exec)
+  args "$b" sleep 100
+  vcrl run -d --bundle "$b" exe-exec >/dev/null 2>&1 </dev/null
+  vcrl exec exe-exec /bin/evil >/dev/null 2>&1 </dev/null
+  expect_not_overwritten "CVE-2019-5736 (#!/proc/self/exe, exec)" "$b" "$h" 'preload: holding /proc/self/exe'
+  expect_match "CVE-2019-5736: what the container reaches is a sealed copy, not the host file" \
+    "$(cat "$b/rootfs/attack.log")" 'exe -> /memfd:crun-lite'
+  crl delete -f exe-exec >/dev/null 2>&1
+
+  # 3. CAP_SYS_PTRACE: the created init, still the runtime, seen from an
+  # exec'd process; the handle is tried once start has run.
+  ptrace='.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
+  h=$(fresh_copy)
+  b=$(exe_bundle exe-init)
+  cfg "$b" "$ptrace"
+  args "$b" sleep 100
+  vcrl create --bundle "$b" exe-init >/dev/null 2>&1 </dev/null
+  vcrl exec -d exe-init /bin/exe_scan scan 2 >/dev/null 2>&1 </dev/null
+  sleep 2.5
+  vcrl start exe-init >/dev/null 2>&1
+  expect_not_overwritten "CVE-2019-5736 (CAP_SYS_PTRACE, /proc/1/exe of the created init)" "$b" "$h" 'scanner holds some'
+  crl delete -f exe-init >/dev/null 2>&1
+
+  # 4. CAP_SYS_PTRACE: exec helpers, caught before their exec.
+  h=$(fresh_copy)
+  b=$(exe_bundle exe-helper)
+  cfg "$b" "$ptrace"
+  args "$b" /bin/exe_scan scan 3
+  vcrl run -d --bundle "$b" exe-helper >/dev/null 2>&1 </dev/null
+  for i in $(seq 40); do vcrl exec exe-helper true >/dev/null 2>&1 </dev/null; done
+  expect_not_overwritten "CVE-2019-5736 (CAP_SYS_PTRACE, /proc/PID/exe of an exec helper)" "$b" "$h" 'scanner holds some'
+  crl delete -f exe-helper >/dev/null 2>&1
+
+  # 5. A user-namespace container whose root owns the copy.
+  b=$(exe_bundle exe-userns)
+  cfg "$b" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+  chown -R 100000:100000 "$b/rootfs"
+  h=$(fresh_copy)
+  chown 100000:100000 "$V"
+  args "$b" sleep 100
+  vcrl run -d --bundle "$b" exe-userns >/dev/null 2>&1 </dev/null
+  vcrl exec exe-userns /bin/evil >/dev/null 2>&1 </dev/null
+  expect_not_overwritten "CVE-2019-5736 (user namespace, the copy owned by the container's root)" "$b" "$h" 'preload: holding /proc/self/exe'
+  crl delete -f exe-userns >/dev/null 2>&1
+  expect_no_leftovers "CVE-2019-5736"
+fi
