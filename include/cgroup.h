@@ -84,6 +84,10 @@ int cgroup_read (const struct cgroup *cg, const char *controller, const char *fi
 
 /* Write `value` to dir/file; the error names the config field and the file. */
 int cgroup_write (const char *dir, const char *file, const char *field, const char *value, cl_error **err);
+/* cgroup_write to `file`, or to `fallback` where the kernel has no `file`
+ * (blkio.weight and blkio.bfq.weight): an error names both when neither is there. */
+int cgroup_write_or (const char *dir, const char *file, const char *fallback, const char *field, const char *value,
+                     cl_error **err);
 
 /* "mlx4_0 hca_handle=2 hca_object=2000": an rdma.max line, both versions. */
 char *cgroup_rdma_value (const struct oci_rdma_limit *l);

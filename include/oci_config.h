@@ -211,6 +211,12 @@ int config_parse_process (const char *data, size_t len, const char *source, stru
 int config_parse_resources_json (const char *data, size_t len, const char *source, struct oci_resources *out,
                                  cl_error **err);
 void config_resources_release (struct oci_resources *res);
+/* runc's meaning of zero: a 0 in memory (limit, reservation, swap, kernel,
+ * kernelTCP), cpu (shares, quota, period, realtime values), pids.limit,
+ * blockIO weights and network.classID, or an empty cpus/mems, is "not set"
+ * (engines such as Docker write those zeros into every config).  Burst,
+ * idle, swappiness and throttle rates keep 0 as a value, as in runc. */
+void config_resources_zero_is_unset (struct oci_resources *res);
 void config_free (struct oci_config *cfg);
 void config_process_release (struct oci_process *p);
 void config_freep (struct oci_config **cfg);

@@ -209,6 +209,7 @@ cmd_update (const struct global_opts *g, int argc, char **argv)
       if (load_resources_json (resources_file, &res, &err) < 0)
         return cli_fail (err);
     }
+  config_resources_zero_is_unset (&res);
   if (res.n_devices)
     {
       config_resources_release (&res);

@@ -296,6 +296,30 @@ cgroup_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error
 }
 
 int
+cgroup_write_or (const char *dir, const char *file, const char *fallback, const char *field, const char *value,
+                 cl_error **err)
+{
+  cleanup_error cl_error *first = NULL;
+  if (cgroup_write (dir, file, field, value, &first) == 0)
+    return 0;
+  if (first->errnum != ENOENT)
+    {
+      *err = steal_ptr (&first);
+      return -1;
+    }
+  if (cgroup_write (dir, fallback, field, value, err) == 0)
+    return 0;
+  if ((*err)->errnum == ENOENT)
+    {
+      cl_error_free (*err);
+      *err = NULL;
+      return cl_fail_as (err, ENOENT, "%s: this host's cgroup has neither `%s` nor `%s` (in %s)", field, file,
+                         fallback, dir);
+    }
+  return -1;
+}
+
+int
 cgroup_write (const char *dir, const char *file, const char *field, const char *value, cl_error **err)
 {
   cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

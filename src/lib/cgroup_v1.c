@@ -116,8 +116,15 @@ apply_blockio (const struct cgroup *cg, const struct oci_blockio *b, cl_error **
     return 0;
   if ((dir = need (cg, "blkio", R "blockIO", err)) == NULL)
     return -1;
-  if (b->weight.set && write_i64 (dir, "blkio.weight", R "blockIO.weight", (int64_t) b->weight.v, err) < 0)
-    return -1;
+  /* Kernels whose only proportional scheduler is BFQ (6.x) name the
+   * weight files after it; runc writes whichever the kernel has. */
+  if (b->weight.set)
+    {
+      char buf[32];
+      snprintf (buf, sizeof buf, "%llu", (unsigned long long) b->weight.v);
+      if (cgroup_write_or (dir, "blkio.weight", "blkio.bfq.weight", R "blockIO.weight", buf, err) < 0)
+        return -1;
+    }
   if (b->leaf_weight.set
       && write_i64 (dir, "blkio.leaf_weight", R "blockIO.leafWeight", (int64_t) b->leaf_weight.v, err) < 0)
     return -1;
@@ -129,7 +136,8 @@ apply_blockio (const struct cgroup *cg, const struct oci_blockio *b, cl_error **
         {
           snprintf (buf, sizeof buf, "%lld:%lld %llu", (long long) d->major, (long long) d->minor,
                     (unsigned long long) d->weight.v);
-          if (cgroup_write (dir, "blkio.weight_device", R "blockIO.weightDevice", buf, err) < 0)
+          if (cgroup_write_or (dir, "blkio.weight_device", "blkio.bfq.weight_device", R "blockIO.weightDevice", buf,
+                               err) < 0)
             return -1;
         }
       if (d->leaf_weight.set)

@@ -129,10 +129,21 @@ apply_io (const char *dir, const struct oci_blockio *b, cl_error **err)
     return 0;
   if (b->weight.set && b->weight.v)
     {
-      /* blkio [10, 1000] onto io [1, 10000] */
+      /* blkio [10, 1000] onto io [1, 10000]; BFQ's own file takes blkio's scale. */
       unsigned long long w = b->weight.v < 10 ? 10 : b->weight.v > 1000 ? 1000 : b->weight.v;
-      if (write_num (dir, "io.weight", R "blockIO.weight", (long long) (1 + (w - 10) * 9999 / 990), err) < 0)
-        return -1;
+      cleanup_error cl_error *io_err = NULL;
+      char buf[32];
+      if (write_num (dir, "io.weight", R "blockIO.weight", (long long) (1 + (w - 10) * 9999 / 990), &io_err) < 0)
+        {
+          if (io_err->errnum != ENOENT)
+            {
+              *err = steal_ptr (&io_err);
+              return -1;
+            }
+          snprintf (buf, sizeof buf, "%llu", (unsigned long long) b->weight.v);
+          if (cgroup_write_or (dir, "io.bfq.weight", "io.weight", R "blockIO.weight", buf, err) < 0)
+            return -1;
+        }
     }
   for (size_t i = 0; i < b->n_weight_devices; i++)
     if (b->weight_devices[i].weight.set)

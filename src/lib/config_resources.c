@@ -180,6 +180,50 @@ parse_rdma (struct jreader *r, yajl_val v, struct oci_resources *res)
     }                                                                                                        \
   while (0)
 
+#define ZERO_IS_UNSET(opt)                                                                                    \
+  do                                                                                                         \
+    if ((opt).set && (opt).v == 0)                                                                           \
+      (opt).set = false;                                                                                     \
+  while (0)
+
+void
+config_resources_zero_is_unset (struct oci_resources *res)
+{
+  struct oci_memory *m = &res->memory;
+  struct oci_cpu *c = &res->cpu;
+  struct oci_blockio *b = &res->blockio;
+
+  ZERO_IS_UNSET (m->limit);
+  ZERO_IS_UNSET (m->reservation);
+  ZERO_IS_UNSET (m->swap);
+  ZERO_IS_UNSET (m->kernel);
+  ZERO_IS_UNSET (m->kernel_tcp);
+  ZERO_IS_UNSET (c->shares);
+  ZERO_IS_UNSET (c->quota);
+  ZERO_IS_UNSET (c->period);
+  ZERO_IS_UNSET (c->realtime_runtime);
+  ZERO_IS_UNSET (c->realtime_period);
+  ZERO_IS_UNSET (res->pids_limit);
+  ZERO_IS_UNSET (b->weight);
+  ZERO_IS_UNSET (b->leaf_weight);
+  for (size_t i = 0; i < b->n_weight_devices; i++)
+    {
+      ZERO_IS_UNSET (b->weight_devices[i].weight);
+      ZERO_IS_UNSET (b->weight_devices[i].leaf_weight);
+    }
+  ZERO_IS_UNSET (res->net_class_id);
+  if (c->cpus && *c->cpus == '\0')
+    {
+      free (c->cpus);
+      c->cpus = NULL;
+    }
+  if (c->mems && *c->mems == '\0')
+    {
+      free (c->mems);
+      c->mems = NULL;
+    }
+}
+
 int
 config_parse_resources (struct jreader *r, yajl_val v, struct oci_resources *res)
 {
@@ -196,6 +240,7 @@ config_parse_resources (struct jreader *r, yajl_val v, struct oci_resources *res
   SUBOBJECT ("pids", jr_opt_i64 (r, v, "limit", &res->pids_limit));
   SUBOBJECT ("blockIO", parse_blockio (r, v, &res->blockio));
   SUBOBJECT ("network", parse_network (r, v, res));
+  config_resources_zero_is_unset (res);
   return 0;
 }
 

@@ -114,6 +114,14 @@ fi
 expect_eq "update changed the live limits" "$got" "50331648 7"
 echo '{"pids": {"limit": 9}}' | crl update -r - cgt-live
 expect_eq "update -r - (resources JSON on stdin)" "$(cat "$(cgdir pids cgt-live)/pids.max")" 9
+# Zero means "not set" (runc): an update of zeros changes nothing.
+zeros='{"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTCP":0},"cpu":{"shares":0,"quota":0,"period":0,"realtimeRuntime":0,"realtimePeriod":0,"cpus":"","mems":""},"pids":{"limit":0},"blockIO":{"weight":0,"leafWeight":0,"weightDevice":[{"major":1,"minor":3,"weight":0,"leafWeight":0}]},"network":{"classID":0}}'
+echo "$zeros" | crl update -r - cgt-live >"$T_ROOT/zero.out" 2>&1
+expect_eq "update -r of Docker-style zeros succeeds" "$?$(cat "$T_ROOT/zero.out")" 0
+expect_eq "update -r of zeros leaves pids.max" "$(cat "$(cgdir pids cgt-live)/pids.max")" 9
+check "update --cpu-share 0 --cpu-quota 0 --cpu-period 0 --blkio-weight 0 --pids-limit 0" \
+  crl update --cpu-share 0 --cpu-quota 0 --cpu-period 0 --blkio-weight 0 --pids-limit 0 cgt-live
+expect_eq "zero flags leave pids.max" "$(cat "$(cgdir pids cgt-live)/pids.max")" 9
 out=$(crl update --memory lots cgt-live 2>&1); rc=$?
 expect_match "update with a bad size names the flag" "rc=$rc $out" "^rc=1 .*--memory: expected a size"
 st=$(crl events --stats cgt-live)
@@ -131,6 +139,27 @@ crl pause cgt-fp
 check "delete --force of a paused container" crl delete --force cgt-fp
 expect_no_leftovers "paused delete"
 expect_no_cg_leftovers "paused delete"
+
+# Docker writes zeros for every limit it was not given: each is "not set".
+cfg "$b" --argjson z "$zeros" '.linux.resources = ({"devices": [{"allow": false, "access": "rwm"}]} + $z)'
+args "$b" true
+check "create with Docker-style zero resources (cpu shares, blkio weight, ...)" crl create --bundle "$b" cgt-zero
+if [ -n "$CG_V2" ]; then
+  got="$(cat "$(cgdir memory cgt-zero)/memory.max") $(cat "$(cgdir cpu cgt-zero)/cpu.max") $(cat "$(cgdir cpu cgt-zero)/cpu.weight") $(cat "$(cgdir pids cgt-zero)/pids.max")"
+  want="max max 100000 100 max"
+else
+  got="$(cat "$(cgdir memory cgt-zero)/memory.limit_in_bytes") $(cat "$(cgdir cpu cgt-zero)/cpu.shares") $(cat "$(cgdir cpu cgt-zero)/cpu.cfs_quota_us") $(cat "$(cgdir pids cgt-zero)/pids.max")"
+  want="$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes) 1024 -1 max"
+fi
+expect_eq "zero resources leave every limit at its default" "$got" "$want"
+crl delete -f cgt-zero
+# A blkio weight goes to the file the kernel has (blkio.bfq.weight on 6.x).
+cfg "$b" '.linux.resources = {"blockIO": {"weight": 300}}'
+check "create with blockIO.weight 300" crl create --bundle "$b" cgt-bw
+if [ -n "$CG_V2" ]; then d=$(cgdir io cgt-bw); got=$(cat "$d/io.weight" "$d/io.bfq.weight" 2>/dev/null | tr '\n' ' ')
+else d=$(cgdir blkio cgt-bw); got=$(cat "$d/blkio.weight" "$d/blkio.bfq.weight" 2>/dev/null | tr '\n' ' '); fi
+expect_match "blockIO.weight is applied where the kernel has it" "$got" '(^| )(default )?(300|2929)( |$)'
+crl delete -f cgt-bw
 
 # Devices: a denied device cannot be opened, even after mknod.
 cfg "$b" '.linux.resources = {"devices": [{"allow": false, "access": "rwm"}]} | .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"]'
