@@ -70,4 +70,8 @@ unsigned long long process_start_time (pid_t pid);
  * part of the ids (rootless podman runs the runtime that way). */
 bool running_rootless (void);
 
+/* strerror's text as Go (and so runc) prints it: "no such file or
+ * directory".  Engines match some of these texts. */
+const char *errno_text_lower (int errnum);
+
 #endif

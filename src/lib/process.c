@@ -224,13 +224,19 @@ process_find_executable (const char *arg0, char *const *env, char **out, cl_erro
   cleanup_free char *copy = NULL;
   char *save = NULL;
 
+  /* The messages are runc's, lower-case errno text included: engines read
+   * them (Docker makes "no such file or directory" exit 127 and
+   * "permission denied" 126). */
   if (strchr (arg0, '/'))
     {
       struct stat st;
       if (stat (arg0, &st) < 0)
-        return cl_fail (err, errno, "exec: \"%s\": stat %s", arg0, arg0);
-      if (S_ISDIR (st.st_mode))
-        return cl_fail (err, EISDIR, "exec: \"%s\"", arg0);
+        {
+          int e = errno;
+          return cl_fail_as (err, e, "exec: \"%s\": stat %s: %s", arg0, arg0, errno_text_lower (e));
+        }
+      if (S_ISDIR (st.st_mode) || !(st.st_mode & 0111))
+        return cl_fail_as (err, EACCES, "exec: \"%s\": permission denied", arg0);
       *out = xstrdup (arg0);
       return 0;
     }
@@ -308,5 +314,8 @@ process_exec (const struct oci_process *p, const struct seccomp_program *seccomp
   if (seccomp && p->no_new_privileges && !seccomp->listener && seccomp_install (seccomp, NULL, err) < 0)
     return -1;
   execve (exe, p->args, (char **) env);
-  return cl_fail (err, errno, "exec `%s`", exe);
+  {
+    int e = errno;
+    return cl_fail_as (err, e, "exec %s: %s", exe, errno_text_lower (e));
+  }
 }

@@ -343,3 +343,14 @@ running_rootless (void)
   cached = !(inside == 0 && outside == 0 && count == 4294967295ULL);
   return cached;
 }
+
+const char *
+errno_text_lower (int errnum)
+{
+  static __thread char buf[128];
+  const char *text = strerror (errnum);
+  snprintf (buf, sizeof buf, "%s", text);
+  if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+    buf[0] = (char) (buf[0] - 'A' + 'a');
+  return buf;
+}

@@ -40,7 +40,7 @@ expect_same_as_runc () {
   expect_eq "$name" "$diff" ""
 }
 
-groups=${ENGINE_GROUPS:-"podman podman_rootless containerd"}
+groups=${ENGINE_GROUPS:-"podman podman_rootless containerd docker"}
 for g in $groups; do
   echo "# --- $g"
   . "$HERE/t_$g.sh"
