@@ -33,7 +33,7 @@ mkdir -p "$work/bundle/rootfs/bin" "$work/bundle/rootfs/proc" "$work/bundle/root
 cp "$(command -v busybox)" "$work/bundle/rootfs/bin/busybox"
 ln -s busybox "$work/bundle/rootfs/bin/true"
 (cd "$work/bundle" && "$CRUN_LITE" spec)
-sed -i 's|"args": \[ "sh" \]|"args": [ "/bin/true" ]|' "$work/bundle/config.json"
+sed -i 's|"args": \[ "sh" \]|"args": [ "/bin/true" ]|; s|"terminal": true|"terminal": false|' "$work/bundle/config.json"
 cp -a "$work/bundle" "$work/limited"
 # memory 64 MiB (memory+swap the same), 20 pids, half a CPU.
 sed -i 's|"resources": { "devices": \[ { "allow": false, "access": "rwm" } \] }|"resources": { "devices": [ { "allow": false, "access": "rwm" } ], "memory": { "limit": 67108864, "swap": 67108864 }, "pids": { "limit": 20 }, "cpu": { "quota": 50000, "period": 100000 } }|' "$work/limited/config.json"

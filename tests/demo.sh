@@ -12,5 +12,5 @@ done
 cd "$bundle"
 "$top/crun-lite" spec
 # The spec runs `sh`; make it say something and show where it is.
-sed -i 's|"args": \[ "sh" \]|"args": [ "sh", "-c", "echo Hello from a crun-lite container: pid $$, host $(hostname); id; ls /" ]|' config.json
+sed -i 's|"terminal": true|"terminal": false|; s|"args": \[ "sh" \]|"args": [ "sh", "-c", "echo Hello from a crun-lite container: pid $$, host $(hostname); id; ls /" ]|' config.json
 exec "$top/crun-lite" run demo

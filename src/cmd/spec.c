@@ -1,5 +1,6 @@
-/* crun-lite spec: write a starter config.json.  The root variant matches
- * what runc writes (with terminal false, so it runs as is from a script);
+/* crun-lite spec: write a starter config.json.  Both variants are what runc
+ * writes (a terminal, no cgroup namespace): scripts and test suites edit
+ * runc's starter spec and pass --console-socket;
  * --rootless maps the calling user to root in a user namespace and leaves
  * out what an unprivileged user cannot have. */
 #include <errno.h>
@@ -15,7 +16,7 @@ static const char spec_template[] =
   "{\n"
   "  \"ociVersion\": \"1.0.2\",\n"
   "  \"process\": {\n"
-  "    \"terminal\": false,\n"
+  "    \"terminal\": true,\n"
   "    \"user\": { \"uid\": 0, \"gid\": 0 },\n"
   "    \"args\": [ \"sh\" ],\n"
   "    \"env\": [\n"
@@ -70,18 +71,20 @@ static const char root_sys_mounts[] =
 
 static const char rootless_sys_mounts[] =
   "    { \"destination\": \"/sys\", \"type\": \"none\", \"source\": \"/sys\",\n"
-  "      \"options\": [ \"rbind\", \"nosuid\", \"noexec\", \"nodev\", \"ro\" ] }\n";
+  "      \"options\": [ \"rbind\", \"nosuid\", \"noexec\", \"nodev\", \"ro\" ] },\n"
+  "    { \"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\",\n"
+  "      \"options\": [ \"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\" ] }\n";
 
 static const char root_linux[] =
   "    \"resources\": { \"devices\": [ { \"allow\": false, \"access\": \"rwm\" } ] },\n";
 
 static const char root_namespaces[] =
   "      { \"type\": \"pid\" }, { \"type\": \"network\" }, { \"type\": \"ipc\" },\n"
-  "      { \"type\": \"uts\" }, { \"type\": \"mount\" }, { \"type\": \"cgroup\" }\n";
+  "      { \"type\": \"uts\" }, { \"type\": \"mount\" }\n";
 
 static const char rootless_namespaces[] =
   "      { \"type\": \"pid\" }, { \"type\": \"ipc\" }, { \"type\": \"uts\" },\n"
-  "      { \"type\": \"mount\" }, { \"type\": \"cgroup\" }, { \"type\": \"user\" }\n";
+  "      { \"type\": \"mount\" }, { \"type\": \"user\" }\n";
 
 int
 cmd_spec (const struct global_opts *g, int argc, char **argv)

@@ -49,8 +49,16 @@ new_bundle () {
   local b="$T_ROOT/bundles/$1"
   mkdir -p "$b"
   cp -a "$BASE_ROOTFS" "$b/rootfs"
-  (cd "$b" && "$R" spec)
+  spec_for_scripts "$b"
   echo "$b"
+}
+
+# spec_for_scripts DIR: runc's starter spec (which wants a terminal) made
+# to run from a script, with the cgroup namespace these tests expect.
+spec_for_scripts () {
+  (cd "$1" && "$R" spec) || return 1
+  jq '.process.terminal = false | .linux.namespaces += [{"type":"cgroup"}]' "$1/config.json" > "$1/config.json.new" \
+    && mv "$1/config.json.new" "$1/config.json"
 }
 
 # cfg BUNDLE JQ-FILTER [jq args]: edit config.json in place.

@@ -20,6 +20,16 @@ check "spec writes config.json" "$R" spec --bundle "$d"
 check "spec output is valid JSON with sh" jq -e '.process.args == ["sh"] and .root.path == "rootfs"' "$d/config.json"
 out=$("$R" spec --bundle "$d" 2>&1); rc=$?
 expect_match "spec refuses to overwrite" "rc=$rc $out" '^rc=1 .*config.json exists'
+if command -v runc >/dev/null; then
+  for variant in "" --rootless; do
+    d="$T_ROOT/spec-runc$variant"; mkdir -p "$d/runc" "$d/ours"
+    (cd "$d/runc" && runc spec $variant) && "$R" spec $variant --bundle "$d/ours"
+    expect_eq "spec $variant writes what runc writes (terminal, namespaces, mounts; but hostname and version)" \
+      "$(diff <(jq -S 'del(.hostname, .ociVersion)' "$d/runc/config.json") <(jq -S 'del(.hostname, .ociVersion)' "$d/ours/config.json"))" ""
+  done
+else
+  skip "spec writes what runc writes" "runc is not installed"
+fi
 d="$T_ROOT/spec2"; mkdir -p "$d"
 check "spec --rootless maps the caller" sh -c "'$R' spec --rootless --bundle '$d' && jq -e '(.linux.uidMappings[0].hostID == $(id -u)) and ([.linux.namespaces[].type] | index(\"user\") != null) and ([.linux.namespaces[].type] | index(\"network\") == null)' '$d/config.json'"
 

@@ -31,7 +31,7 @@ expect_eq "overlay mount: lower visible" "$(crl run --bundle "$b" m2)" from-lowe
 expect_eq "overlay mount: writes land in upperdir" "$(cat "$upper/u" 2>/dev/null)" from-container
 
 b2="$T_ROOT/bundles/ovlroot"; mkdir -p "$b2/rootfs" "$T_ROOT/ovl2/upper" "$T_ROOT/ovl2/work"
-(cd "$b2" && "$R" spec)
+spec_for_scripts "$b2"
 mount -t overlay overlay -o "lowerdir=$BASE_ROOTFS,upperdir=$T_ROOT/ovl2/upper,workdir=$T_ROOT/ovl2/work" "$b2/rootfs"
 cfg "$b2" '.root.readonly = false | .process.args = ["sh","-c","echo ovl > /made-here; cat /made-here"]'
 expect_eq "a rootfs that is an overlay mount point works" "$(crl run --bundle "$b2" m3)" ovl

@@ -21,7 +21,7 @@ as_user () { runuser -u "$ru" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_R
 rb="$rdir/bundle"
 
 check "spec --rootless as the user" sh -c "cd '$rb' && runuser -u '$ru' -- '$R' spec --rootless"
-jq '.process.args = ["sh","-c","id -u; cat /proc/self/uid_map; touch /etc/x && echo wrote-etc"] | .root.readonly = false' "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
+jq '.process.args = ["sh","-c","id -u; cat /proc/self/uid_map; touch /etc/x && echo wrote-etc"] | .root.readonly = false | .process.terminal = false' "$rb/config.json" > "$rb/c" && mv "$rb/c" "$rb/config.json" && chown "$ru" "$rb/config.json"
 out=$(as_user run --bundle "$rb" r1 2>&1)
 expect_match "rootless run: root inside" "$out" '^0$'
 expect_match "rootless run: the caller's uid mapped to 0" "$out" "^ +0 +$ruid +1$"
@@ -84,7 +84,7 @@ expect_match "an empty XDG_RUNTIME_DIR counts as unset" "rc=$rc $out" 'rc=1 .*XD
 # namespace.  It must behave rootless: no mknod, no host cgroup writes.
 pb="$rdir/podmanlike"; mkdir -p "$pb"
 cp -a "$BASE_ROOTFS" "$pb/rootfs"
-(cd "$pb" && "$R" spec)
+spec_for_scripts "$pb"
 jq '.linux.namespaces |= map(select(.type != "cgroup")) | del(.linux.resources) | .mounts |= map(select(.type != "cgroup"))
     | .process.args = ["sh","-c","id -u; ls -ln /dev/null | cut -c1; grep -c devpts /proc/self/mountinfo"]' "$pb/config.json" > "$pb/c" && mv "$pb/c" "$pb/config.json"
 chown -R "$ru:$rgid" "$pb"

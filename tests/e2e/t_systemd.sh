@@ -165,7 +165,7 @@ else
   sd_user () { runuser -u "$su" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_DIR=/run/user/$suid timeout -k 5 30 "$R" "$@"; }
   urb="$T_ROOT/sd-rootless"; mkdir -p "$urb"; cp -a "$BASE_ROOTFS" "$urb/rootfs"; chown -R "$su" "$urb"
   (cd "$urb" && runuser -u "$su" -- "$R" spec --rootless)
-  jq '.process.args = ["sleep","60"] | .linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20}}' "$urb/config.json" > "$urb/c" \
+  jq '.process.terminal = false | .process.args = ["sleep","60"] | .linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 20}}' "$urb/config.json" > "$urb/c" \
     && mv "$urb/c" "$urb/config.json" && chown "$su" "$urb/config.json"
   if [ -z "$SD_V2" ]; then
     out=$(sd_user --systemd-cgroup run -d --bundle "$urb" sdt-user 2>&1); rc=$?
