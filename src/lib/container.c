@@ -766,8 +766,18 @@ container_kill (const char *root, const char *id, int sig, bool all, cl_error **
   cleanup_container_ref struct container_ref ref;
   if (container_ref_open (root, id, &ref, err) < 0)
     return -1;
-  if (ref.status == STATUS_STOPPED)
+  /* As runc: --all of a stopped container signals what is left in its
+   * cgroup (nothing, usually) and succeeds. */
+  if (ref.status == STATUS_STOPPED && !all)
     return cl_fail (err, 0, "container not running: %s", id);
+  if (ref.status == STATUS_STOPPED)
+    {
+      cleanup_cgroup struct cgroup *cg = ref.st->n_cgroup_dirs ? container_cgroup (ref.st) : NULL;
+      if (cg && cgroup_signal_all (cg, sig, err) < 0 && (*err)->errnum != ENOENT)
+        return -1;
+      cl_error_freep (err);
+      return 0;
+    }
   if (all)
     {
       /* Every process of the container is in its cgroup; the pid namespace

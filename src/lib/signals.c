@@ -25,7 +25,7 @@ signal_parse (const char *s)
   if (s == NULL || *s == '\0')
     return -1;
   if (parse_uint64 (s, &n) == 0)
-    return n >= 1 && n <= (unsigned long long) SIGRTMAX ? (int) n : -1;
+    return n <= (unsigned long long) SIGRTMAX ? (int) n : -1; /* 0: only "does it exist" */
   if (strncasecmp (s, "SIG", 3) == 0)
     s += 3;
   for (size_t i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)

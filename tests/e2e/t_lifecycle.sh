@@ -25,11 +25,13 @@ out=$(crl delete life 2>&1); rc=$?
 expect_match "delete of a running container without -f fails like runc" "rc=$rc $out" '^rc=1 .*cannot delete container life that is not stopped: running'
 out=$(crl list -q); expect_eq "list -q" "$out" "life"
 expect_eq "list -f json status" "$(crl list -f json | jq -r '.[0].status')" running
+check "kill ID 0 probes a running container (runc)" crl kill life 0
 check "kill with SIGKILL" crl kill life SIGKILL
 for i in $(seq 50); do [ "$(crl state life | jq -r .status)" = stopped ] && break; sleep 0.1; done
 expect_eq "state after kill: stopped" "$(crl state life | jq -r .status)" stopped
 out=$(crl kill life 2>&1); rc=$?
 expect_match "kill of a stopped container fails" "rc=$rc $out" '^rc=1 .*container not running'
+check "kill --all of a stopped container succeeds, as runc" crl kill -a life 0
 check "delete a stopped container" crl delete life
 out=$(crl state life 2>&1); rc=$?
 expect_match "state of a deleted container" "rc=$rc $out" "^rc=1 .*container does not exist: life$"
