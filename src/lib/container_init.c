@@ -22,6 +22,7 @@
 #include "procfs.h"
 #include "rootfs.h"
 #include "sync.h"
+#include "path_in_root.h"
 #include "utils.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -243,6 +244,20 @@ hooks_before_pivot (struct init_ctx *ctx, cl_error **err)
 }
 
 /* Everything up to the start gate.  Returns the resolved executable. */
+
+/* A process.cwd the rootfs lacks is made (0755, inside the rootfs however
+ * its symlinks point), as runc and crun do. */
+static int
+create_cwd (struct rootfs_ctx *rctx, char *const *cwd, cl_error **err)
+{
+  cleanup_close int fd = -1;
+  if (*cwd == NULL || **cwd == '\0')
+    return 0;
+  if (path_create_in_root (rctx->rootfd, *cwd, S_IFDIR, &fd, err) < 0)
+    return cl_wrap (err, "process.cwd `%s`", *cwd);
+  return 0;
+}
+
 static int
 setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
 {
@@ -275,6 +290,8 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     rc = rootfs_apply_mounts (&rctx, err);
   if (rc == 0)
     rc = rootfs_create_devices (&rctx, err);
+  if (rc == 0)
+    rc = create_cwd (&rctx, &p->cwd, err);
   if (rc == 0 && ctx->hooks_sync)
     rc = hooks_before_pivot (ctx, err);
   if (rc == 0)

@@ -268,7 +268,14 @@ process_become (const struct oci_process *p, const struct seccomp_program *secco
                 int *listener_fd, cl_error **err)
 {
   bool groups_ok = process_setgroups_allowed ();
+  int cwd_errno = 0;
   *listener_fd = -1;
+  /* The working directory is entered with the runtime's privileges, as
+   * runc does: a user that may not traverse to it (a cwd of /root for uid
+   * 1000) still starts there.  Where root itself is refused (root-squashed
+   * network filesystems), it is tried again as the process's user. */
+  if (chdir (p->cwd) < 0)
+    cwd_errno = errno;
   /* Without no_new_privs the filter can only be loaded while we still hold
    * CAP_SYS_ADMIN: now, before the capabilities go (as runc does).  The
    * few calls left before exec must then be allowed by the profile. */
@@ -280,9 +287,9 @@ process_become (const struct oci_process *p, const struct seccomp_program *secco
   /* A change of credentials resets dumpability to the host's
    * fs.suid_dumpable, which need not be 0: stay non-dumpable until exec. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  /* As the process's user, so permissions are checked as they will be. */
-  if (chdir (p->cwd) < 0)
-    return cl_fail (err, errno, "process.cwd: chdir `%s`", p->cwd);
+  if (cwd_errno != 0 && ((cwd_errno != EACCES && cwd_errno != EPERM) || chdir (p->cwd) < 0))
+    return cl_fail (err, cwd_errno == EACCES || cwd_errno == EPERM ? errno : cwd_errno, "process.cwd: chdir `%s`",
+                    p->cwd);
   if (process_find_executable (p->args[0], env, exe, err) < 0)
     return -1;
   umask (p->user.umask.set ? (mode_t) p->user.umask.v : 022);

@@ -11,8 +11,21 @@ args "$b" sh -c 'pwd; echo "$FOO"; echo "$HOME"'
 expect_eq "cwd and env" "$(crl run --bundle "$b" p2 | tr '\n' '|')" "/tmp|bar baz|/root|"
 cfg "$b" '.process.cwd = "/does/not/exist"'
 out=$(crl run --bundle "$b" p3 2>&1); rc=$?
-expect_match "a missing cwd fails create with the field named" "rc=$rc $out" "^rc=1 .*process.cwd: chdir \`/does/not/exist\`: No such file"
-cfg "$b" '.process.cwd = "/"'
+expect_eq "a missing cwd is made, as runc and crun do" "rc=$rc $(echo "$out" | head -n 1)" "rc=0 /does/not/exist"
+ln -s /../../escape-cwd "$b/rootfs/cwdlink"
+cfg "$b" '.process.cwd = "/cwdlink/sub"'
+out=$(crl run --bundle "$b" p3 2>&1); rc=$?
+expect_eq "a cwd through a symlink is made inside the rootfs" "rc=$rc $(echo "$out" | head -n 1) $(ls -d "$b/rootfs/escape-cwd/sub" /escape-cwd 2>&1 | head -n 1)" \
+  "rc=0 /escape-cwd/sub $b/rootfs/escape-cwd/sub"
+rm -rf "$b/rootfs/cwdlink" "$b/rootfs/escape-cwd"
+# The cwd is entered with the runtime's privileges (runc): uid 1000 may
+# start in a /root it could not traverse to.
+chmod 700 "$b/rootfs/root"
+cfg "$b" '.process.cwd = "/root" | .process.user = {"uid": 1000, "gid": 1000}'
+out=$(crl run --bundle "$b" p3 2>&1); rc=$?
+expect_eq "a cwd the user cannot reach still works (entered before the user changes)" "rc=$rc $(echo "$out" | head -n 1)" "rc=0 /root"
+chmod 755 "$b/rootfs/root"
+cfg "$b" '.process.cwd = "/" | .process.user = {"uid": 0, "gid": 0}'
 
 cfg "$b" '.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":512,"hard":1000},{"type":"RLIMIT_CORE","soft":0,"hard":0}]'
 args "$b" sh -c 'ulimit -n; ulimit -Hn; ulimit -c'
