@@ -15,7 +15,7 @@ expect_eq "a missing cwd is made, as runc and crun do" "rc=$rc $(echo "$out" | h
 ln -s /../../escape-cwd "$b/rootfs/cwdlink"
 cfg "$b" '.process.cwd = "/cwdlink/sub"'
 out=$(crl run --bundle "$b" p3 2>&1); rc=$?
-expect_eq "a cwd through a symlink is made inside the rootfs" "rc=$rc $(echo "$out" | head -n 1) $(ls -d "$b/rootfs/escape-cwd/sub" /escape-cwd 2>&1 | head -n 1)" \
+expect_eq "a cwd through a symlink is made inside the rootfs" "rc=$rc $(echo "$out" | head -n 1) $(ls -d "$b/rootfs/escape-cwd/sub")$([ -e /escape-cwd ] && echo ' and on the host')" \
   "rc=0 /escape-cwd/sub $b/rootfs/escape-cwd/sub"
 rm -rf "$b/rootfs/cwdlink" "$b/rootfs/escape-cwd"
 # The cwd is entered with the runtime's privileges (runc): uid 1000 may
