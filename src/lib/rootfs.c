@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 #include "copy_tree.h"
+#include "log.h"
 #include "lsm.h"
 #include "mount_options.h"
 #include "path_in_root.h"
@@ -238,12 +239,78 @@ rootfs_apply_mounts (struct rootfs_ctx *ctx, cl_error **err)
   return 0;
 }
 
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void
+unescape_mountinfo (char *s)
+{
+  char *out = s;
+  for (; *s; s++)
+    if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7')
+      {
+        *out++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+        s += 3;
+      }
+    else
+      *out++ = *s;
+  *out = '\0';
+}
+
+/* Without pivot_root the host's mounts stay in the container's mount
+ * namespace, only out of sight of its chroot; a full procfs or sysfs among
+ * them lets the kernel allow a fresh, unmasked procfs (or sysfs) mount
+ * inside (mount_too_revealing looks for a fully visible one).  So, as runc
+ * does, every full procfs and sysfs outside the rootfs is detached, or
+ * covered with an empty tmpfs where it cannot be. */
+static int
+hide_host_proc_and_sys (const char *rootfs, cl_error **err)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_strv char **targets = NULL;
+  cleanup_free char *line = NULL;
+  size_t cap = 0, rlen = strlen (rootfs);
+
+  if (f == NULL)
+    return cl_fail (err, errno, "--no-pivot: open /proc/self/mountinfo");
+  while (getline (&line, &cap, f) > 0)
+    {
+      char root[4096], point[4096], type[64];
+      const char *sep = strstr (line, " - ");
+      if (sep == NULL || sscanf (line, "%*s %*s %*s %4095s %4095s", root, point) != 2
+          || sscanf (sep + 3, "%63s", type) != 1)
+        continue;
+      unescape_mountinfo (root);
+      unescape_mountinfo (point);
+      if (strcmp (root, "/") != 0 || (strcmp (type, "proc") != 0 && strcmp (type, "sysfs") != 0)
+          || (strncmp (point, rootfs, rlen) == 0 && (point[rlen] == '/' || point[rlen] == '\0')))
+        continue;
+      strv_append (&targets, point);
+    }
+  for (size_t i = 0; targets && targets[i]; i++)
+    {
+      /* Detaching must not reach the host: slave first. */
+      if (mount (NULL, targets[i], NULL, MS_SLAVE | MS_REC, NULL) < 0 && errno != EINVAL && errno != ENOENT)
+        return cl_fail (err, errno, "--no-pivot: make `%s` a slave", targets[i]);
+      if (umount2 (targets[i], MNT_DETACH) == 0 || errno == ENOENT)
+        continue;
+      if ((errno != EINVAL && errno != EPERM) || mount ("tmpfs", targets[i], "tmpfs", MS_RDONLY, "size=0") < 0)
+        return cl_fail (err, errno, "--no-pivot: hide the host's `%s`", targets[i]);
+      /* A mount copied into a user namespace's mount namespace is locked:
+       * it cannot be detached, and the kernel ignores unlocked covers. */
+      log_warning ("--no-pivot: the host's %s cannot be detached in this user namespace (only covered): a process "
+                   "of the container may mount a fresh, unmasked %s; use pivot_root where the rootfs allows it",
+                   targets[i], strcmp (targets[i], "/sys") == 0 ? "sysfs" : "procfs");
+    }
+  return 0;
+}
+
 int
 rootfs_pivot (struct rootfs_ctx *ctx, cl_error **err)
 {
   if (ctx->no_pivot)
     {
       /* For a ramfs root, where pivot_root is impossible. */
+      if (hide_host_proc_and_sys (ctx->rootfs, err) < 0)
+        return -1;
       if (chdir (ctx->rootfs) < 0)
         return cl_fail (err, errno, "chdir `%s`", ctx->rootfs);
       if (mount (ctx->rootfs, "/", NULL, MS_MOVE, NULL) < 0)

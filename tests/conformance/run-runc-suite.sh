@@ -50,9 +50,10 @@ SOURCES
 }
 
 prepare_build_deps () {
-  command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/urfave/cli ] && dpkg -s python3-jsonschema >/dev/null 2>&1 && return 0
+  command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/urfave/cli ] && command -v gawk >/dev/null \
+    && dpkg -s python3-jsonschema >/dev/null 2>&1 && return 0
   DEBIAN_FRONTEND=noninteractive apt-get build-dep -y runc >>"$log" 2>&1 \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-jsonschema >>"$log" 2>&1
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-jsonschema gawk >>"$log" 2>&1
 }
 
 prepare_helpers () {

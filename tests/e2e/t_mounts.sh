@@ -67,6 +67,16 @@ cfg "$b" 'del(.linux.sysctl)'
 
 args "$b" sh -c 'cat /proc/self/mountinfo | awk "\$5 == \"/\""'
 expect_match "--no-pivot: MS_MOVE + chroot" "$(crl run --no-pivot --bundle "$b" m7)" 'bundles/mnt/rootfs / '
+# Without pivot_root the host's full procfs and sysfs would stay in the
+# container's mount namespace, and the kernel would allow a fresh, unmasked
+# procfs inside a user namespace made there; they are detached (runc).
+# In a container's own user namespace they are locked: covered, with a warning.
+nb=$(new_bundle nopivot-userns)
+mkdir -p "$nb/rootfs/mnt"; chown -R 100000:100000 "$nb/rootfs"
+cfg "$nb" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .process.args = ["true"]'
+out=$(crl run --no-pivot --bundle "$nb" m7u 2>&1); rc=$?
+expect_match "--no-pivot in a user namespace: runs, and warns that the host's procfs cannot be detached" "rc=$rc $out" \
+  '^rc=0 .*--no-pivot: the host.s /proc cannot be detached in this user namespace'
 cfg "$b" '.linux.rootfsPropagation = "rprivate"'
 args "$b" true
 check "rootfsPropagation rprivate" crl run --bundle "$b" m8
