@@ -32,10 +32,13 @@ bool process_setgroups_allowed (void);
  * and its notification fd returned in *listener_fd (else -1). */
 int process_become (const struct oci_process *p, const struct seccomp_program *seccomp, char *const *env, char **exe,
                     int *listener_fd, cl_error **err);
+/* Run by process_exec after the filter is in place, before execve. */
+typedef int process_last_step (void *arg, cl_error **err);
 /* The last steps: no_new_privs, every fd past stdio and the preserved ones
- * closed on exec, seccomp (with no_new_privs), execve.  Returns only on failure. */
+ * closed on exec, seccomp (with no_new_privs), last_step (when not NULL),
+ * execve.  Returns only on failure. */
 int process_exec (const struct oci_process *p, const struct seccomp_program *seccomp, int preserve_fds, const char *exe,
-                  char *const *env, cl_error **err);
+                  char *const *env, process_last_step *last_step, void *arg, cl_error **err);
 
 /* Capability name ("CAP_KILL", any case, with or without "CAP_") to number;
  * -1 when unknown to this kernel or libcap. */

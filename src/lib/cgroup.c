@@ -260,6 +260,17 @@ cgroup_adopt_path (struct cgroup *cg, const char *path, cl_error **err)
   return 0;
 }
 
+static bool
+freeze_requested (const struct cgroup *cg)
+{
+  cleanup_free char *data = NULL;
+  cleanup_error cl_error *e = NULL;
+  if (cg->layout == CGROUP_UNIFIED)
+    return cg->n_dirs && cgroup_read (cg, "", "cgroup.freeze", &data, &e) == 0 && data[0] == '1';
+  return cgroup_v1_dir (cg, "freezer") && cgroup_read (cg, "freezer", "freezer.state", &data, &e) == 0
+         && (strncmp (data, "FROZEN", 6) == 0 || strncmp (data, "FREEZING", 8) == 0);
+}
+
 int
 cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **err)
 {
@@ -282,6 +293,11 @@ cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **er
             return -1;
         }
     }
+  /* A cgroup that already exists may be frozen (or freezing): the init
+   * would never run and `run -d` would wait forever.  runc refuses it. */
+  if (freeze_requested (cg))
+    return cl_fail_as (err, EBUSY, "container's cgroup unexpectedly frozen (thaw it first: %s)",
+                       cg->layout == CGROUP_UNIFIED ? "cgroup.freeze" : "freezer.state");
   return cgroup_apply (cg, res, err);
 }
 

@@ -145,7 +145,7 @@ become_process (struct exec_child *c)
       && process_attrs_apply_final (&c->attrs, &err) == 0)
     {
       closep (&listener);
-      process_exec (p, c->seccomp, c->o->preserve_fds, exe, env, &err);
+      process_exec (p, c->seccomp, c->o->preserve_fds, exe, env, NULL, NULL, &err);
     }
   child_fail (c->report_fd, err);
 }

@@ -360,6 +360,17 @@ close_inherited_fds (const struct init_ctx *ctx)
   syscall (SYS_close_range, from, ~0U, 0);
 }
 
+
+/* The startContainer hooks, in the container, just before the exec (and
+ * so under the seccomp filter, as in runc). */
+static int
+run_start_container_hooks (void *arg, cl_error **err)
+{
+  struct init_ctx *ctx = arg;
+  cleanup_free char *state = hooks_state_json (ctx->cfg, ctx->id, ctx->host_pid, ctx->bundle, "created");
+  return hooks_run (ctx->cfg, HOOK_START_CONTAINER, state, err);
+}
+
 /* Block until `start` writes a byte into exec.fifo.  This process holds a
  * write end itself, so the read waits for data instead of seeing EOF. */
 static int
@@ -420,14 +431,9 @@ container_init (struct init_ctx *ctx)
 
   if (wait_for_start (ctx, &err) < 0)
     goto fail;
-  if (ctx->cfg->n_hooks[HOOK_START_CONTAINER])
-    {
-      cleanup_free char *state = hooks_state_json (ctx->cfg, ctx->id, ctx->host_pid, ctx->bundle, "created");
-      if (hooks_run (ctx->cfg, HOOK_START_CONTAINER, state, &err) < 0)
-        goto fail;
-    }
   if (process_attrs_apply_final (ctx->attrs, &err) == 0)
-    process_exec (&ctx->cfg->process, ctx->seccomp, ctx->preserve_fds, exe, env, &err);
+    process_exec (&ctx->cfg->process, ctx->seccomp, ctx->preserve_fds, exe, env,
+                  ctx->cfg->n_hooks[HOOK_START_CONTAINER] ? run_start_container_hooks : NULL, ctx, &err);
 fail:
   /* Past `create`: stderr (and the log) is the only way left to report. */
   log_error (err);

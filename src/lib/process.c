@@ -307,7 +307,7 @@ process_become (const struct oci_process *p, const struct seccomp_program *secco
 
 int
 process_exec (const struct oci_process *p, const struct seccomp_program *seccomp, int preserve_fds, const char *exe,
-              char *const *env, cl_error **err)
+              char *const *env, process_last_step *last_step, void *arg, cl_error **err)
 {
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return cl_fail (err, errno, "process.noNewPrivileges");
@@ -319,6 +319,9 @@ process_exec (const struct oci_process *p, const struct seccomp_program *seccomp
   /* The filter last, so that none of the runtime's own calls is filtered:
    * only execve runs under it. */
   if (seccomp && p->no_new_privileges && !seccomp->listener && seccomp_install (seccomp, NULL, err) < 0)
+    return -1;
+  /* The startContainer hooks: under the filter, as runc runs them. */
+  if (last_step && last_step (arg, err) < 0)
     return -1;
   execve (exe, p->args, (char **) env);
   {

@@ -161,6 +161,18 @@ else d=$(cgdir blkio cgt-bw); got=$(cat "$d/blkio.weight" "$d/blkio.bfq.weight" 
 expect_match "blockIO.weight is applied where the kernel has it" "$got" '(^| )(default )?(300|2929)( |$)'
 crl delete -f cgt-bw
 
+# A pre-existing frozen cgroup is refused (runc), never waited on forever.
+if [ -n "$CG_V2" ]; then fz=/sys/fs/cgroup/crl-frozen; mkdir -p "$fz"; echo 1 > "$fz/cgroup.freeze"
+else fz=/sys/fs/cgroup/freezer/crl-frozen; mkdir -p "$fz"; echo FROZEN > "$fz/freezer.state"; fi
+cfg "$b" '.linux.resources = {} | .linux.cgroupsPath = "/crl-frozen"'
+args "$b" true
+out=$(timeout 20 "$R" --root "$STATE" run -d --bundle "$b" cgt-frozen 2>&1 </dev/null); rc=$?
+expect_match "run -d in a pre-existing frozen cgroup is refused, not hung" "rc=$rc $out" "^rc=1 .*container's cgroup unexpectedly frozen"
+expect_eq "the refused container leaves no state" "$(ls -A "$STATE" | grep -c cgt-frozen)" 0
+[ -n "$CG_V2" ] && echo 0 > "$fz/cgroup.freeze" || echo THAWED > "$fz/freezer.state"
+rmdir /sys/fs/cgroup/*/crl-frozen /sys/fs/cgroup/crl-frozen 2>/dev/null
+cfg "$b" 'del(.linux.cgroupsPath)'
+
 # Devices: a denied device cannot be opened, even after mknod.
 cfg "$b" '.linux.resources = {"devices": [{"allow": false, "access": "rwm"}]} | .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"]'
 args "$b" sh -c 'mknod /tmp/mem c 1 1 2>&1; head -c 1 /tmp/mem >/dev/null 2>&1 && echo opened || echo denied; head -c 1 /dev/zero | wc -c'

@@ -55,3 +55,17 @@ args "$b" true
 o=$(crl run --bundle "$b" hk4 2>&1); rc=$?
 expect_match "a failing poststop hook is only a warning" "rc=$rc $o" '^rc=0 crun-lite: warning: hooks.poststop\[0\] \(`/bin/false`\): exited with status 1$'
 expect_no_leftovers "poststop failure"
+
+# startContainer hooks run under the container's seccomp filter (runc), with
+# and without noNewPrivileges.
+for nnp in true false; do
+  hb=$(new_bundle hook-seccomp-$nnp)
+  printf '#!/bin/sh\nmkdir /tmp/hook-made 2>/dev/null && echo made > /tmp/hook-out || echo blocked > /tmp/hook-out\n' > "$hb/rootfs/bin/sc-hook"
+  chmod 755 "$hb/rootfs/bin/sc-hook"
+  cfg "$hb" --argjson n "$nnp" '.root.readonly = false | .process.noNewPrivileges = $n | .process.args = ["true"]
+    | .hooks = {"startContainer": [{"path": "/bin/sc-hook"}]}
+    | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+  crl run --bundle "$hb" hsc >/dev/null 2>&1
+  expect_eq "the startContainer hook runs under the seccomp filter (noNewPrivileges=$nnp)" "$(cat "$hb/rootfs/tmp/hook-out" 2>&1)" blocked
+done
+expect_no_leftovers "startContainer under seccomp"
