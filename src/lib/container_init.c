@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <net/if.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -171,6 +174,28 @@ apply_sysctl (struct init_ctx *ctx, cl_error **err)
   return 0;
 }
 
+/* A new network namespace starts with lo down; runc and crun bring it up,
+ * so that a server on 127.0.0.1 in the container is reachable. */
+static int
+bring_up_loopback (const struct oci_config *cfg, cl_error **err)
+{
+  const struct oci_namespace *ns = config_namespace (cfg, CLONE_NEWNET);
+  struct ifreq ifr = { .ifr_name = "lo" };
+  cleanup_close int s = -1;
+
+  if (ns == NULL || (ns->path && *ns->path))
+    return 0;
+  s = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0 || ioctl (s, SIOCGIFFLAGS, &ifr) < 0)
+    return cl_fail (err, errno, "network namespace: read the flags of lo");
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (s, SIOCSIFFLAGS, &ifr) < 0)
+    return cl_fail (err, errno, "network namespace: bring lo up");
+  return 0;
+}
+
 static int
 apply_identity (const struct oci_config *cfg, cl_error **err)
 {
@@ -307,7 +332,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
         rc = console_send_fd (ctx->sync_fd, master, "console", err);
     }
   /* sysctls go in before readonlyPaths makes /proc/sys read-only. */
-  if (rc == 0 && (apply_identity (cfg, err) < 0 || apply_sysctl (ctx, err) < 0))
+  if (rc == 0 && (apply_identity (cfg, err) < 0 || bring_up_loopback (cfg, err) < 0 || apply_sysctl (ctx, err) < 0))
     rc = -1;
   if (rc == 0)
     rc = rootfs_finalize (&rctx, err);

@@ -54,9 +54,23 @@ container_pids (const char *root, const char *id, pid_t **pids, size_t *n, cl_er
 {
   cleanup_container_ref struct container_ref ref;
   cleanup_cgroup struct cgroup *cg = NULL;
-  if (open_with_cgroup (root, id, &ref, &cg, true, err) < 0)
+  if (container_ref_open (root, id, &ref, err) < 0)
     return -1;
-  return cgroup_pids (cg, pids, n, err);
+  /* A stopped container lists what is left in its cgroup, usually nothing
+   * (runc prints an empty list; its cgroup may be gone). */
+  *pids = NULL;
+  *n = 0;
+  if (ref.st->n_cgroup_dirs == 0)
+    return ref.status == STATUS_STOPPED ? 0 : cl_fail (err, ENOENT, "container `%s` has no cgroup", id);
+  cg = container_cgroup (ref.st);
+  if (cgroup_pids (cg, pids, n, err) == 0)
+    return 0;
+  if (ref.status != STATUS_STOPPED)
+    return -1;
+  cl_error_freep (err);
+  *pids = NULL;
+  *n = 0;
+  return 0;
 }
 
 int

@@ -75,6 +75,12 @@ else
   skip "cgroup mount: readable, not writable" "no v1 memory hierarchy"
 fi
 
+# A new network namespace has lo up (runc, crun): a server on 127.0.0.1 is
+# reachable from inside.
+args "$b" sh -c 'cat /sys/class/net/lo/flags; (echo pong | nc -l -p 7777 127.0.0.1 >/dev/null &) ; sleep 0.3; echo ping | nc 127.0.0.1 7777'
+out=$(crl run --bundle "$b" ilo 2>&1 | tr '\n' ' ')
+expect_eq "the new network namespace has lo up, and 127.0.0.1 answers" "$out" "0x9 pong "
+
 # Joining namespaces by path: a second container shares the first one's
 # network and pid namespaces (the pid one through the extra fork).
 args "$b" sleep 100

@@ -32,6 +32,7 @@ expect_eq "state after kill: stopped" "$(crl state life | jq -r .status)" stoppe
 out=$(crl kill life 2>&1); rc=$?
 expect_match "kill of a stopped container fails" "rc=$rc $out" '^rc=1 .*container not running'
 check "kill --all of a stopped container succeeds, as runc" crl kill -a life 0
+expect_eq "ps of a stopped container: an empty list, as runc" "$(crl ps --format json life 2>&1) $(crl ps life 2>&1 | tail -n +2 | wc -l)" "[] 0"
 check "delete a stopped container" crl delete life
 out=$(crl state life 2>&1); rc=$?
 expect_match "state of a deleted container" "rc=$rc $out" "^rc=1 .*container does not exist: life$"
