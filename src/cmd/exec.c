@@ -68,6 +68,16 @@ parse_user (const char *s, struct oci_user *u)
   return 0;
 }
 
+/* runc exits 255 when the exec itself fails (an unknown, paused or stopped
+ * container, a missing program): engines and scripts tell it from the
+ * process's own status that way.  Usage errors stay 1. */
+static int
+exec_failed (cl_error *err)
+{
+  cli_fail (err);
+  return 255;
+}
+
 int
 cmd_exec (const struct global_opts *g, int argc, char **argv)
 {
@@ -164,11 +174,11 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
       if (fd < 0)
         {
           cl_fail (&err, errno, "--process: open `%s`", process_file);
-          return cli_fail (err);
+          return exec_failed (err);
         }
       if (read_all_fd (fd, 1 << 20, &data, &len, &err) < 0
           || config_parse_process (data, len, process_file, &process, &err) < 0)
-        return cli_fail (err);
+        return exec_failed (err);
     }
   else
     {
@@ -177,7 +187,7 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
       if (optind + 1 >= argc)
         return cli_usage_error ("exec", "missing the command to run (or --process FILE)");
       if (container_load_config (g->root, o.id, &cfg, &err) < 0)
-        return cli_fail (err);
+        return exec_failed (err);
       process = cfg->process;
       memset (&cfg->process, 0, sizeof cfg->process);
       strv_free (process.args);
@@ -228,6 +238,6 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
   rc = container_exec (&o, &status, &err);
   config_process_release (&process);
   if (rc < 0)
-    return cli_fail (err);
+    return exec_failed (err);
   return status;
 }

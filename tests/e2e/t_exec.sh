@@ -34,7 +34,7 @@ expect_match "exec inherits no_new_privs from the config" "$(crl exec ex grep No
 echo '{"args":["sh","-c","echo from-process-file $PF; id -u"],"cwd":"/","env":["PF=yes","PATH=/bin"],"user":{"uid":5,"gid":5}}' > "$T_ROOT/proc.json"
 expect_eq "exec --process FILE" "$(crl exec --process "$T_ROOT/proc.json" ex | tr '\n' ' ')" "from-process-file yes 5 "
 out=$(crl exec ex nosuchcmd 2>&1); rc=$?
-expect_match "exec of a missing program: one clear line" "rc=$rc $out" '^rc=1 crun-lite: exec: "nosuchcmd": executable file not found in \$PATH$'
+expect_match "exec of a missing program: one clear line, exit 255 as runc" "rc=$rc $out" '^rc=255 crun-lite: exec: "nosuchcmd": executable file not found in \$PATH$'
 for u in "1" "1:2" "4294967294"; do
   out=$(crl exec -u "$u" ex id -u 2>&1)
   expect_eq "exec -u $u runs as exactly that uid" "$out" "${u%%:*}"
@@ -52,12 +52,12 @@ crl run -d --bundle "$b" ex2 >/dev/null 2>&1
 expect_match "the container's seccomp filter binds exec'd processes" "$(crl exec ex2 mkdir /tmp/zz 2>&1)" 'Permission denied'
 crl pause ex2
 out=$(crl exec ex2 true 2>&1); rc=$?
-expect_match "exec in a paused container is refused like runc" "rc=$rc $out" '^rc=1 .*cannot exec in a paused container'
+expect_match "exec in a paused container is refused like runc" "rc=$rc $out" '^rc=255 .*cannot exec in a paused container'
 crl resume ex2
 crl kill ex2 KILL; sleep 0.3
 out=$(crl exec ex2 true 2>&1); rc=$?
-expect_match "exec in a stopped container is refused like runc" "rc=$rc $out" '^rc=1 .*cannot exec in a stopped container'
+expect_match "exec in a stopped container is refused like runc" "rc=$rc $out" '^rc=255 .*cannot exec in a stopped container'
 crl delete ex2
 out=$(crl exec ex2 true 2>&1); rc=$?
-expect_match "exec in a missing container" "rc=$rc $out" "^rc=1 crun-lite: container does not exist: ex2$"
+expect_match "exec in a missing container" "rc=$rc $out" "^rc=255 crun-lite: container does not exist: ex2$"
 expect_no_leftovers "exec"
