@@ -59,6 +59,11 @@ bool cgroup_resources_requested (const struct oci_resources *r);
 /* Run without a cgroup: forget the directories (after cgroup_destroy). */
 void cgroup_forget (struct cgroup *cg);
 int cgroup_enter (const struct cgroup *cg, pid_t pid, cl_error **err);
+/* As cgroup_enter, into sub-cgroups (exec --cgroup): each spec is "PATH"
+ * (every hierarchy) or "CTRL[,CTRL]:PATH" (those controllers' hierarchies,
+ * v1), PATH relative to the container's cgroup and inside it; NULL specs
+ * is cgroup_enter. */
+int cgroup_enter_sub (const struct cgroup *cg, pid_t pid, char *const *specs, cl_error **err);
 /* cgroup_enter for the container's init.  With the systemd driver this
  * makes the scope with the init in it, then the directories and limits. */
 int cgroup_enter_init (struct cgroup *cg, const struct oci_config *cfg, pid_t pid, cl_error **err);

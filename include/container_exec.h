@@ -14,6 +14,8 @@ struct exec_options
   const char *pid_file;
   const char *console_socket;    /* with process->terminal: where the pty master goes */
   int preserve_fds;
+  char *const *cgroup_specs;     /* --cgroup: "PATH" or "CTRL[,CTRL]:PATH", below the container's cgroup */
+  bool ignore_paused;            /* exec into a paused container (the process starts frozen) */
 };
 
 /* Load a container's stored config (the copy made at create). */

@@ -13,6 +13,10 @@ struct mount_opts
   bool bind, recursive;       /* "bind" / "rbind" */
   bool copy_up;               /* "tmpcopyup": a tmpfs starts with the content of the directory it covers */
   char *data;                 /* the rest, comma-joined, for the filesystem ("mode=755,size=64k") */
+  /* The recursive attributes ("rro", "rnosuid", "rnoatime"...): MOUNT_ATTR_*
+   * values for mount_setattr(AT_RECURSIVE), applied to the mount and
+   * everything below it once it is made. */
+  unsigned long long rec_attr_set, rec_attr_clr;
 };
 
 int mount_options_parse (char *const *options, struct mount_opts *out, cl_error **err);

@@ -29,7 +29,9 @@ static const char usage_text[] =
   "      --console-socket S   send the terminal's master fd to the unix socket S\n"
   "      --preserve-fds N     pass N more fds (from 3)\n"
   "      --apparmor PROFILE   run under this AppArmor profile (AppArmor hosts)\n"
-  "      --process-label L    run with this SELinux label (SELinux hosts)\n";
+  "      --process-label L    run with this SELinux label (SELinux hosts)\n"
+  "      --cgroup [CTRL[,CTRL]:]PATH  run in this sub-cgroup of the container's (repeatable)\n"
+  "      --ignore-paused      exec even if the container is paused (the process starts frozen)\n";
 
 /* Replace NAME=... in env, or append. */
 static void
@@ -81,7 +83,8 @@ exec_failed (cl_error *err)
 int
 cmd_exec (const struct global_opts *g, int argc, char **argv)
 {
-  enum { OPT_PIDFILE = 256, OPT_CWD, OPT_CAP, OPT_NNP, OPT_PRESERVE, OPT_CONSOLE, OPT_APPARMOR, OPT_LABEL };
+  enum { OPT_PIDFILE = 256, OPT_CWD, OPT_CAP, OPT_NNP, OPT_PRESERVE, OPT_CONSOLE, OPT_APPARMOR, OPT_LABEL, OPT_CGROUP,
+         OPT_IGNORE_PAUSED };
   static const struct option opts[] = {
     { "process", required_argument, NULL, 'p' },   { "detach", no_argument, NULL, 'd' },
     { "pid-file", required_argument, NULL, OPT_PIDFILE }, { "cwd", required_argument, NULL, OPT_CWD },
@@ -90,9 +93,11 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
     { "no-new-privs", no_argument, NULL, OPT_NNP }, { "preserve-fds", required_argument, NULL, OPT_PRESERVE },
     { "tty", no_argument, NULL, 't' },             { "console-socket", required_argument, NULL, OPT_CONSOLE },
     { "apparmor", required_argument, NULL, OPT_APPARMOR }, { "process-label", required_argument, NULL, OPT_LABEL },
+    { "cgroup", required_argument, NULL, OPT_CGROUP }, { "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
     { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
   };
   struct exec_options o = { .root = g->root };
+  cleanup_strv char **cgroup_specs = NULL;
   const char *process_file = NULL, *cwd = NULL, *user = NULL, *apparmor = NULL, *label = NULL;
   cleanup_strv char **envs = NULL, **caps = NULL;
   cleanup_free uint32_t *gids = NULL;
@@ -155,6 +160,12 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
         break;
       case OPT_LABEL:
         label = optarg;
+        break;
+      case OPT_CGROUP:
+        strv_append (&cgroup_specs, optarg);
+        break;
+      case OPT_IGNORE_PAUSED:
+        o.ignore_paused = true;
         break;
       case 'h':
         fputs (usage_text, stdout);
@@ -235,6 +246,7 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
         }
     }
   o.process = &process;
+  o.cgroup_specs = cgroup_specs;
   rc = container_exec (&o, &status, &err);
   config_process_release (&process);
   if (rc < 0)

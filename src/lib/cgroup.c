@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
+#include "log.h"
 #include "utils.h"
 
 #define V2_ROOT "/sys/fs/cgroup"
@@ -298,6 +299,15 @@ cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **er
   if (freeze_requested (cg))
     return cl_fail_as (err, EBUSY, "container's cgroup unexpectedly frozen (thaw it first: %s)",
                        cg->layout == CGROUP_UNIFIED ? "cgroup.freeze" : "freezer.state");
+  /* Sharing a cgroup with other processes makes its limits and `delete`
+   * act on them too: allowed, as in runc, but said. */
+  {
+    cleanup_free pid_t *pids = NULL;
+    cleanup_error cl_error *e = NULL;
+    size_t n = 0;
+    if (cg->n_dirs && cgroup_pids (cg, &pids, &n, &e) == 0 && n > 0)
+      log_warning ("container's cgroup is not empty: %zu process(es) found", n);
+  }
   return cgroup_apply (cg, res, err);
 }
 
@@ -471,6 +481,37 @@ cgroup_read (const struct cgroup *cg, const char *controller, const char *file, 
   return read_file_at (fd, file, 1 << 20, out, NULL, err);
 }
 
+/* The processes of the cgroup open at `fd` and of the sub-cgroups the
+ * container made below it (as runc lists and kills them). */
+static int
+collect_pids (int fd, pid_t **pids, size_t *count, int depth, cl_error **err)
+{
+  cleanup_free char *data = NULL;
+  cleanup_dir DIR *d = NULL;
+  struct dirent *e;
+  int sub;
+
+  if (read_file_at (fd, "cgroup.procs", 1 << 22, &data, NULL, err) < 0)
+    return -1;
+  for (char *save = NULL, *t = strtok_r (data, "\n", &save); t; t = strtok_r (NULL, "\n", &save))
+    {
+      *pids = xrealloc (*pids, (*count + 1) * sizeof **pids);
+      (*pids)[(*count)++] = (pid_t) atoi (t);
+    }
+  if (depth >= 32 || (sub = dup (fd)) < 0 || (d = fdopendir (sub)) == NULL)
+    return 0;
+  while ((e = readdir (d)) != NULL)
+    {
+      cleanup_close int child = -1;
+      if (e->d_type != DT_DIR || strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+        continue;
+      child = openat (fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (child >= 0 && collect_pids (child, pids, count, depth + 1, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
 int
 cgroup_pids (const struct cgroup *cg, pid_t **out, size_t *n, cl_error **err)
 {
@@ -489,12 +530,10 @@ cgroup_pids (const struct cgroup *cg, pid_t **out, size_t *n, cl_error **err)
   fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return cl_fail (err, errno, "open cgroup `%s`", dir);
-  if (read_file_at (fd, "cgroup.procs", 1 << 22, &data, NULL, err) < 0)
-    return -1;
-  for (char *save = NULL, *t = strtok_r (data, "\n", &save); t; t = strtok_r (NULL, "\n", &save))
+  if (collect_pids (fd, &pids, &count, 0, err) < 0)
     {
-      pids = xrealloc (pids, (count + 1) * sizeof *pids);
-      pids[count++] = (pid_t) atoi (t);
+      free (pids);
+      return -1;
     }
   *out = pids;
   *n = count;
@@ -543,6 +582,28 @@ empty_cgroup (const struct cgroup *cg)
     }
 }
 
+/* Sub-cgroups the container made in its own cgroup (a v1 hierarchy it can
+ * write, a delegated v2 tree): deepest first, waiting for killed
+ * processes to leave. */
+static void
+remove_sub_cgroups (const char *dir, int depth)
+{
+  cleanup_dir DIR *d = opendir (dir);
+  struct dirent *e;
+  if (d == NULL || depth >= 32)
+    return;
+  while ((e = readdir (d)) != NULL)
+    {
+      cleanup_free char *child = NULL;
+      if (e->d_type != DT_DIR || strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+        continue;
+      child = xasprintf ("%s/%s", dir, e->d_name);
+      remove_sub_cgroups (child, depth + 1);
+      for (int tries = 0; rmdir (child) < 0 && errno == EBUSY && tries < 200; tries++)
+        usleep (5000);
+    }
+}
+
 int
 cgroup_destroy (struct cgroup *cg, cl_error **err)
 {
@@ -553,6 +614,7 @@ cgroup_destroy (struct cgroup *cg, cl_error **err)
   for (size_t i = cg->n_created; i > 0; i--)
     {
       const char *d = cg->created[i - 1];
+      remove_sub_cgroups (d, 0);
       for (int tries = 0; rmdir (d) < 0; tries++)
         {
           if (errno == ENOENT || errno == ENOTEMPTY)

@@ -199,7 +199,7 @@ cgroup_v1_apply (const struct cgroup *cg, const struct oci_resources *r, cl_erro
 {
   const char *dir;
   if (r->n_unified)
-    return cl_fail_as (err, EINVAL, R "unified: needs cgroup v2, and this host's cgroups are v1");
+    return cl_fail_as (err, EINVAL, R "unified: invalid configuration: needs cgroup v2, and this host's cgroups are v1");
   if (apply_devices (cg, r, err) < 0 || apply_memory (cg, &r->memory, err) < 0 || apply_cpu (cg, &r->cpu, err) < 0
       || apply_blockio (cg, &r->blockio, err) < 0)
     return -1;

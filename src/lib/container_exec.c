@@ -165,7 +165,7 @@ join_and_fork (struct exec_child *c)
    * fork (CVE-2016-9962): nothing in the container can ptrace it or open
    * its /proc files until its exec. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (c->cg && cgroup_enter (c->cg, getpid (), &err) < 0)
+  if (c->cg && cgroup_enter_sub (c->cg, getpid (), c->o->cgroup_specs, &err) < 0)
     child_fail (c->report_fd, err);
   /* One setns on the pidfd enters them all at once (5.8+); else one by one. */
   if (c->ns_flags && (c->pidfd < 0 || setns (c->pidfd, c->ns_flags) < 0))
@@ -216,11 +216,11 @@ join_and_fork (struct exec_child *c)
 }
 
 static int
-check_status (const struct container_ref *ref, const char *id, cl_error **err)
+check_status (const struct container_ref *ref, const char *id, bool ignore_paused, cl_error **err)
 {
   if (ref->status == STATUS_STOPPED)
     return cl_fail (err, 0, "cannot exec in a stopped container: %s", id);
-  if (ref->status == STATUS_PAUSED)
+  if (ref->status == STATUS_PAUSED && !ignore_paused)
     return cl_fail (err, 0, "cannot exec in a paused container: %s", id);
   return 0;
 }
@@ -244,7 +244,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
 
   {
     cleanup_container_ref struct container_ref ref;
-    if (container_ref_open (o->root, o->id, &ref, err) < 0 || check_status (&ref, o->id, err) < 0)
+    if (container_ref_open (o->root, o->id, &ref, err) < 0 || check_status (&ref, o->id, o->ignore_paused, err) < 0)
       return -1;
     if (container_load_config (o->root, o->id, &cfg, err) < 0)
       return cl_wrap (err, "exec in `%s`", o->id);

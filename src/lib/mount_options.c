@@ -9,7 +9,23 @@
 #define MS_LAZYTIME (1 << 25)
 #endif
 
-enum opt_kind { OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_RBIND, OPT_COPY_UP, OPT_NO_COPY_UP, OPT_IGNORE };
+/* linux/mount.h's MOUNT_ATTR_* (5.12), spelled here: older headers lack them. */
+#define ATTR_RDONLY 0x00000001ULL
+#define ATTR_NOSUID 0x00000002ULL
+#define ATTR_NODEV 0x00000004ULL
+#define ATTR_NOEXEC 0x00000008ULL
+#define ATTR__ATIME 0x00000070ULL
+#define ATTR_RELATIME 0x00000000ULL
+#define ATTR_NOATIME 0x00000010ULL
+#define ATTR_STRICTATIME 0x00000020ULL
+#define ATTR_NODIRATIME 0x00000080ULL
+#define ATTR_NOSYMFOLLOW 0x00200000ULL
+
+enum opt_kind
+{
+  OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_RBIND, OPT_COPY_UP, OPT_NO_COPY_UP, OPT_IGNORE,
+  OPT_REC_SET, OPT_REC_CLEAR, OPT_REC_ATIME,
+};
 
 static const struct
 {
@@ -57,6 +73,24 @@ static const struct
    * for its tmpfs /run and /tmp). */
   { "tmpcopyup", OPT_COPY_UP, 0 },
   { "notmpcopyup", OPT_NO_COPY_UP, 0 },
+  /* Recursive attributes (runc 1.1, runtime-spec 1.1): the mount and all
+   * mounts below it. */
+  { "rro", OPT_REC_SET, ATTR_RDONLY },
+  { "rrw", OPT_REC_CLEAR, ATTR_RDONLY },
+  { "rnosuid", OPT_REC_SET, ATTR_NOSUID },
+  { "rsuid", OPT_REC_CLEAR, ATTR_NOSUID },
+  { "rnodev", OPT_REC_SET, ATTR_NODEV },
+  { "rdev", OPT_REC_CLEAR, ATTR_NODEV },
+  { "rnoexec", OPT_REC_SET, ATTR_NOEXEC },
+  { "rexec", OPT_REC_CLEAR, ATTR_NOEXEC },
+  { "rnodiratime", OPT_REC_SET, ATTR_NODIRATIME },
+  { "rdiratime", OPT_REC_CLEAR, ATTR_NODIRATIME },
+  { "rnosymfollow", OPT_REC_SET, ATTR_NOSYMFOLLOW },
+  { "rsymfollow", OPT_REC_CLEAR, ATTR_NOSYMFOLLOW },
+  { "rrelatime", OPT_REC_ATIME, ATTR_RELATIME },
+  { "ratime", OPT_REC_ATIME, ATTR_RELATIME },
+  { "rnoatime", OPT_REC_ATIME, ATTR_NOATIME },
+  { "rstrictatime", OPT_REC_ATIME, ATTR_STRICTATIME },
   /* Options engines send that mean nothing to mount(2) itself. */
   { "defaults", OPT_IGNORE, 0 },
 };
@@ -125,6 +159,19 @@ mount_options_parse (char *const *options, struct mount_opts *out, cl_error **er
           out->copy_up = false;
           break;
         case OPT_IGNORE:
+          break;
+        case OPT_REC_SET:
+          out->rec_attr_set |= option_table[k].flag;
+          out->rec_attr_clr &= ~(unsigned long long) option_table[k].flag;
+          break;
+        case OPT_REC_CLEAR:
+          out->rec_attr_clr |= option_table[k].flag;
+          out->rec_attr_set &= ~(unsigned long long) option_table[k].flag;
+          break;
+        case OPT_REC_ATIME:
+          /* The kernel takes the access-time mode only as a whole. */
+          out->rec_attr_clr |= ATTR__ATIME;
+          out->rec_attr_set = (out->rec_attr_set & ~ATTR__ATIME) | option_table[k].flag;
           break;
         }
     }

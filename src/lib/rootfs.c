@@ -187,6 +187,25 @@ mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, struct moun
   return 0;
 }
 
+/* "rro", "rnosuid"...: the mount and everything below it (a recursive
+ * bind's submounts, which a plain remount would leave as they were). */
+static int
+set_recursive_attrs (struct rootfs_ctx *ctx, const char *dest, const struct mount_opts *o, cl_error **err)
+{
+  struct
+  {
+    unsigned long long attr_set, attr_clr, propagation, userns_fd;
+  } attr = { .attr_set = o->rec_attr_set, .attr_clr = o->rec_attr_clr };
+  cleanup_close int fd = -1;
+
+  if (path_open_in_root (ctx->rootfd, dest, O_PATH, &fd, err) < 0)
+    return -1;
+  if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return cl_fail (err, errno, "recursive mount options (rro, rnosuid, ...): mount_setattr%s",
+                    errno == ENOSYS ? " needs Linux 5.12" : "");
+  return 0;
+}
+
 static int
 apply_mount (struct rootfs_ctx *ctx, const struct oci_mount *m, cl_error **err)
 {
@@ -217,6 +236,8 @@ apply_mount (struct rootfs_ctx *ctx, const struct oci_mount *m, cl_error **err)
   else
     rc = mount_filesystem (ctx, &(struct oci_mount){ .destination = m->destination, .source = m->source,
                                                      .type = (char *) type }, &o, err);
+  if (rc == 0 && (o.rec_attr_set || o.rec_attr_clr))
+    rc = set_recursive_attrs (ctx, m->destination, &o, err);
   if (rc == 0 && o.propagation)
     {
       cleanup_close int fd = -1;

@@ -141,9 +141,26 @@ patch_spec_validator || fail_prepare "patch the spec validator test"
 files=(); for f in "$@"; do files+=("$(readlink -f "$f")"); done
 [ ${#files[@]} -gt 0 ] || files=("$SRC"/tests/integration/*.bats)
 
-# run_suite BINARY OUT: bats over the files, TAP into OUT.
+# run_suite BINARY OUT: bats over the files, TAP into OUT.  Under a
+# terminal of its own (script): runc's starter spec asks for one, and the
+# suite runs `runc run` in the foreground.  A helper a failed test left
+# behind (recvtty, seccompagent) would hold bats' output open: once every
+# test has reported, they are stopped.
 run_suite () {
-  (cd "$SRC/tests/integration" && RUNC="$1" timeout -k 10 1500 bats --tap "${files[@]}") > "$2" 2>&1
+  local bats_pid want
+  : > "$2"
+  RUNC="$1" script -qec "cd '$SRC/tests/integration' && timeout -k 10 1500 bats --tap $(printf "'%s' " "${files[@]}") > '$2' 2>&1" /dev/null \
+    > /dev/null 2>&1 < /dev/null &
+  bats_pid=$!
+  while kill -0 "$bats_pid" 2>/dev/null; do
+    want=$(sed -n '1s/^1\.\.//p' "$2")
+    if [ -n "$want" ] && [ "$(grep -cE '^(ok|not ok) ' "$2")" -ge "$want" ]; then
+      sleep 2
+      pkill -f "$SRC/tests/integration/../../contrib/cmd/" 2>/dev/null
+    fi
+    sleep 1
+  done
+  wait "$bats_pid"
 }
 
 # verdicts TAP: "pass|fail|skip<TAB>name" per test.

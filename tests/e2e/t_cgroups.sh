@@ -230,7 +230,7 @@ if [ -n "$CG_V2" ]; then
 else
   cfg "$b" '.linux.resources = {"unified": {"memory.max": "1"}}'
   out=$(crl run --bundle "$b" cgt-bad 2>&1); rc=$?
-  expect_match "unified is refused on v1" "rc=$rc $out" '^rc=1 .*linux.resources.unified: needs cgroup v2'
+  expect_match "unified is refused on v1" "rc=$rc $out" '^rc=1 .*linux.resources.unified: invalid configuration: needs cgroup v2'
   cfg "$b" '.linux.resources = {"pids": {"limit": 10}, "cpu": {"cpus": "0-999"}}'
   out=$(crl run --bundle "$b" cgt-bad 2>&1); rc=$?
   expect_match "an impossible cpuset names field and file" "rc=$rc $out" '^rc=1 .*linux.resources.cpu.cpus: write `0-999` to `.*/cpuset.cpus`'

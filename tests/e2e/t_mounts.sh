@@ -66,6 +66,15 @@ expect_match "a sysctl key with a path in it is refused" "rc=$rc $out" '^rc=1 .*
 cfg "$b" 'del(.linux.sysctl)'
 
 args "$b" sh -c 'cat /proc/self/mountinfo | awk "\$5 == \"/\""'
+# rro: a recursive bind is read-only all the way down (its submounts too).
+rsrc="$T_ROOT/rro-src"; mkdir -p "$rsrc/sub"; mount -t tmpfs -o size=1m tmpfs "$rsrc/sub"
+rb=$(new_bundle rro)
+cfg "$rb" --arg s "$rsrc" '.mounts += [{"destination":"/r","type":"bind","source":$s,"options":["rbind","rro","rnosuid"]},
+                                       {"destination":"/p","type":"bind","source":$s,"options":["rbind","ro"]}]'
+args "$rb" sh -c 'for d in /r /r/sub /p /p/sub; do touch $d/x 2>/dev/null && echo "$d rw" || echo "$d ro"; done; grep " /r/sub " /proc/self/mountinfo | grep -c nosuid'
+expect_eq "rro: every mount below a recursive bind is read-only (ro alone: only the top)" \
+  "$(crl run --bundle "$rb" m-rro 2>&1 | tr '\n' ' ')" "/r ro /r/sub ro /p ro /p/sub rw 1 "
+umount "$rsrc/sub"
 expect_match "--no-pivot: MS_MOVE + chroot" "$(crl run --no-pivot --bundle "$b" m7)" 'bundles/mnt/rootfs / '
 # Without pivot_root the host's full procfs and sysfs would stay in the
 # container's mount namespace, and the kernel would allow a fresh, unmasked

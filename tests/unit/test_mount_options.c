@@ -34,6 +34,14 @@ main (void)
     mount_opts_release (&o);
   }
   {
+    const char *opts[] = { "rbind", "rro", "rnosuid", "rnoatime", "rstrictatime", "rnodev", "rdev", NULL };
+    struct mount_opts o = parse (opts);
+    CHECK (o.flags == 0 && o.data == NULL, "recursive attributes are neither flags nor data");
+    CHECK (o.rec_attr_set == (0x1 | 0x2 | 0x20) && o.rec_attr_clr == (0x70 | 0x4),
+           "rro rnosuid, the last access-time mode whole, rdev after rnodev");
+    mount_opts_release (&o);
+  }
+  {
     const char *opts[] = { "rbind", "rslave", NULL };
     struct mount_opts o = parse (opts);
     CHECK (o.bind && o.recursive, "rbind: recursive bind");
