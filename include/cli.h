@@ -13,6 +13,7 @@ struct global_opts
   const char *log_format;
   bool debug;
   bool systemd_cgroup;
+  bool no_cgroup;     /* --cgroup-manager=disabled */
   const char *criu;   /* --criu PATH (checkpoint, restore) */
 };
 

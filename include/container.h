@@ -15,6 +15,7 @@ struct create_options
   const char *pid_file;   /* NULL: none */
   bool no_pivot;
   bool systemd_cgroup;    /* --systemd-cgroup */
+  bool no_cgroup;         /* --cgroup-manager=disabled (crun's): the container gets no cgroup of its own */
   const char *console_socket;  /* --console-socket: where the pty master goes */
   bool no_new_keyring;    /* --no-new-keyring */
   bool foreground;        /* `run` without --detach: may relay a terminal itself */

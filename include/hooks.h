@@ -18,4 +18,8 @@ struct container_state hooks_state (const struct oci_config *cfg, const char *id
 char *hooks_state_json (const struct oci_config *cfg, const char *id, pid_t pid, const char *bundle,
                         const char *status);
 
+/* Run every hook of `kind`; a failing one is a warning and the next still
+ * runs (poststart and poststop, after which nothing can be undone). */
+void hooks_run_warning (const struct oci_config *cfg, enum oci_hook_kind kind, const char *state_json);
+
 #endif

@@ -46,6 +46,7 @@ usage (FILE *out)
                 "  --log-format FORMAT   text or json (default text)\n"
                 "  --debug               log debug messages\n"
                 "  --systemd-cgroup      the cgroup is a transient systemd scope (cgroupsPath slice:prefix:name)\n"
+                "  --cgroup-manager M    cgroupfs (default), systemd (= --systemd-cgroup) or disabled (no cgroup)\n"
                 "  -v, --version         print the version\n"
                 "  -h, --help            this help; COMMAND --help for a command's\n");
 }
@@ -127,6 +128,7 @@ main (int argc, char **argv)
     { "log-format", required_argument, NULL, 'f' },
     { "debug", no_argument, NULL, 'd' },
     { "systemd-cgroup", no_argument, NULL, 's' },
+    { "cgroup-manager", required_argument, NULL, 'M' },
     { "rootless", required_argument, NULL, 'R' },
     { "criu", required_argument, NULL, 'C' },
     { "version", no_argument, NULL, 'v' },
@@ -157,6 +159,16 @@ main (int argc, char **argv)
         break;
       case 'C':
         g.criu = optarg;
+        break;
+      case 'M': /* crun's spelling, for scripts written for crun */
+        g.systemd_cgroup = strcmp (optarg, "systemd") == 0;
+        g.no_cgroup = strcmp (optarg, "disabled") == 0;
+        if (!g.systemd_cgroup && !g.no_cgroup && strcmp (optarg, "cgroupfs") != 0)
+          {
+            if (log_open (g.log, g.log_format, g.debug, &err) < 0)
+              return cli_fail (err);
+            return cli_usage_error (NULL, "--cgroup-manager: expected cgroupfs, systemd or disabled, got `%s`", optarg);
+          }
         break;
       case 'R':
         break; /* accepted for runc compatibility; decided at run time */

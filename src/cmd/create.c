@@ -23,7 +23,8 @@ cmd_create (const struct global_opts *g, int argc, char **argv)
     { "console-socket", required_argument, NULL, 'c' }, { "no-new-keyring", no_argument, NULL, 'K' },
     { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
   };
-  struct create_options o = { .root = g->root, .bundle = ".", .systemd_cgroup = g->systemd_cgroup };
+  struct create_options o = { .root = g->root, .bundle = ".", .systemd_cgroup = g->systemd_cgroup,
+                             .no_cgroup = g->no_cgroup };
   cl_error *err = NULL;
   pid_t pid;
   int c;

@@ -237,6 +237,9 @@ cgroup_create_for (struct cgroup *cg, const struct oci_config *cfg, cl_error **e
   /* systemd makes the scope around the init, once it exists (cgroup_enter_init). */
   if (cg->systemd_unit && !cg->systemd_started)
     return 0;
+  /* No cgroup at all (--cgroup-manager=disabled): nothing to make or apply. */
+  if (cg->n_dirs == 0 && cg->systemd_unit == NULL)
+    return 0;
   return cgroup_create (cg, &res, err);
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "cgroup.h"
 #include "utils.h"
 
@@ -26,14 +27,27 @@ write_i64 (const char *dir, const char *file, const char *field, int64_t v, cl_e
 }
 
 static int
-apply_memory (const struct cgroup *cg, const struct oci_memory *m, cl_error **err)
+apply_memory (const struct cgroup *cg, const struct oci_memory *given, cl_error **err)
 {
+  struct oci_memory unlimited_swap = *given;
+  const struct oci_memory *m = given;
   const char *dir;
   if (!(m->limit.set || m->reservation.set || m->swap.set || m->kernel.set || m->kernel_tcp.set
         || m->swappiness.set || m->disable_oom_killer.set))
     return 0;
   if ((dir = need (cg, "memory", R "memory", err)) == NULL)
     return -1;
+  /* A memory limit lifted (-1) lifts memory+swap with it, as runc does: a
+   * memsw limit left in place would make the write fail. */
+  if (m->limit.set && m->limit.v == -1 && !m->swap.set)
+    {
+      cleanup_free char *memsw = xasprintf ("%s/memory.memsw.limit_in_bytes", dir);
+      if (access (memsw, F_OK) == 0)
+        {
+          unlimited_swap.swap = (struct opt_i64){ true, -1 };
+          m = &unlimited_swap;
+        }
+    }
   /* memsw (memory+swap) may never be below the memory limit: when raising
    * the limit above the current memsw, memsw goes first. */
   if (m->limit.set && m->swap.set)
@@ -78,9 +92,22 @@ apply_cpu (const struct cgroup *cg, const struct oci_cpu *c, cl_error **err)
     {
       if ((dir = need (cg, "cpu", R "cpu", err)) == NULL)
         return -1;
-      if ((c->shares.set && write_i64 (dir, "cpu.shares", R "cpu.shares", (int64_t) c->shares.v, err) < 0)
-          || (c->period.set && write_i64 (dir, "cpu.cfs_period_us", R "cpu.period", (int64_t) c->period.v, err) < 0)
-          || (c->quota.set && write_i64 (dir, "cpu.cfs_quota_us", R "cpu.quota", c->quota.v, err) < 0)
+      bool period_again = false;
+      if (c->shares.set && write_i64 (dir, "cpu.shares", R "cpu.shares", (int64_t) c->shares.v, err) < 0)
+        return -1;
+      /* A smaller period can be refused (EINVAL) while the old quota over
+       * it would exceed the parent's limit (a pod's): with a quota coming,
+       * try the period again after it (runc's order). */
+      if (c->period.set && write_i64 (dir, "cpu.cfs_period_us", R "cpu.period", (int64_t) c->period.v, err) < 0)
+        {
+          if ((*err)->errnum != EINVAL || !c->quota.set)
+            return -1;
+          cl_error_freep (err);
+          period_again = true;
+        }
+      if ((c->quota.set && write_i64 (dir, "cpu.cfs_quota_us", R "cpu.quota", c->quota.v, err) < 0)
+          || (period_again
+              && write_i64 (dir, "cpu.cfs_period_us", R "cpu.period", (int64_t) c->period.v, err) < 0)
           || (c->burst.set && write_i64 (dir, "cpu.cfs_burst_us", R "cpu.burst", (int64_t) c->burst.v, err) < 0)
           || (c->realtime_period.set
               && write_i64 (dir, "cpu.rt_period_us", R "cpu.realtimePeriod", (int64_t) c->realtime_period.v, err) < 0)

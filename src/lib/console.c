@@ -45,6 +45,11 @@ console_setup_in_container (const struct oci_process *p, bool bind_console, int 
     return cl_fail (err, errno, "process.terminal: open the pty peer");
   if (fstatfs (peer, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
     return cl_fail (err, EPERM, "process.terminal: the pty is not on devpts");
+  /* The process's user owns its terminal (the group stays devpts' own,
+   * tty with the standard gid=5), as runc does: else a non-root process
+   * cannot, say, chmod it or open it again through $(tty). */
+  if (p->user.uid != 0 && fchown (peer, (uid_t) p->user.uid, (gid_t) -1) < 0)
+    return cl_fail (err, errno, "process.terminal: give the pty to uid %u", (unsigned) p->user.uid);
   if (p->console_height.set || p->console_width.set)
     {
       struct winsize ws = { .ws_row = (unsigned short) p->console_height.v, .ws_col = (unsigned short) p->console_width.v };

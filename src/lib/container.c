@@ -471,6 +471,12 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       || (o->systemd_cgroup ? cgroup_plan_systemd (cfg, o->id, &cg, err) : cgroup_plan (cfg, o->id, &cg, err)) < 0
       || process_attrs_prepare (cfg, &cfg->process, &attrs, err) < 0)
     return -1;
+  if (o->no_cgroup)
+    {
+      if (cgroup_resources_requested (&cfg->linux_section.resources))
+        return cl_fail_as (err, EINVAL, "linux.resources: limits need a cgroup, and --cgroup-manager=disabled gives none");
+      cgroup_forget (cg);
+    }
   if (cfg->process.terminal && o->console_socket == NULL && !o->foreground)
     return cl_fail_as (err, EINVAL, "process.terminal: a terminal needs --console-socket, or `run` in the foreground");
   if (!cfg->process.terminal && o->console_socket)
@@ -664,8 +670,7 @@ run_lifecycle_hooks (const char *root, const struct container_ref *ref, enum oci
   if (cfg->n_hooks[kind] == 0)
     return;
   state = hooks_state_json (cfg, ref->st->id, ref->st->pid, ref->st->bundle, status);
-  if (hooks_run (cfg, kind, state, &e) < 0)
-    log_warning ("%s", e->msg);
+  hooks_run_warning (cfg, kind, state);
 }
 
 int

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "hooks.h"
+#include "log.h"
 #include "utils.h"
 
 char *
@@ -45,13 +46,14 @@ run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_
     return cl_fail (err, errno, "%s: fork", name);
   if (pid == 0)
     {
+      extern char **environ;
       char *const default_argv[] = { h->path, NULL };
-      char *const empty_env[] = { NULL };
       sigset_t none;
       sigemptyset (&none);
       sigprocmask (SIG_SETMASK, &none, NULL);
       dup2 (in[0], 0);
-      execve (h->path, h->args ? h->args : default_argv, h->env ? h->env : empty_env);
+      /* No env: the runtime's own environment, as runc and crun do. */
+      execve (h->path, h->args ? h->args : default_argv, h->env ? h->env : environ);
       fprintf (stderr, "crun-lite: %s: exec `%s`: %s\n", name, h->path, strerror (errno));
       _exit (127);
     }
@@ -100,4 +102,16 @@ hooks_run (const struct oci_config *cfg, enum oci_hook_kind kind, const char *st
         return -1;
     }
   return 0;
+}
+
+void
+hooks_run_warning (const struct oci_config *cfg, enum oci_hook_kind kind, const char *state_json)
+{
+  for (size_t i = 0; i < cfg->n_hooks[kind]; i++)
+    {
+      cleanup_free char *name = xasprintf ("hooks.%s[%zu]", oci_hook_kind_names[kind], i);
+      cleanup_error cl_error *e = NULL;
+      if (run_one (&cfg->hooks[kind][i], name, state_json, &e) < 0)
+        log_warning ("%s", e->msg);
+    }
 }

@@ -141,26 +141,33 @@ patch_spec_validator || fail_prepare "patch the spec validator test"
 files=(); for f in "$@"; do files+=("$(readlink -f "$f")"); done
 [ ${#files[@]} -gt 0 ] || files=("$SRC"/tests/integration/*.bats)
 
+out=$CACHE/results; mkdir -p "$out"
+
 # run_suite BINARY OUT: bats over the files, TAP into OUT.  Under a
 # terminal of its own (script): runc's starter spec asks for one, and the
 # suite runs `runc run` in the foreground.  A helper a failed test left
 # behind (recvtty, seccompagent) would hold bats' output open: once every
 # test has reported, they are stopped.
 run_suite () {
-  local bats_pid want
+  local bats_pid want idle_pid
   : > "$2"
-  RUNC="$1" script -qec "cd '$SRC/tests/integration' && timeout -k 10 1500 bats --tap $(printf "'%s' " "${files[@]}") > '$2' 2>&1" /dev/null \
-    > /dev/null 2>&1 < /dev/null &
+  # script's input stays open and silent (an EOF there would reach the
+  # foreground `run`s through the terminal).
+  mkfifo "$out/idle.$$" && { sleep 3600 > "$out/idle.$$" & idle_pid=$!; }
+  RUNC="$1" script -qec "cd '$SRC/tests/integration' && timeout --foreground -k 10 1500 bats --tap $(printf "'%s' " "${files[@]}") > '$2' 2>&1" /dev/null \
+    > /dev/null 2>&1 < "$out/idle.$$" &
   bats_pid=$!
   while kill -0 "$bats_pid" 2>/dev/null; do
     want=$(sed -n '1s/^1\.\.//p' "$2")
     if [ -n "$want" ] && [ "$(grep -cE '^(ok|not ok) ' "$2")" -ge "$want" ]; then
       sleep 2
-      pkill -f "$SRC/tests/integration/../../contrib/cmd/" 2>/dev/null
+      pkill -f "contrib/cmd/(recvtty|sd-helper|seccompagent)/" 2>/dev/null
     fi
     sleep 1
   done
   wait "$bats_pid"
+  kill "$idle_pid" 2>/dev/null
+  rm -f "$out/idle.$$"
 }
 
 # verdicts TAP: "pass|fail|skip<TAB>name" per test.
@@ -171,7 +178,6 @@ verdicts () {
   done
 }
 
-out=$CACHE/results; mkdir -p "$out"
 t0=$SECONDS
 run_suite "$(command -v runc)" "$out/runc.tap"
 t_runc=$((SECONDS - t0)); t0=$SECONDS

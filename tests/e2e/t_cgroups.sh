@@ -114,6 +114,15 @@ fi
 expect_eq "update changed the live limits" "$got" "50331648 7"
 echo '{"pids": {"limit": 9}}' | crl update -r - cgt-live
 expect_eq "update -r - (resources JSON on stdin)" "$(cat "$(cgdir pids cgt-live)/pids.max")" 9
+# --memory -1 lifts the limit, memory+swap with it (runc: a memsw limit
+# left in place would make the write fail).
+if [ -z "$CG_V2" ] && [ -f "$(cgdir memory cgt-live)/memory.memsw.limit_in_bytes" ]; then
+  check "update --memory 32m --memory-swap 64m" crl update --memory 32m --memory-swap 64m cgt-live
+  check "update --memory -1 after a swap limit (v1)" crl update --memory -1 cgt-live
+  expect_eq "memory and memory+swap are both unlimited again" \
+    "$(cat "$(cgdir memory cgt-live)/memory.limit_in_bytes") $(cat "$(cgdir memory cgt-live)/memory.memsw.limit_in_bytes")" \
+    "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes) $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+fi
 # Zero means "not set" (runc): an update of zeros changes nothing.
 zeros='{"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTCP":0},"cpu":{"shares":0,"quota":0,"period":0,"realtimeRuntime":0,"realtimePeriod":0,"cpus":"","mems":""},"pids":{"limit":0},"blockIO":{"weight":0,"leafWeight":0,"weightDevice":[{"major":1,"minor":3,"weight":0,"leafWeight":0}]},"network":{"classID":0}}'
 echo "$zeros" | crl update -r - cgt-live >"$T_ROOT/zero.out" 2>&1

@@ -43,3 +43,17 @@ expect_eq "features: valid JSON with the six hook kinds" "$(echo "$f" | jq -r '.
 expect_eq "features: true to what is implemented (systemd driver, time ns, seccomp with notify, AppArmor, SELinux)" \
   "$(echo "$f" | jq -r '[.linux.cgroup.systemd, (.linux.namespaces | index("time") != null), .linux.seccomp.enabled, (.linux.seccomp.actions | index("SCMP_ACT_NOTIFY") != null), .linux.apparmor.enabled, .linux.selinux.enabled] | map(tostring) | join(" ")')" "true true true true true true"
 expect_eq "features: every mount option it lists is one it accepts" "$(echo "$f" | jq -r '.mountOptions | index("rbind") != null and index("ro") != null')" true
+
+# crun's --cgroup-manager, for scripts written for crun.
+cb=$(new_bundle cgmgr)
+args "$cb" sh -c 'cat /proc/self/cgroup | grep -c cgmgr-off; true'
+out=$("$R" --root "$STATE" --cgroup-manager disabled run --bundle "$cb" cgmgr-off 2>&1); rc=$?
+expect_eq "--cgroup-manager disabled: runs without a cgroup of its own" "rc=$rc $out" "rc=0 0"
+cfg "$cb" '.linux.resources = {"pids": {"limit": 10}}'
+out=$("$R" --root "$STATE" --cgroup-manager=disabled run --bundle "$cb" cgmgr-off 2>&1); rc=$?
+expect_match "--cgroup-manager disabled with limits is refused" "rc=$rc $out" '^rc=1 .*limits need a cgroup, and --cgroup-manager=disabled gives none'
+out=$("$R" --root "$STATE" --cgroup-manager cgroupfs run --bundle "$cb" cgmgr-fs 2>&1); rc=$?
+expect_eq "--cgroup-manager cgroupfs is the default driver" "rc=$rc" "rc=0"
+out=$("$R" --cgroup-manager bogus list 2>&1); rc=$?
+expect_match "--cgroup-manager with an unknown value is refused" "rc=$rc $out" '^rc=1 .*--cgroup-manager: expected cgroupfs, systemd or disabled, got `bogus`'
+expect_no_leftovers "--cgroup-manager"

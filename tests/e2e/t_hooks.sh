@@ -69,3 +69,14 @@ for nnp in true false; do
   expect_eq "the startContainer hook runs under the seccomp filter (noNewPrivileges=$nnp)" "$(cat "$hb/rootfs/tmp/hook-out" 2>&1)" blocked
 done
 expect_no_leftovers "startContainer under seccomp"
+
+# A hook without env runs with the runtime's environment (runc, crun); a
+# failing poststop hook does not stop the next one.
+eb=$(new_bundle hook-env)
+cfg "$eb" --arg o "$T_ROOT/hook-env.out" '.process.args = ["true"] | .hooks = {"poststop": [
+  {"path": "/bin/false"},
+  {"path": "/bin/sh", "args": ["sh", "-c", "echo \"$CRL_HOOK_PROBE\" > \"$0\"", $o]}]}'
+CRL_HOOK_PROBE=from-the-runtime crl run --bundle "$eb" hkenv >/dev/null 2>&1
+expect_eq "a hook without env sees the runtime's environment, and runs after a failing one" \
+  "$(cat "$T_ROOT/hook-env.out" 2>&1)" from-the-runtime
+expect_no_leftovers "hook env"

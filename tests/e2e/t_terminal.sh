@@ -44,6 +44,6 @@ check "exec --tty --console-socket --detach" crl exec -t -d --console-socket "$s
 wait $rpid
 expect_match "the engine got the exec's pty and talked to it" "$(tr -d '\r' < "$T_ROOT/console2.out")" 'exec-got:from-engine'
 out=$(crl exec -t -d tty5 true 2>&1); rc=$?
-expect_match "exec --tty --detach without a console socket is refused" "rc=$rc $out" '^rc=1 crun-lite: exec: a terminal with --detach needs --console-socket'
+expect_match "exec --tty --detach without a console socket is refused" "rc=$rc $out" '^rc=255 crun-lite: exec: a terminal with --detach needs --console-socket'
 crl delete -f tty5
 expect_no_leftovers "exec terminal"
