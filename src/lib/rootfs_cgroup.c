@@ -2,9 +2,9 @@
  * container).  The container sees only its own cgroup as the root.  On v2
  * with a cgroup namespace that is a fresh cgroup2 mount; on v1 it is always
  * a bind of each hierarchy's container directory (with a cgroup namespace
- * the view is the same as a fresh mount's, for fewer kernel objects), and
- * without a cgroup namespace, or in a user namespace, always read-only, so
- * the container can neither see nor touch the rest of the host's tree. */
+ * the view is the same as a fresh mount's, for fewer kernel objects).  It
+ * only ever shows the container's own cgroup; in a user namespace it is
+ * always read-only (CVE-2023-25809), elsewhere as the options say (runc). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -152,6 +152,16 @@ mount_v1 (struct rootfs_ctx *ctx, const char *dest, unsigned long flags, cl_erro
     if (strncmp (h[i].mountpoint, "/sys/fs/cgroup/", 15) == 0)
       rc = mount_v1_hierarchy (ctx, dest, &h[i], flags, fresh, !host_skeleton, err);
   cgroup_v1_hierarchies_free (read_now, read_now ? n : 0);
+  /* A skeleton tmpfs of the container's own goes read-only too, once the
+   * hierarchies' mount points are in it. */
+  if (rc == 0 && !host_skeleton && (flags & MS_RDONLY))
+    {
+      cleanup_close int top = -1;
+      char p[32];
+      if (path_open_in_root (ctx->rootfd, dest, O_PATH, &top, err) < 0)
+        return -1;
+      rc = remount_bind (fd_path (top, p), MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, dest, err);
+    }
   return rc;
 }
 
@@ -159,11 +169,11 @@ int
 rootfs_mount_cgroup (struct rootfs_ctx *ctx, const char *dest, unsigned long flags, cl_error **err)
 {
   enum cgroup_layout layout;
-  /* Without a cgroup namespace (or without real privileges) the container
-   * sees host cgroup directories: read-only, whatever the options say
-   * (CVE-2023-25809).  With one, a v1 bind of its own directories is as
-   * writable as the options say, as a fresh mount would be. */
-  if (!ctx->new_cgroupns || ctx->in_userns)
+  /* In a user namespace (rootless), read-only whatever the options say
+   * (CVE-2023-25809: the cgroup was writable by the container's root).
+   * Otherwise it shows only the container's own directories, with or
+   * without a cgroup namespace, as writable as the options say (runc). */
+  if (ctx->in_userns)
     flags |= MS_RDONLY;
   if (cgroup_detect_layout (&layout, err) < 0)
     return -1;

@@ -40,13 +40,27 @@ expect_match "CVE-2022-29162: even with --cap" "$(crl exec --cap CAP_NET_RAW cve
 crl delete -f cvecap
 crl delete -f cvefd >/dev/null 2>&1
 
-# CVE-2023-25809: without a cgroup namespace, the cgroup mount is read-only.
+# CVE-2023-25809: in a user namespace (rootless), the cgroup mount is
+# read-only whatever its options say, with or without a cgroup namespace.
+bu=$(new_bundle cve25809)
+chown -R 100000:100000 "$bu/rootfs"
+for cgns in with without; do
+  if [ $cgns = with ]; then f='.'; else f='.linux.namespaces |= map(select(.type != "cgroup"))'; fi
+  cfg "$bu" "$f"' | .linux.namespaces += [{"type":"user"}] | .linux.namespaces |= unique_by(.type)
+    | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+    | .mounts |= map(if .type == "cgroup" then .options -= ["ro"] else . end)'
+  args "$bu" sh -c 'for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do touch "$d/crl-x" 2>/dev/null && echo "WROTE $d"; mkdir "$d/crl-sub" 2>/dev/null && echo "WROTE $d"; done; grep " /sys/fs/cgroup" /proc/self/mountinfo | grep -vc " ro,"'
+  out=$(crl run --bundle "$bu" cve25809 2>&1)
+  expect_eq "CVE-2023-25809: in a user namespace no cgroup file is writable ($cgns a cgroup namespace, even without ro)" "$(echo "$out" | grep -c WROTE)" 0
+  expect_eq "CVE-2023-25809: every cgroup mount is read-only ($cgns a cgroup namespace)" "$(echo "$out" | tail -n 1)" 0
+done
+# Without a user namespace the mount shows only the container's own
+# cgroup, as writable as its options say (runc).
 cfg "$b" '.linux.namespaces |= map(select(.type != "cgroup")) | .mounts |= map(if .type == "cgroup" then .options -= ["ro"] else . end)'
-args "$b" sh -c 'for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do touch "$d/crl-x" 2>/dev/null && echo "WROTE $d"; done; grep " /sys/fs/cgroup" /proc/self/mountinfo | grep -vc " ro,"'
-out=$(crl run --bundle "$b" cve25809 2>&1)
-expect_eq "CVE-2023-25809: no cgroup file is writable without a cgroup namespace (even without ro)" "$(echo "$out" | grep -c WROTE)" 0
-expect_eq "CVE-2023-25809: every cgroup mount is read-only" "$(echo "$out" | tail -n 1)" 0
-cfg "$b" '.linux.namespaces += [{"type":"cgroup"}]'
+args "$b" sh -c 'd=$(ls -d /sys/fs/cgroup/memory /sys/fs/cgroup 2>/dev/null | head -n 1); mkdir "$d/crl-sub" && echo made; rmdir "$d/crl-sub"; cat /proc/self/cgroup | grep -c "0::/$" '
+out=$(crl run --bundle "$b" cve25809b 2>&1)
+expect_match "without a user namespace, an rw cgroup mount lets the container make a sub-cgroup of its own (runc)" "$out" '^made'
+cfg "$b" '.linux.namespaces += [{"type":"cgroup"}] | .mounts |= map(if .type == "cgroup" then .options += ["ro"] else . end)'
 
 # CVE-2019-16884 / CVE-2019-19921 / CVE-2023-27561: a rootfs whose /proc is
 # a symlink is refused before any procfs write.
