@@ -17,6 +17,10 @@ struct rootfs_ctx
   bool in_userns;       /* a new user namespace: no mknod, flags may be locked */
   bool new_cgroupns;
   bool no_pivot;
+  /* A read-only /dev mount: made writable first, read-only in rootfs_finalize
+   * with these flags kept (nosuid, nodev, noexec). */
+  bool dev_readonly;
+  unsigned long dev_flags;
   /* v1 only: the container's own cgroup directories, read before a new
    * cgroup namespace hid their paths.  They are bound rather than mounted
    * afresh: a fresh v1 mount in a new cgroup namespace makes a superblock

@@ -317,6 +317,10 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     rc = rootfs_create_devices (&rctx, err);
   if (rc == 0)
     rc = create_cwd (&rctx, &p->cwd, err);
+  /* createContainer hooks start in the rootfs (runc): "./lib" is the
+   * container's. */
+  if (rc == 0 && ctx->hooks_sync && fchdir (rctx.rootfd) < 0)
+    rc = cl_fail (err, errno, "chdir into the rootfs");
   if (rc == 0 && ctx->hooks_sync)
     rc = hooks_before_pivot (ctx, err);
   if (rc == 0)

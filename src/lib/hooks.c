@@ -85,10 +85,13 @@ run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_
   while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)
       return cl_fail (err, errno, "%s: wait", name);
+  /* "error running hook", runc's words, which scripts look for. */
   if (WIFSIGNALED (status))
-    return cl_fail_as (err, EIO, "%s (`%s`): killed by signal %d", name, h->path, WTERMSIG (status));
+    return cl_fail_as (err, EIO, "%s (`%s`): error running hook: killed by signal %d", name, h->path,
+                       WTERMSIG (status));
   if (WEXITSTATUS (status) != 0)
-    return cl_fail_as (err, EIO, "%s (`%s`): exited with status %d", name, h->path, WEXITSTATUS (status));
+    return cl_fail_as (err, EIO, "%s (`%s`): error running hook: exited with status %d", name, h->path,
+                       WEXITSTATUS (status));
   return 0;
 }
 

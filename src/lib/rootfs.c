@@ -29,6 +29,10 @@ remount_bind (const char *target, unsigned long flags, const char *what, cl_erro
   struct statfs sfs;
   unsigned long mflags = MS_BIND | MS_REMOUNT | flags;
 
+  /* A bind remount replaces every per-mount flag: making a mount read-only
+   * keeps the nosuid, nodev and noexec it has (runc's readonly paths). */
+  if ((flags & MS_RDONLY) && statfs (target, &sfs) == 0)
+    mflags |= (unsigned long) sfs.f_flags & (ST_NOSUID | ST_NODEV | ST_NOEXEC);
   if (mount (NULL, target, NULL, mflags, NULL) == 0)
     return 0;
   if (errno != EPERM || statfs (target, &sfs) < 0)
@@ -155,6 +159,19 @@ mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, struct moun
     return -1;
   if (o->copy_up && strcmp (type, "tmpfs") == 0)
     return mount_tmpfs_copy_up (ctx, m, o, fd, err);
+  /* A tmpfs without mode= takes the mode of the directory it covers (runc,
+   * crun), not tmpfs' own 1777. */
+  if (strcmp (type, "tmpfs") == 0 && !(o->data && (strncmp (o->data, "mode=", 5) == 0 || strstr (o->data, ",mode="))))
+    {
+      struct stat st;
+      if (fstat (fd, &st) == 0)
+        {
+          char *with_mode = xasprintf ("%s%smode=%o", o->data ? o->data : "", o->data ? "," : "",
+                                       (unsigned) (st.st_mode & 07777));
+          free (o->data);
+          o->data = with_mode;
+        }
+    }
   if (mount (m->source ? m->source : type, fd_path (fd, p), type, o->flags, o->data) < 0)
     {
       /* A devpts gid= not mapped in this user namespace (gid=5, tty, in a
@@ -206,6 +223,14 @@ set_recursive_attrs (struct rootfs_ctx *ctx, const char *dest, const struct moun
   return 0;
 }
 
+static bool
+is_dev (const char *dest)
+{
+  while (*dest == '/')
+    dest++;
+  return strncmp (dest, "dev", 3) == 0 && strspn (dest + 3, "/") == strlen (dest + 3);
+}
+
 static int
 apply_mount (struct rootfs_ctx *ctx, const struct oci_mount *m, cl_error **err)
 {
@@ -217,6 +242,14 @@ apply_mount (struct rootfs_ctx *ctx, const struct oci_mount *m, cl_error **err)
     return -1;
   if (type == NULL || *type == '\0' || strcmp (type, "none") == 0)
     type = o.bind ? "bind" : NULL;
+  /* A read-only /dev is made read-only last (rootfs_finalize): the device
+   * nodes, /dev/pts, /dev/shm and the console go in first (runc). */
+  if ((o.flags & MS_RDONLY) && !o.bind && is_dev (m->destination))
+    {
+      o.flags &= ~(unsigned long) MS_RDONLY;
+      ctx->dev_readonly = true;
+      ctx->dev_flags = o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    }
   if (!o.bind)
     {
       /* linux.mountLabel: the SELinux context of the files of new mounts. */
@@ -443,6 +476,8 @@ rootfs_finalize (struct rootfs_ctx *ctx, cl_error **err)
         if (mask_path (ctx->rootfd, devnull, *p, err) < 0)
           return cl_wrap (err, "linux.maskedPaths");
     }
+  if (ctx->dev_readonly && remount_bind ("/dev", MS_RDONLY | ctx->dev_flags, "/dev", err) < 0)
+    return cl_wrap (err, "mounts: /dev read-only");
   if (ctx->cfg->root_readonly && remount_bind ("/", MS_RDONLY, "/", err) < 0)
     return cl_wrap (err, "root.readonly");
   if (prop && *prop && mount (NULL, "/", NULL, mount_propagation_flags (prop), NULL) < 0)

@@ -44,7 +44,7 @@ expect_no_leftovers "hooks"
 # A failing or hanging createRuntime hook fails create, and nothing is left.
 cfg "$b" '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]}'
 o=$(crl run --bundle "$b" hk2 2>&1); rc=$?
-expect_match "a failing createRuntime hook fails create, naming it" "rc=$rc $o" '^rc=1 crun-lite: hooks.createRuntime\[0\] \(`/bin/sh`\): exited with status 3$'
+expect_match "a failing createRuntime hook fails create, naming it" "rc=$rc $o" '^rc=1 crun-lite: hooks.createRuntime\[0\] \(`/bin/sh`\): error running hook: exited with status 3$'
 expect_no_leftovers "failed hook"
 cfg "$b" '.hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]}'
 o=$(crl run --bundle "$b" hk3 2>&1); rc=$?
@@ -53,7 +53,7 @@ expect_no_leftovers "hook timeout"
 cfg "$b" '.hooks = {"poststop": [{"path": "/bin/false"}]}'
 args "$b" true
 o=$(crl run --bundle "$b" hk4 2>&1); rc=$?
-expect_match "a failing poststop hook is only a warning" "rc=$rc $o" '^rc=0 crun-lite: warning: hooks.poststop\[0\] \(`/bin/false`\): exited with status 1$'
+expect_match "a failing poststop hook is only a warning" "rc=$rc $o" '^rc=0 crun-lite: warning: hooks.poststop\[0\] \(`/bin/false`\): error running hook: exited with status 1$'
 expect_no_leftovers "poststop failure"
 
 # startContainer hooks run under the container's seccomp filter (runc), with
@@ -69,6 +69,13 @@ for nnp in true false; do
   expect_eq "the startContainer hook runs under the seccomp filter (noNewPrivileges=$nnp)" "$(cat "$hb/rootfs/tmp/hook-out" 2>&1)" blocked
 done
 expect_no_leftovers "startContainer under seccomp"
+
+# A createContainer hook starts in the container's rootfs (runc): a
+# relative path is the container's.
+cb=$(new_bundle hook-cwd)
+cfg "$cb" '.root.readonly = false | .process.args = ["true"] | .hooks = {"createContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "touch ./hook-was-here"]}]}'
+crl run --bundle "$cb" hkcwd >/dev/null 2>&1
+expect_eq "a createContainer hook's working directory is the rootfs" "$(ls "$cb/rootfs/hook-was-here" 2>&1)" "$cb/rootfs/hook-was-here"
 
 # A hook without env runs with the runtime's environment (runc, crun); a
 # failing poststop hook does not stop the next one.

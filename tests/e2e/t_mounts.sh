@@ -66,6 +66,18 @@ expect_match "a sysctl key with a path in it is refused" "rc=$rc $out" '^rc=1 .*
 cfg "$b" 'del(.linux.sysctl)'
 
 args "$b" sh -c 'cat /proc/self/mountinfo | awk "\$5 == \"/\""'
+# A read-only /dev gets its nodes and submounts first, then goes read-only
+# with its nosuid/noexec kept (runc); read-only remounts keep nosuid,
+# nodev, noexec (/proc/sys); a tmpfs without mode= takes its directory's.
+db=$(new_bundle rodev)
+mkdir -p "$db/rootfs/t700"; chmod 700 "$db/rootfs/t700"
+cfg "$db" '.mounts |= map(if .destination == "/dev" then .options += ["ro"] elif .destination == "/proc" then .options = ["nosuid","noexec","nodev"] else . end)
+  | .mounts += [{"destination":"/t700","type":"tmpfs","source":"tmpfs","options":["nosuid"]}]'
+args "$db" sh -c 'ls -d /dev/pts /dev/shm /dev/null >/dev/null && echo nodes; touch /dev/x 2>/dev/null && echo dev-rw || echo dev-ro;
+  grep " /dev " /proc/self/mountinfo | grep -c "ro,nosuid"; grep " /proc/sys " /proc/self/mountinfo | grep -c "ro,nosuid,nodev,noexec"; stat -c %a /t700'
+expect_eq "ro /dev: nodes and submounts made, then read-only with nosuid; /proc/sys ro keeps nosuid,nodev,noexec; tmpfs takes its directory's mode" \
+  "$(crl run --bundle "$db" m-rodev 2>&1 | tr '\n' ' ')" "nodes dev-ro 1 1 700 "
+
 # rro: a recursive bind is read-only all the way down (its submounts too).
 rsrc="$T_ROOT/rro-src"; mkdir -p "$rsrc/sub"; mount -t tmpfs -o size=1m tmpfs "$rsrc/sub"
 rb=$(new_bundle rro)
