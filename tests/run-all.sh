@@ -52,6 +52,10 @@ run_tap () {
 run_tap tests/e2e bash tests/e2e/run-e2e.sh
 # The real engines: podman (root and rootless) and a private containerd.
 run_tap tests/engines bash tests/engines/run-engines.sh
+# runc's own integration suite (Debian's source package of the installed
+# runc, fetched into tests/conformance/cache), with runc as the reference:
+# every test runc passes here must pass with crun-lite.
+run_tap "tests/conformance (runc's integration suite)" bash tests/conformance/run-runc-suite.sh
 
 # The whole end-to-end suite again with a build under AddressSanitizer and
 # UndefinedBehaviorSanitizer (configure --enable-sanitizers, in a copy of the
