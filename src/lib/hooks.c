@@ -87,8 +87,15 @@ run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_
       return cl_fail (err, errno, "%s: wait", name);
   /* "error running hook", runc's words, which scripts look for. */
   if (WIFSIGNALED (status))
-    return cl_fail_as (err, EIO, "%s (`%s`): error running hook: killed by signal %d", name, h->path,
-                       WTERMSIG (status));
+    {
+      /* With the signal's name as Go spells it ("bad system call"). */
+      char sig[64];
+      snprintf (sig, sizeof sig, "%s", strsignal (WTERMSIG (status)));
+      if (sig[0] >= 'A' && sig[0] <= 'Z')
+        sig[0] = (char) (sig[0] - 'A' + 'a');
+      return cl_fail_as (err, EIO, "%s (`%s`): error running hook: killed by signal %d (%s)", name, h->path,
+                         WTERMSIG (status), sig);
+    }
   if (WEXITSTATUS (status) != 0)
     return cl_fail_as (err, EIO, "%s (`%s`): error running hook: exited with status %d", name, h->path,
                        WEXITSTATUS (status));

@@ -157,12 +157,36 @@ export_program (scmp_filter_ctx ctx, struct seccomp_program *out, cl_error **err
   return 0;
 }
 
+/* A syscall newer than every syscall the profile names gets ENOSYS, not the
+ * default action (runc does the same): the profile cannot have meant it,
+ * and programs (glibc probing clone3 or faccessat2) fall back only on
+ * ENOSYS.  Native architecture only; x32 calls are left to the filter. */
+static void
+prepend_enosys_stub (struct seccomp_program *p, uint32_t max_nr)
+{
+  const struct sock_filter stub[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, 4),                                /* arch */
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native (), 0, 4),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, 0),                                /* nr */
+    BPF_JUMP (BPF_JMP | BPF_JSET | BPF_K, 0x40000000, 2, 0),               /* x32 */
+    BPF_JUMP (BPF_JMP | BPF_JGT | BPF_K, max_nr, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+  };
+  size_t n = sizeof stub / sizeof stub[0];
+  struct sock_filter *f = xmalloc ((p->n_filter + n) * sizeof *f);
+  memcpy (f, stub, sizeof stub);
+  memcpy (f + n, p->filter, p->n_filter * sizeof *f);
+  free (p->filter);
+  p->filter = f;
+  p->n_filter += n;
+}
+
 int
 seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, cl_error **err)
 {
   uint32_t default_action;
   scmp_filter_ctx ctx;
-  int rc = -1;
+  int rc = -1, max_nr = -1;
 
   memset (out, 0, sizeof *out);
   if (parse_action (s->default_action, &s->default_errno_ret, S "defaultAction", &default_action, err) < 0)
@@ -197,6 +221,12 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, cl_er
       uint32_t action;
       if (parse_action (sc->action, &sc->errno_ret, field, &action, err) < 0)
         goto out;
+      for (char **name = sc->names; name && *name; name++)
+        {
+          int nr = seccomp_syscall_resolve_name (*name);
+          if (nr != __NR_SCMP_ERROR && nr > max_nr)
+            max_nr = nr;
+        }
       /* A rule with the default action is a no-op, which libseccomp refuses. */
       if (action == default_action)
         continue;
@@ -231,6 +261,8 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, cl_er
       goto out;
     }
   rc = export_program (ctx, out, err);
+  if (rc == 0 && default_action != SCMP_ACT_ALLOW && max_nr >= 0)
+    prepend_enosys_stub (out, (uint32_t) max_nr);
 out:
   seccomp_release (ctx);
   if (rc < 0)

@@ -60,7 +60,7 @@ seccomp_listener_send (const struct oci_config *cfg, const char *id, const char 
   if (sock < 0)
     return cl_fail (err, errno, "linux.seccomp.listenerPath: socket");
   if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
-    return cl_fail (err, errno, "linux.seccomp.listenerPath: connect to `%s`", path);
+    return cl_fail (err, errno, "linux.seccomp.listenerPath: failed to connect with seccomp agent at `%s`", path);
   cm->cmsg_level = SOL_SOCKET;
   cm->cmsg_type = SCM_RIGHTS;
   cm->cmsg_len = CMSG_LEN (sizeof (int));

@@ -21,6 +21,13 @@ cfg "$b" '.process.noNewPrivileges = false'
 expect_match "without no_new_privs the filter is loaded before the capabilities drop, and works" \
   "$(crl run --bundle "$b" sc-nonnp 2>&1)" 'hostname: sethostname: Operation not permitted'
 cfg "$b" '.process.noNewPrivileges = true | .process.capabilities |= with_entries(.value -= ["CAP_SYS_ADMIN"])'
+# A system call newer than every one the profile names gets ENOSYS (runc):
+# programs fall back only on ENOSYS.  One the profile leaves to its default
+# (kexec_load) still gets the default errno.
+cp "$TESTS_HELPERS/syscall_probe" "$b/rootfs/bin/syscall_probe"
+args "$b" sh -c 'syscall_probe 1000; syscall_probe 246'
+expect_eq "podman's profile: an unknown newer syscall (1000) gets ENOSYS, kexec_load EPERM" \
+  "$(crl run --bundle "$b" sc-enosys 2>&1 | tr '\n' ' ')" "38 1 "
 
 # Targeted rules: errno values, argument conditions, MASKED_EQ.
 cfg "$b" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
@@ -85,5 +92,5 @@ exec-done"
 done
 crl create --bundle "$b" sc-ntf-nolistener > "$T_ROOT/ntf.out" 2>&1; rc=$?
 expect_match "notify: no listener at listenerPath fails create, naming it" "rc=$rc $(cat "$T_ROOT/ntf.out")" \
-  "^rc=1 crun-lite: .*linux.seccomp.listenerPath: connect to \`$T_ROOT/seccomp-listener-false.sock\`"
+  "^rc=1 crun-lite: .*linux.seccomp.listenerPath: failed to connect with seccomp agent at \`$T_ROOT/seccomp-listener-false.sock\`"
 expect_no_leftovers "seccomp notify"
