@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include "mount_api.h"
 #include "procfs.h"
 #include "utils.h"
 
@@ -25,12 +26,6 @@
 #define MOUNT_ATTR_NOSUID 0x00000002
 #define MOUNT_ATTR_NODEV 0x00000004
 #define MOUNT_ATTR_NOEXEC 0x00000008
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
 #endif
 #define PROC_ROOT_INO 1
 

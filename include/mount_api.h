@@ -1,0 +1,23 @@
+/* crun-lite: the new mount API's constants (Linux 5.2: open_tree,
+ * move_mount; 5.12: mount_setattr), for C libraries whose headers predate
+ * them.  The calls go through syscall(2). */
+#ifndef CRL_MOUNT_API_H
+#define CRL_MOUNT_API_H
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+#endif
