@@ -150,3 +150,35 @@ CONF
     echo "podman: could not import the bench image"
   fi
 fi
+
+# docker run --rm IMAGE true with each runtime: a private dockerd (its own
+# data root, exec root and socket; no network), crun-lite and crun added as
+# runtimes beside Docker's own runc.  crun 1.8 refuses the hybrid layout
+# outside the private mount namespace this script runs in; dockerd's shims
+# inherit it.
+DOCKER_RUNS=${DOCKER_RUNS:-$(( RUNS < 20 ? RUNS : 20 ))}
+if command -v dockerd >/dev/null && [ "$DOCKER_RUNS" -gt 0 ]; then
+  dk_sock="unix://$work/docker.sock"
+  dockerd --data-root "$work/dk-data" --exec-root "$work/dk-exec" -H "$dk_sock" --pidfile "$work/docker.pid" \
+    --bridge none --iptables=false --ip-masq=false --ip6tables=false \
+    --add-runtime "crun-lite=$CRUN_LITE" ${bins[crun]:+--add-runtime "crun=${bins[crun]}"} > "$work/dockerd.log" 2>&1 &
+  dk_pid=$!
+  dk () { DOCKER_HOST="$dk_sock" docker "$@"; }
+  for _ in $(seq 1 150); do dk version >/dev/null 2>&1 && break; sleep 0.1; done
+  tar -C "$work/bundle/rootfs" -cf "$work/dk-image.tar" .
+  if dk import "$work/dk-image.tar" crl-bench >/dev/null 2>&1; then
+    declare -A dmed
+    for rt in crun-lite crun runc; do
+      [ -n "${bins[$rt]}" ] || continue
+      dk run --rm --network none --runtime "$rt" crl-bench /bin/true >/dev/null 2>&1 || { echo "docker --runtime $rt: run failed"; continue; }
+      dmed[$rt]=$(for _ in $(seq 1 "$DOCKER_RUNS"); do
+        t0=$(date +%s%N); dk run --rm --network none --runtime "$rt" crl-bench /bin/true >/dev/null 2>&1; t1=$(date +%s%N)
+        echo $(( (t1 - t0) / 1000 )); done | median)
+    done
+    report "docker run --rm IMAGE /bin/true, median of $DOCKER_RUNS runs:" dmed
+  else
+    echo "docker: could not start a private dockerd or import the bench image"
+  fi
+  kill "$dk_pid" 2>/dev/null; wait "$dk_pid" 2>/dev/null
+  grep "$work/dk-" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r umount -l
+fi

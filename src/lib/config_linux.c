@@ -1,5 +1,6 @@
 /* crun-lite: config.json's "linux" section, except resources
  * (config_resources.c). */
+#include <sched.h>
 #include <string.h>
 #include "config_internal.h"
 #include "namespaces.h"
@@ -159,6 +160,28 @@ parse_time_offsets (struct jreader *r, yajl_val v, struct oci_linux *l)
   return 0;
 }
 
+/* kernel.hostname and kernel.domainname in a UTS namespace of the
+ * container's own would fight its "hostname" and "domainname" fields:
+ * refused, as runc does.  Joining another's UTS namespace, they are
+ * settings of that namespace, and allowed. */
+static int
+check_uts_sysctl (struct jreader *r, const struct oci_linux *l)
+{
+  bool own_uts = false;
+  for (size_t i = 0; i < l->n_namespaces; i++)
+    own_uts |= l->namespaces[i].type == CLONE_NEWUTS && (l->namespaces[i].path == NULL || *l->namespaces[i].path == '\0');
+  for (size_t i = 0; own_uts && i < l->n_sysctl; i++)
+    if (strcmp (l->sysctl[i].key, "kernel.hostname") == 0 || strcmp (l->sysctl[i].key, "kernel.domainname") == 0)
+      {
+        size_t mark = jr_key (r, "sysctl");
+        jr_fail (r, "%s: conflicts with the container's own UTS namespace (set \"%s\" instead)", l->sysctl[i].key,
+                 strcmp (l->sysctl[i].key, "kernel.hostname") == 0 ? "hostname" : "domainname");
+        jr_pop (r, mark);
+        return -1;
+      }
+  return 0;
+}
+
 int
 config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *l)
 {
@@ -178,7 +201,8 @@ config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *l)
       || jr_string (r, v, "rootfsPropagation", false, &l->rootfs_propagation) < 0
       || jr_strv (r, v, "maskedPaths", &l->masked_paths) < 0
       || jr_strv (r, v, "readonlyPaths", &l->readonly_paths) < 0
-      || jr_string (r, v, "mountLabel", false, &l->mount_label) < 0)
+      || jr_string (r, v, "mountLabel", false, &l->mount_label) < 0
+      || check_uts_sysctl (r, l) < 0)
     return -1;
 
   if (jr_object (r, v, "resources", &sub) < 0)

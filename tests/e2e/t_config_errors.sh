@@ -95,3 +95,8 @@ out=$(timeout 10 "$R" --root "$STATE" --log "$T_ROOT/log.txt" state nosuch 2>/de
 expect_match "text log" "$(cat "$T_ROOT/log.txt")" '^time="20[^"]+" level=error msg="container does not exist: nosuch"$'
 out=$(timeout 10 "$R" --root "$STATE" --log-format yaml list 2>&1); rc=$?
 expect_match "unknown --log-format" "rc=$rc $out" "^rc=1 crun-lite: --log-format: unknown format \`yaml\`"
+
+# kernel.hostname / kernel.domainname against the container's own UTS
+# namespace: refused like runc, naming the field; allowed when joining one.
+bad_config "sysctl kernel.hostname with an own UTS namespace" '.linux.sysctl = {"kernel.hostname": "x"}' \
+  "$b/config.json: linux.sysctl: kernel.hostname: conflicts with the container's own UTS namespace \(set \"hostname\" instead\)$"

@@ -19,7 +19,7 @@ if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
   crl run -d --bundle "$b" aa1 >/dev/null 2>&1
   out=$(crl exec --apparmor crl-test aa1 true 2>&1); rc=$?
   expect_eq "AppArmor disabled: exec --apparmor is refused" "rc=$rc $out" \
-    'rc=1 crun-lite: process.apparmorProfile `crl-test`: AppArmor is not enabled on this host'
+    'rc=255 crun-lite: process.apparmorProfile `crl-test`: AppArmor is not enabled on this host'
   crl delete -f aa1
 else
   if ! command -v apparmor_parser >/dev/null || [ ! -d /sys/kernel/security/apparmor ]; then
@@ -54,7 +54,7 @@ PROFILE
     expect_eq "without a profile the container is unconfined" "$(crl exec aa3 cat /proc/self/attr/current)" "unconfined"
     expect_eq "exec --apparmor confines the exec'd process" "$(crl exec --apparmor crl-test aa3 cat /proc/self/attr/current)" "crl-test (enforce)"
     out=$(crl exec --apparmor crl-missing aa3 true 2>&1); rc=$?
-    expect_match "a profile that is not loaded fails exec, naming it" "rc=$rc $out" '^rc=1 .*process.apparmorProfile `crl-missing`'
+    expect_match "a profile that is not loaded fails exec, naming it" "rc=$rc $out" '^rc=255 .*process.apparmorProfile `crl-missing`'
     crl delete -f aa3
     cfg "$b" '.process.apparmorProfile = "crl-missing"'
     out=$(crl run --bundle "$b" aa4 2>&1); rc=$?
@@ -79,7 +79,7 @@ if [ ! -d /sys/fs/selinux ]; then
   args "$b" sleep 30
   crl run -d --bundle "$b" se2 >/dev/null 2>&1
   out=$(crl exec --process-label system_u:system_r:container_t:s0 se2 true 2>&1); rc=$?
-  expect_match "SELinux disabled: exec --process-label is refused" "rc=$rc $out" '^rc=1 crun-lite: process.selinuxLabel'
+  expect_match "SELinux disabled: exec --process-label is refused" "rc=$rc $out" '^rc=255 crun-lite: process.selinuxLabel'
   crl delete -f se2
 else
   skip "SELinux labels applied" "SELinux is enabled here, but no test policy is shipped"
