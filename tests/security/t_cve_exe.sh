@@ -54,10 +54,15 @@ expect_not_overwritten () {
   expect_eq "$1: the runtime binary is unchanged" "$(v_hash)" "$3"
 }
 
+# A sanitizer build cannot run with a preloaded library (ASan must come
+# first): the script routes are checked on the plain build.
+script_routes=yes
+ldd "$R" | grep -q libasan && script_routes=""
 if ! command -v "$cc" >/dev/null; then
   skip "CVE-2019-5736 attacks" "no C compiler ($cc) to build the attacker"
 else
 
+  if [ -n "$script_routes" ]; then
   # 1. The init runs the script (run -d: the runtime is gone once started).
   h=$(fresh_copy)
   b=$(exe_bundle exe-run)
@@ -76,6 +81,10 @@ else
   expect_match "CVE-2019-5736: what the container reaches is a sealed copy, not the host file" \
     "$(cat "$b/rootfs/attack.log")" 'exe -> /memfd:crun-lite'
   crl delete -f exe-exec >/dev/null 2>&1
+
+  else
+    skip "CVE-2019-5736 (#!/proc/self/exe through run and exec)" "a sanitizer build cannot run with the attacker's preloaded library"
+  fi
 
   # 3. CAP_SYS_PTRACE: the created init, still the runtime, seen from an
   # exec'd process; the handle is tried once start has run.
@@ -101,6 +110,7 @@ else
   expect_not_overwritten "CVE-2019-5736 (CAP_SYS_PTRACE, /proc/PID/exe of an exec helper)" "$b" "$h" 'scanner holds some'
   crl delete -f exe-helper >/dev/null 2>&1
 
+  if [ -n "$script_routes" ]; then
   # 5. A user-namespace container whose root owns the copy.
   b=$(exe_bundle exe-userns)
   cfg "$b" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
@@ -112,5 +122,8 @@ else
   vcrl exec exe-userns /bin/evil >/dev/null 2>&1 </dev/null
   expect_not_overwritten "CVE-2019-5736 (user namespace, the copy owned by the container's root)" "$b" "$h" 'preload: holding /proc/self/exe'
   crl delete -f exe-userns >/dev/null 2>&1
+  else
+    skip "CVE-2019-5736 (user namespace)" "a sanitizer build cannot run with the attacker's preloaded library"
+  fi
   expect_no_leftovers "CVE-2019-5736"
 fi

@@ -125,9 +125,9 @@ b4=$(new_bundle cveprocw)
 printf 'original\n' > "$T_ROOT/victim-sysctl"
 printf 'original\n' > "$T_ROOT/victim-oom"
 cfg "$b4" --arg v1 "$T_ROOT/victim-sysctl" --arg v2 "$T_ROOT/victim-oom" '
-  .mounts += [{"destination": "/proc/sys/kernel/domainname", "type": "bind", "source": $v1, "options": ["bind"]},
+  .mounts += [{"destination": "/proc/sys/kernel/msgmax", "type": "bind", "source": $v1, "options": ["bind"]},
               {"destination": "/proc/self/oom_score_adj", "type": "bind", "source": $v2, "options": ["bind"]}]
-  | .linux.sysctl = {"kernel.domainname": "from-sysctl"} | .process.oomScoreAdj = 500'
+  | .linux.sysctl = {"kernel.msgmax": "65536"} | .process.oomScoreAdj = 500'
 args "$b4" sh -c 'cat /proc/self/oom_score_adj; true'
 out=$(crl run --bundle "$b4" cve52881 2>&1); rc=$?
 expect_eq "CVE-2025-52881: host files bound over /proc/sys and /proc/self are not written" \
