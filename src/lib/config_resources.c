@@ -31,10 +31,22 @@ parse_device_rule (struct jreader *r, yajl_val v, void *out)
         }
       d->type = type[0];
     }
-  if (d->access && d->access[strspn (d->access, "rwm")] != '\0')
+  /* runc keeps the r, w and m it finds and ignores other letters ("rwa" is
+   * "rw"): engines' configs rely on it.  Nothing usable at all is refused. */
+  if (d->access && *d->access)
     {
-      jr_key (r, "access");
-      return jr_fail (r, "expected a combination of r, w and m, got `%s`", d->access);
+      char kept[4] = "";
+      size_t k = 0;
+      for (const char *c = d->access; *c; c++)
+        if (strchr ("rwm", *c) && memchr (kept, *c, k) == NULL && k < 3)
+          kept[k++] = *c;
+      if (k == 0)
+        {
+          jr_key (r, "access");
+          return jr_fail (r, "expected a combination of r, w and m, got `%s`", d->access);
+        }
+      kept[k] = '\0';
+      strcpy (d->access, kept);
     }
   return 0;
 }

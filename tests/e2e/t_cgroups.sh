@@ -197,6 +197,7 @@ args "$b" sh -c 'exec 2>/dev/null; (exec < /dev/fuse) && echo read-ok || echo re
 for rules in '[{"allow":false,"access":"rwm"}]|read-denied write-denied' \
              '[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":10,"minor":229,"access":"r"}]|read-ok write-denied' \
              '[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":10,"minor":229,"access":"rw"},{"allow":false,"type":"c","major":10,"minor":229,"access":"w"}]|read-ok write-denied' \
+             '[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":10,"minor":229,"access":"ra"}]|read-ok write-denied' \
              'none|read-denied write-denied'; do
   want=${rules#*|}; rules=${rules%%|*}
   if [ "$rules" = none ]; then cfg "$b" --argjson d "[$dev]" '.linux.devices = $d | del(.linux.resources)'
