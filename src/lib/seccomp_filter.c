@@ -232,6 +232,14 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, cl_er
         continue;
       if (action == SCMP_ACT_NOTIFY)
         out->listener = true;
+      /* The runtime itself still writes after the filter is in place (its
+       * reports to the parent): a notified write would wait on the agent. */
+      for (char **name = sc->names; action == SCMP_ACT_NOTIFY && name && *name; name++)
+        if (strcmp (*name, "write") == 0)
+          {
+            cl_fail_as (err, EINVAL, S "syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for the write syscall", i);
+            goto out;
+          }
       for (char **name = sc->names; name && *name; name++)
         {
           int nr = seccomp_syscall_resolve_name (*name);
