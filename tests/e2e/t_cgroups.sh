@@ -164,7 +164,8 @@ expect_eq "zero resources leave every limit at its default" "$got" "$want"
 crl delete -f cgt-zero
 # A blkio weight goes to the file the kernel has (blkio.bfq.weight on 6.x).
 cfg "$b" '.linux.resources = {"blockIO": {"weight": 300}}'
-out=$(crl create --bundle "$b" cgt-bw 2>&1); rc=$?
+# (to a file: the created init holds its stdio until it runs)
+crl create --bundle "$b" cgt-bw >"$T_ROOT/bw.out" 2>&1 </dev/null; rc=$?; out=$(cat "$T_ROOT/bw.out")
 if [ $rc -ne 0 ] && echo "$out" | grep -q "has neither"; then
   skip "blockIO.weight is applied where the kernel has it" "no weight file in this kernel's cgroups: $out"
 else
