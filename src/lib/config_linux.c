@@ -53,6 +53,9 @@ parse_device (struct jreader *r, yajl_val v, void *out)
       jr_key (r, "path");
       return jr_fail (r, "must be an absolute path, got `%s`", d->path);
     }
+  /* "/dev/foo/" is the node /dev/foo, as runc cleans the path. */
+  for (size_t n = strlen (d->path); n > 1 && d->path[n - 1] == '/'; n--)
+    d->path[n - 1] = '\0';
   return 0;
 }
 

@@ -40,7 +40,7 @@ umount "$b2/rootfs"
 
 # devices
 cfg "$b" '.linux.devices = [{"path":"/dev/fuse","type":"c","major":10,"minor":229,"fileMode":384,"uid":0,"gid":0},
-                            {"path":"/dev/sub/mynull","type":"c","major":1,"minor":3}]'
+                            {"path":"/dev/sub/mynull/","type":"c","major":1,"minor":3}]'
 args "$b" sh -c 'for d in null zero full random urandom tty fuse sub/mynull; do stat -c "%n %F %t:%T %a" /dev/$d; done;
   for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done; head -c 4 /dev/zero | wc -c; echo x > /dev/null && echo null-ok'
 out=$(crl run --bundle "$b" m4)
@@ -48,7 +48,7 @@ for d in "null .* 1:3 666" "zero .* 1:5 666" "full .* 1:7 666" "random .* 1:8 66
   expect_match "default device /dev/${d%% *}" "$out" "/dev/$d"
 done
 expect_match "linux.devices node with its mode" "$out" '/dev/fuse character special file a:e5 600'
-expect_match "linux.devices node in a new subdirectory" "$out" '/dev/sub/mynull character special file 1:3 666'
+expect_match "linux.devices node in a new subdirectory (a trailing slash cleaned, as runc)" "$out" '/dev/sub/mynull character special file 1:3 666'
 expect_match "/dev links" "$(echo "$out" | grep -A4 '^/proc/self/fd$' | tr '\n' ' ')" '^/proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 pts/ptmx $'
 expect_match "devices work" "$out" 'null-ok'
 cfg "$b" '.linux.devices = []'
