@@ -119,16 +119,19 @@ become_process (struct exec_child *c)
   /* Joining the user namespace changed our credentials, which may have
    * reset dumpability (fs.suid_dumpable): set it again. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* A session (and process group) of its own, visible in the container's
+   * pid namespace, as runc gives every exec'd process: else getpgrp() is 0
+   * there.  The runtime forwards the signals a terminal would send. */
+  if (setsid () < 0)
+    {
+      cl_fail (&err, errno, "setsid");
+      child_fail (c->report_fd, err);
+    }
   if (p->terminal)
     {
-      /* A session of its own, with a pty of the container's devpts; the
-       * master goes back on the report socket, marked by a \001 byte. */
+      /* A pty of the container's devpts; the master goes back on the
+       * report socket, marked by a \001 byte. */
       cleanup_close int master = -1;
-      if (setsid () < 0)
-        {
-          cl_fail (&err, errno, "setsid");
-          child_fail (c->report_fd, err);
-        }
       if (console_setup_in_container (p, false, &master, &err) < 0
           || console_send_fd (c->report_fd, master, "\001", &err) < 0)
         child_fail (c->report_fd, err);

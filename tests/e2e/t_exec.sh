@@ -24,6 +24,9 @@ crl exec ex sh -c 'exit 7'; expect_eq "exec returns the exit status" "$?" 7
 crl exec ex sh -c 'kill -9 $$'; expect_eq "exec returns 128+N when killed" "$?" 137
 out=$(crl exec -u 1000:1000 -g 10 --env FOO=bar --cwd /tmp ex sh -c 'id -u; id -g; id -G; echo $FOO $FROM_CONFIG; pwd')
 expect_eq "exec --user --additional-gids --env --cwd (config env kept)" "$(echo $out)" "1000 1000 1000 10 bar 1 /tmp"
+out=$(crl exec ex sh -c 'echo $(cut -d" " -f5,6 /proc/self/stat) $$')
+expect_match "an exec'd process leads its own session and process group in the container (runc)" "$out" '^([1-9][0-9]*) \1 \1$'
+
 out=$(crl exec ex grep -E '^Cap(Inh|Eff|Bnd|Amb)' /proc/self/status | tr -s '\t' ' ')
 expect_match "exec gets the config's capabilities" "$out" 'CapEff: 0000000020000420'
 expect_match "exec: CapInh stays empty (CVE-2022-29162)" "$out" 'CapInh: 0000000000000000'
