@@ -43,7 +43,8 @@ int process_attrs_prepare (const struct oci_config *cfg, const struct oci_proces
  * memory policy), and right before exec (the rest). */
 int process_attrs_apply_initial (const struct process_attrs *a, cl_error **err);
 int process_attrs_apply_final (const struct process_attrs *a, cl_error **err);
-/* process.scheduler: applied while the capabilities (CAP_SYS_NICE) are still held. */
+/* process.scheduler and process.ioPriority: applied while the capabilities
+ * (CAP_SYS_NICE, CAP_SYS_ADMIN for the realtime I/O class) are still held. */
 int process_attrs_apply_scheduler (const struct process_attrs *a, cl_error **err);
 /* "0-3,7" -> a set of up to 1024 CPUs (or NUMA nodes); -1 when malformed. */
 int parse_cpu_list (const char *s, cpu_set_t *out);

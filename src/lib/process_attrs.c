@@ -193,8 +193,6 @@ process_attrs_apply_initial (const struct process_attrs *a, cl_error **err)
 int
 process_attrs_apply_final (const struct process_attrs *a, cl_error **err)
 {
-  if (a->has_ioprio && syscall (SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, a->ioprio) < 0)
-    return cl_fail (err, errno, "process.ioPriority");
   if (a->has_affinity_final && sched_setaffinity (0, sizeof a->affinity_final, &a->affinity_final) < 0)
     return cl_fail (err, errno, "process.execCPUAffinity.final");
   if (a->has_personality && personality (a->personality) < 0)
@@ -208,5 +206,9 @@ process_attrs_apply_scheduler (const struct process_attrs *a, cl_error **err)
 {
   if (a->has_scheduler && syscall (SYS_sched_setattr, 0, &a->sched, 0) < 0)
     return cl_fail (err, errno, "process.scheduler: sched_setattr");
+  /* While the runtime's capabilities are still there: the realtime I/O
+   * class needs CAP_SYS_ADMIN (or CAP_SYS_NICE), as runc applies it. */
+  if (a->has_ioprio && syscall (SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, a->ioprio) < 0)
+    return cl_fail (err, errno, "process.ioPriority");
   return 0;
 }

@@ -85,6 +85,12 @@ out=$(crl run --bundle "$b" pa1 2>&1)
 expect_match "linux.personality LINUX32" "$out" '^i[3-6]86$'
 expect_match "process.ioPriority best-effort 3" "$out" 'best-effort: prio 3'
 expect_match "process.execCPUAffinity.final" "$out" 'Cpus_allowed_list:0$'
+# The realtime I/O class needs the runtime's privileges: applied before the
+# process's capabilities are set (it holds none that allow it).
+cfg "$b" 'del(.linux.personality) | del(.process.execCPUAffinity) | .process.ioPriority = {"class": "IOPRIO_CLASS_RT", "priority": 2}'
+args "$b" sh -c 'ionice -p $$'
+expect_eq "process.ioPriority realtime 2, without CAP_SYS_ADMIN in the process" "$(crl run --bundle "$b" pa-rt 2>&1)" "realtime: prio 2"
+cfg "$b" 'del(.process.ioPriority)'
 cfg "$b" '.linux.personality = {"domain": "LINUX64"}'
 out=$(crl run --bundle "$b" pa2 2>&1); rc=$?
 expect_match "an unknown personality domain is named" "rc=$rc $out" '^rc=1 crun-lite: linux.personality.domain: unknown domain `LINUX64`'
