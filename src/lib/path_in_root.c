@@ -242,7 +242,17 @@ create_pass (int rootfd, const char *path, mode_t kind, int *out_fd, char **retr
               if (len < 0)
                 return cl_fail (err, errno, "readlink `%s` inside the rootfs", prefix);
               target[len] = '\0';
-              base = target[0] == '/' ? xstrdup (target) : xasprintf ("%s/../%s", prefix, target);
+              /* A relative target is relative to the link's directory (not
+               * to the link: "link/.." would meet the dangling link again);
+               * ".." above "/" stays at the root. */
+              if (target[0] == '/')
+                base = xstrdup (target);
+              else
+                {
+                  const char *slash = strrchr (prefix, '/');
+                  size_t dir_len = slash ? (size_t) (slash - prefix) : 0;
+                  base = xasprintf ("%.*s/%s", (int) dir_len, prefix, target);
+                }
               *retry = join_rest (base, comps, i, n);
               return 1;
             }

@@ -78,6 +78,15 @@ args "$db" sh -c 'ls -d /dev/pts /dev/shm /dev/null >/dev/null && echo nodes; to
 expect_eq "ro /dev: nodes and submounts made, then read-only with nosuid; /proc/sys ro keeps nosuid,nodev,noexec; tmpfs takes its directory's mode" \
   "$(crl run --bundle "$db" m-rodev 2>&1 | tr '\n' ' ')" "nodes dev-ro 1 1 700 "
 
+# A destination that is a dangling symlink is followed inside the rootfs
+# and its target made (runc, crun), absolute or through "..".
+sb=$(new_bundle dangling)
+ln -s /made/abs "$sb/rootfs/dangle-abs"; ln -s ../../../made/rel "$sb/rootfs/dangle-rel"
+cfg "$sb" '.root.readonly = false | .mounts += [{"destination":"/dangle-abs","type":"tmpfs","source":"tmpfs"},{"destination":"/dangle-rel","type":"tmpfs","source":"tmpfs"}]'
+args "$sb" sh -c 'grep -c -E " /made/(abs|rel) " /proc/self/mountinfo'
+expect_eq "dangling-symlink destinations: targets made and mounted inside the rootfs" \
+  "$(crl run --bundle "$sb" m-dangle 2>&1) $(ls -d "$sb"/rootfs/made/abs "$sb"/rootfs/made/rel | wc -l) $(ls -d /made 2>/dev/null | wc -l)" "2 2 0"
+
 # rro: a recursive bind is read-only all the way down (its submounts too).
 rsrc="$T_ROOT/rro-src"; mkdir -p "$rsrc/sub"; mount -t tmpfs -o size=1m tmpfs "$rsrc/sub"
 rb=$(new_bundle rro)
