@@ -264,6 +264,22 @@ cgroup_adopt_path (struct cgroup *cg, const char *path, cl_error **err)
   return 0;
 }
 
+/* Was some leaf directory there before us?  Only then can it be frozen or
+ * hold processes: a fresh one needs no reads on the start path. */
+static bool
+leaf_preexisted (const struct cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      bool made = false;
+      for (size_t k = 0; k < cg->n_created && !made; k++)
+        made = strcmp (cg->created[k], cg->dirs[i]) == 0;
+      if (!made)
+        return true;
+    }
+  return false;
+}
+
 static bool
 freeze_requested (const struct cgroup *cg)
 {
@@ -297,6 +313,8 @@ cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **er
             return -1;
         }
     }
+  if (!leaf_preexisted (cg))
+    return cgroup_apply (cg, res, err);
   /* A cgroup that already exists may be frozen (or freezing): the init
    * would never run and `run -d` would wait forever.  runc refuses it. */
   if (freeze_requested (cg))

@@ -140,9 +140,9 @@ apply_io (const char *dir, const struct oci_blockio *b, cl_error **err)
               *err = steal_ptr (&io_err);
               return -1;
             }
-          snprintf (buf, sizeof buf, "%llu", (unsigned long long) b->weight.v);
-          if (cgroup_write_or (dir, "io.bfq.weight", "io.weight", R "blockIO.weight", buf, err) < 0)
-            return -1;
+          snprintf (buf, sizeof buf, "%llu", (unsigned long long) w);
+          if (cgroup_write (dir, "io.bfq.weight", R "blockIO.weight", buf, err) < 0)
+            return cl_wrap (err, "neither io.weight nor io.bfq.weight");
         }
     }
   for (size_t i = 0; i < b->n_weight_devices; i++)

@@ -273,13 +273,13 @@ hooks_before_pivot (struct init_ctx *ctx, cl_error **err)
 /* A process.cwd the rootfs lacks is made (0755, inside the rootfs however
  * its symlinks point), as runc and crun do. */
 static int
-create_cwd (struct rootfs_ctx *rctx, char *const *cwd, cl_error **err)
+create_cwd (const struct rootfs_ctx *rctx, const char *cwd, cl_error **err)
 {
   cleanup_close int fd = -1;
-  if (*cwd == NULL || **cwd == '\0')
+  if (cwd == NULL || *cwd == '\0')
     return 0;
-  if (path_create_in_root (rctx->rootfd, *cwd, S_IFDIR, &fd, err) < 0)
-    return cl_wrap (err, "process.cwd `%s`", *cwd);
+  if (path_create_in_root (rctx->rootfd, cwd, S_IFDIR, &fd, err) < 0)
+    return cl_wrap (err, "process.cwd `%s`", cwd);
   return 0;
 }
 
@@ -316,7 +316,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   if (rc == 0)
     rc = rootfs_create_devices (&rctx, err);
   if (rc == 0)
-    rc = create_cwd (&rctx, &p->cwd, err);
+    rc = create_cwd (&rctx, p->cwd, err);
   /* createContainer hooks start in the rootfs (runc): "./lib" is the
    * container's. */
   if (rc == 0 && ctx->hooks_sync && fchdir (rctx.rootfd) < 0)

@@ -287,9 +287,10 @@ process_become (const struct oci_process *p, const struct seccomp_program *secco
   /* A change of credentials resets dumpability to the host's
    * fs.suid_dumpable, which need not be 0: stay non-dumpable until exec. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (cwd_errno != 0 && ((cwd_errno != EACCES && cwd_errno != EPERM) || chdir (p->cwd) < 0))
-    return cl_fail (err, cwd_errno == EACCES || cwd_errno == EPERM ? errno : cwd_errno, "process.cwd: chdir `%s`",
-                    p->cwd);
+  if (cwd_errno == EACCES || cwd_errno == EPERM)
+    cwd_errno = chdir (p->cwd) < 0 ? errno : 0;
+  if (cwd_errno != 0)
+    return cl_fail (err, cwd_errno, "process.cwd: chdir `%s`", p->cwd);
   if (process_find_executable (p->args[0], env, exe, err) < 0)
     return -1;
   umask (p->user.umask.set ? (mode_t) p->user.umask.v : 022);
