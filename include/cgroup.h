@@ -71,6 +71,10 @@ int cgroup_enter_init (struct cgroup *cg, const struct oci_config *cfg, pid_t pi
 int cgroup_v2_dir_fd (const struct cgroup *cg);
 /* Kill whatever is left in it, then remove what was created. */
 int cgroup_destroy (struct cgroup *cg, cl_error **err);
+/* The directories cgroup_create would make now (the missing ones, parents
+ * first; NULL when none): recorded before they exist, so that a runtime
+ * killed between two mkdirs leaves none that `delete --force` does not know. */
+char **cgroup_dirs_to_make (const struct cgroup *cg);
 void cgroup_free (struct cgroup *cg);
 void cgroup_freep (struct cgroup **cg);
 #define cleanup_cgroup __attribute__ ((cleanup (cgroup_freep)))

@@ -32,6 +32,9 @@ int container_create_with_console (const struct create_options *o, pid_t *init_p
 int container_start (const char *root, const char *id, cl_error **err);
 int container_kill (const char *root, const char *id, int sig, bool all, cl_error **err);
 int container_delete (const char *root, const char *id, bool force, cl_error **err);
+/* delete --force of an id without readable state (container_salvage.c):
+ * its cgroup found again from the config's copy, then its directory. */
+int container_salvage (const char *root, const char *id, cl_error **err);
 /* The OCI state JSON of one container. */
 int container_state_json (const char *root, const char *id, char **out, cl_error **err);
 
@@ -45,9 +48,17 @@ int container_load_bundle (const char *bundle, struct oci_config **cfg, char **c
 /* Remove what a failed create (or restore) made: the cgroup directories
  * (warnings only), then the state directory. */
 void container_undo (struct cgroup *cg, int rootfd, const char *id);
+/* The record, in three writes: before the first cgroup or process exists
+ * (the config's copy, and the cgroup directories and scope about to be
+ * made), once the init is cloned (its pid), and once it is created (the
+ * final state, and --pid-file).  The first two are marked `creating`. */
+int container_record_plan (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+                           const struct oci_config *cfg, const struct cgroup *cg, const char *config_data,
+                           size_t config_len, cl_error **err);
+int container_record_init (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+                           const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, cl_error **err);
 int container_record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
-                            const struct oci_config *cfg, const struct cgroup *cg, pid_t pid,
-                            const char *config_data, size_t config_len, cl_error **err);
+                            const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, cl_error **err);
 
 /* Load a container's state and status with its directory locked. */
 struct container_ref

@@ -25,6 +25,8 @@ int jr_fail (struct jreader *r, const char *fmt, ...) __attribute__ ((format (pr
 
 /* A member of an object; a JSON null counts as absent. */
 yajl_val jr_get (yajl_val obj, const char *key);
+/* Whether member i of an object is given again later (and so does not count). */
+bool jr_key_shadowed (yajl_val obj, size_t i);
 
 /* Each reader leaves *out untouched when the key is absent, unless `required`. */
 int jr_string (struct jreader *r, yajl_val obj, const char *key, bool required, char **out);

@@ -39,6 +39,12 @@ struct container_state
   /* The systemd driver's scope (NULL with cgroupfs), and whose manager. */
   char *systemd_unit;
   bool systemd_user;
+  /* Set while `create` is making the container: the record is written
+   * before the first cgroup, scope or process exists and names what will
+   * be made, so that a runtime killed at any step leaves something
+   * `delete --force` can undo.  Seen by a command holding the directory's
+   * lock, it means the create died (the creator holds the lock to the end). */
+  bool creating;
 };
 
 /* The default --root: /run/crun-lite for root; for anyone else
@@ -52,6 +58,9 @@ int state_root_open (const char *root, bool create, int *out_fd, cl_error **err)
 int state_dir_create (int rootfd, const char *id, int *out_dirfd, cl_error **err);
 /* Open and lock an existing container's directory. */
 int state_dir_open (int rootfd, const char *id, int *out_dirfd, cl_error **err);
+/* Whether a create or delete holds the directory's lock now (for `list`,
+ * which reads without taking it). */
+bool state_dir_busy (int rootfd, const char *id);
 /* Remove the directory and what the runtime put in it. */
 int state_dir_remove (int rootfd, const char *id, cl_error **err);
 

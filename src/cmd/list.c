@@ -5,27 +5,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include "cli.h"
 #include "json_read.h"
+#include "log.h"
 #include "container.h"
 #include "utils.h"
 
 #define GEN_STR(g, s) yajl_gen_string (g, (const unsigned char *) (s), strlen (s))
 
 static void
-gen_entry (yajl_gen g, const struct container_ref *ref)
+gen_entry (yajl_gen g, const struct container_state *st, const char *status, int pid)
 {
-  const struct container_state *st = ref->st;
   yajl_gen_map_open (g);
   GEN_STR (g, "ociVersion");
   GEN_STR (g, "1.0.2");
   GEN_STR (g, "id");
   GEN_STR (g, st->id);
   GEN_STR (g, "pid");
-  yajl_gen_integer (g, ref->status == STATUS_STOPPED ? 0 : st->pid);
+  yajl_gen_integer (g, pid);
   GEN_STR (g, "status");
-  GEN_STR (g, state_status_name (ref->status));
+  GEN_STR (g, status);
   GEN_STR (g, "bundle");
   GEN_STR (g, st->bundle);
   GEN_STR (g, "rootfs");
@@ -35,6 +36,35 @@ gen_entry (yajl_gen g, const struct container_ref *ref)
   GEN_STR (g, "owner");
   GEN_STR (g, st->owner ? st->owner : "");
   yajl_gen_map_close (g);
+}
+
+static void
+print_entry (yajl_gen gen, bool quiet, const struct container_state *st, const char *status, int pid)
+{
+  if (gen)
+    gen_entry (gen, st, status, pid);
+  else if (quiet)
+    printf ("%s\n", st->id);
+  else
+    printf ("%-12s%-10d%-10s%-40s%-32s%s\n", st->id, pid, status, st->bundle, st->created, st->owner ? st->owner : "");
+}
+
+/* An entry whose state cannot be read is listed as `unknown`, with the
+ * reason on stderr, so that what it holds is not forgotten: `delete
+ * --force` removes it.  One removed meanwhile is simply not listed. */
+static void
+print_unreadable (yajl_gen gen, bool quiet, const char *root, const char *id, const cl_error *err)
+{
+  struct container_state st = { .id = (char *) id, .bundle = "", .rootfs = "", .created = "", .owner = "" };
+  cleanup_free char *dir = xasprintf ("%s/%s", root, id);
+  if (access (dir, F_OK) < 0)
+    return;
+  if (err->errnum == ENOENT)
+    log_warning ("load container %s: no state.json (a create that did not finish): `delete --force %s` removes it",
+                 id, id);
+  else
+    log_warning ("load container %s: %s", id, err->msg);
+  print_entry (gen, quiet, &st, "unknown", 0);
 }
 
 static int
@@ -106,20 +136,15 @@ cmd_list (const struct global_opts *g, int argc, char **argv)
     {
       struct container_ref ref;
       cl_error *err = NULL;
-      /* A half-created or damaged entry is skipped, never fatal. */
       if (container_ref_open (g->root, names[i], &ref, &err) < 0)
         {
+          print_unreadable (gen, quiet, g->root, names[i], err);
           cl_error_free (err);
           free (names[i]);
           continue;
         }
-      if (gen)
-        gen_entry (gen, &ref);
-      else if (quiet)
-        printf ("%s\n", ref.st->id);
-      else
-        printf ("%-12s%-10d%-10s%-40s%-32s%s\n", ref.st->id, ref.status == STATUS_STOPPED ? 0 : (int) ref.st->pid,
-                state_status_name (ref.status), ref.st->bundle, ref.st->created, ref.st->owner ? ref.st->owner : "");
+      print_entry (gen, quiet, ref.st, state_status_name (ref.status),
+                   ref.status == STATUS_STOPPED ? 0 : (int) ref.st->pid);
       container_ref_close (&ref);
       free (names[i]);
     }

@@ -157,6 +157,38 @@ make_dirs (struct cgroup *cg, const char *dir, cl_error **err)
     }
 }
 
+static bool
+strv_has (char *const *v, const char *s)
+{
+  for (; v && *v; v++)
+    if (strcmp (*v, s) == 0)
+      return true;
+  return false;
+}
+
+char **
+cgroup_dirs_to_make (const struct cgroup *cg)
+{
+  char **out = NULL;
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      cleanup_free char *copy = xstrdup (cg->dirs[i]);
+      for (char *p = copy + strlen (V2_ROOT) + 1;; p++)
+        {
+          bool end = *p == '\0';
+          if (*p != '/' && !end)
+            continue;
+          *p = '\0';
+          if (access (copy, F_OK) < 0 && errno == ENOENT && !strv_has (out, copy))
+            strv_append (&out, copy);
+          if (end)
+            break;
+          *p = '/';
+        }
+    }
+  return out;
+}
+
 /* A new v1 cpuset has no cpus or mems: a task could not join it.  Copy them
  * down from the nearest configured ancestor. */
 static int
@@ -313,7 +345,8 @@ cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **er
             return -1;
         }
     }
-  if (!leaf_preexisted (cg))
+  /* A scope systemd has just made around our init is ours, not shared. */
+  if (!leaf_preexisted (cg) || cg->systemd_started)
     return cgroup_apply (cg, res, err);
   /* A cgroup that already exists may be frozen (or freezing): the init
    * would never run and `run -d` would wait forever.  runc refuses it. */

@@ -406,8 +406,10 @@ container_restore (const struct restore_options *o, int *exit_code, cl_error **e
   if (state_root_open (o->root, true, &rootfd, err) < 0 || state_dir_create (rootfd, o->id, &dirfd, err) < 0)
     return -1;
 
-  /* From here on, a failure removes the cgroup and the state directory. */
-  if (cgroup_create_for (cg, cfg, err) < 0)
+  /* From here on, a failure removes the cgroup and the state directory;
+   * a runtime killed on the way leaves the record for `delete --force`. */
+  if (container_record_plan (dirfd, &co, bundle, rootfs, cfg, cg, config_data, config_len, err) < 0
+      || cgroup_create_for (cg, cfg, err) < 0)
     goto fail;
   state_dir = xasprintf ("%s/%s", o->root, o->id);
   criu_root = xasprintf ("%s/criu-root", state_dir);
@@ -448,7 +450,7 @@ container_restore (const struct restore_options *o, int *exit_code, cl_error **e
     }
   unlink (pid_path);
   rmdir (criu_root);
-  if (container_record_state (dirfd, &co, bundle, rootfs, cfg, cg, pid, config_data, config_len, err) < 0)
+  if (container_record_state (dirfd, &co, bundle, rootfs, cfg, cg, pid, err) < 0)
     goto fail;
   closep (&dirfd);
   if (o->detach)

@@ -156,16 +156,20 @@ parse_rdma (struct jreader *r, yajl_val v, struct oci_resources *res)
     return 0;
   mark = jr_key (r, "rdma");
   res->rdma = xzalloc ((rdma->u.object.len + 1) * sizeof *res->rdma);
-  res->n_rdma = rdma->u.object.len;
+  res->n_rdma = 0;
   for (size_t i = 0; i < rdma->u.object.len; i++)
     {
-      size_t imark = jr_key (r, rdma->u.object.keys[i]);
+      size_t imark;
       yajl_val dev = rdma->u.object.values[i];
-      res->rdma[i].device = xstrdup (rdma->u.object.keys[i]);
+      struct oci_rdma_limit *l = &res->rdma[res->n_rdma];
+      if (jr_key_shadowed (rdma, i))
+        continue;
+      imark = jr_key (r, rdma->u.object.keys[i]);
+      l->device = xstrdup (rdma->u.object.keys[i]);
+      res->n_rdma++;
       if (!YAJL_IS_OBJECT (dev))
         return jr_fail (r, "expected an object");
-      if (jr_opt_u64 (r, dev, "hcaHandles", &res->rdma[i].hca_handles) < 0
-          || jr_opt_u64 (r, dev, "hcaObjects", &res->rdma[i].hca_objects) < 0)
+      if (jr_opt_u64 (r, dev, "hcaHandles", &l->hca_handles) < 0 || jr_opt_u64 (r, dev, "hcaObjects", &l->hca_objects) < 0)
         return -1;
       jr_pop (r, imark);
     }

@@ -264,36 +264,69 @@ owner_name (void)
   return pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned) geteuid ());
 }
 
-int
-container_record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
-              const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, const char *config_data,
-              size_t config_len, cl_error **err)
+/* One write of the record; `made` lists the cgroup directories made (or
+ * about to be) for the container, NULL-terminated. */
+static int
+write_record (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+              const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, char **made, bool creating,
+              cl_error **err)
 {
   char created[64];
   struct container_state st = {
-    .id = (char *) o->id, .pid = pid, .pid_start_time = process_start_time (pid), .bundle = (char *) bundle,
-    .rootfs = (char *) rootfs, .created = created, .annotations = cfg->annotations,
-    .n_annotations = cfg->n_annotations, .cgroup_v2 = cg->layout == CGROUP_UNIFIED,
+    .id = (char *) o->id, .pid = pid, .pid_start_time = pid > 0 ? process_start_time (pid) : 0,
+    .bundle = (char *) bundle, .rootfs = (char *) rootfs, .created = created, .annotations = cfg->annotations,
+    .n_annotations = cfg->n_annotations, .cgroup_v2 = cg->layout == CGROUP_UNIFIED, .cgroup_created = made,
+    .systemd_unit = cg->systemd_unit, .systemd_user = cg->systemd_user, .creating = creating,
   };
   cleanup_free char *owner = owner_name ();
   cleanup_free struct oci_kv *dirs = xzalloc ((cg->n_dirs + 1) * sizeof *dirs);
-  cleanup_free char **created_dirs = xzalloc ((cg->n_created + 1) * sizeof *created_dirs);
   for (size_t i = 0; i < cg->n_dirs; i++)
     dirs[i] = (struct oci_kv){ .key = cg->controllers[i], .value = cg->dirs[i] };
-  if (cg->n_created)
-    memcpy (created_dirs, cg->created, cg->n_created * sizeof *created_dirs);
   for (int k = 0; k < HOOK_KINDS; k++)
     if (cfg->n_hooks[k])
       st.hook_kinds |= 1u << k;
   st.cgroup_dirs = dirs;
   st.n_cgroup_dirs = cg->n_dirs;
-  st.cgroup_created = created_dirs;
-  st.systemd_unit = cg->systemd_unit;
-  st.systemd_user = cg->systemd_user;
   st.owner = owner;
   rfc3339_now (created, sizeof created);
-  if (write_file_atomic (dirfd, CONFIG_COPY, config_data, config_len, 0600, err) < 0
-      || state_write (dirfd, &st, err) < 0)
+  return state_write (dirfd, &st, err);
+}
+
+/* cg->created as a NULL-terminated vector (borrowed strings). */
+static char **
+made_dirs (const struct cgroup *cg)
+{
+  char **v = xzalloc ((cg->n_created + 1) * sizeof *v);
+  if (cg->n_created)
+    memcpy (v, cg->created, cg->n_created * sizeof *v);
+  return v;
+}
+
+int
+container_record_plan (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+                       const struct oci_config *cfg, const struct cgroup *cg, const char *config_data,
+                       size_t config_len, cl_error **err)
+{
+  cleanup_strv char **to_make = cgroup_dirs_to_make (cg);
+  if (write_file_durable (dirfd, CONFIG_COPY, config_data, config_len, 0600, err) < 0)
+    return -1;
+  return write_record (dirfd, o, bundle, rootfs, cfg, cg, 0, to_make, true, err);
+}
+
+int
+container_record_init (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+                       const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, cl_error **err)
+{
+  cleanup_free char **made = made_dirs (cg);
+  return write_record (dirfd, o, bundle, rootfs, cfg, cg, pid, made, true, err);
+}
+
+int
+container_record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+                        const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, cl_error **err)
+{
+  cleanup_free char **made = made_dirs (cg);
+  if (write_record (dirfd, o, bundle, rootfs, cfg, cg, pid, made, false, err) < 0)
     return -1;
   if (o->pid_file)
     {
@@ -493,8 +526,10 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
     return -1;
 
   /* From here on, a failure removes what was made: the init, the cgroup
-   * directories, the state directory. */
-  if (cgroup_create_for (cg, cfg, err) < 0 && prepare_without_cgroup (cg, cfg, err) < 0)
+   * directories, the state directory; a runtime killed on the way leaves
+   * the record for `delete --force`. */
+  if (container_record_plan (dirfd, o, bundle, rootfs, cfg, cg, config_data, config_len, err) < 0
+      || (cgroup_create_for (cg, cfg, err) < 0 && prepare_without_cgroup (cg, cfg, err) < 0))
     goto fail;
   if (mkfifoat (dirfd, STATE_EXEC_FIFO, 0600) < 0)
     {
@@ -553,13 +588,15 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
     }
   close (sv[1]);
   sv[1] = -1;
+  if (container_record_init (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0)
+    goto fail;
   log_debug ("container %s: init cloned as pid %d (flags %#lx, %s)", o->id, (int) pid, clone_flags,
              ictx.wait_for_cgroup ? "moved into its cgroup" : "born in its cgroup");
 
   if ((ictx.wait_for_cgroup && (cgroup_enter_init (cg, cfg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
       || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
-      || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, config_data, config_len, err) < 0
+      || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0
       || sync_send (sv[0], SYNC_CREATED, 0, err) < 0)
     goto fail;
   close (sv[0]);
@@ -828,21 +865,47 @@ wait_for_exit (const struct container_state *st)
     usleep (10000);
 }
 
+/* What is left in the cgroup (no pid namespace, or escaped daemons) is
+ * killed, the directories and scope made for it go, then the state. */
+static int
+remove_recorded (struct container_ref *ref, const char *id, cl_error **err)
+{
+  if (ref->st->n_cgroup_dirs || ref->st->systemd_unit)
+    {
+      cleanup_cgroup struct cgroup *cg = container_cgroup (ref->st);
+      if (cgroup_destroy (cg, err) < 0)
+        return cl_wrap (err, "delete container `%s`", id);
+    }
+  return state_dir_remove (ref->rootfd, id, err);
+}
+
 int
 container_delete (const char *root, const char *id, bool force, cl_error **err)
 {
   cleanup_container_ref struct container_ref ref;
   if (container_ref_open (root, id, &ref, err) < 0)
     {
-      /* Engines delete --force what may already be gone. */
-      if (force && (*err)->errnum == ENOENT)
+      /* Engines delete --force what may already be gone; what has no
+       * readable state is removed from what its config names. */
+      if (!force || state_validate_id (id, NULL) < 0)
+        return -1;
+      if ((*err)->errnum != ENOENT)
+        log_warning ("%s: removing what can be found of it", (*err)->msg);
+      cl_error_freep (err);
+      if (container_salvage (root, id, err) < 0 && (*err)->errnum == EAGAIN)
         {
           cl_error_freep (err);
-          if (ref.rootfd >= 0)
-            state_dir_remove (ref.rootfd, id, NULL);
-          return 0;
+          return container_delete (root, id, force, err);
         }
-      return -1;
+      return *err ? -1 : 0;
+    }
+  if (ref.st->creating)
+    {
+      /* A create that died: its init (if it got that far, and is still
+       * that process) and whatever the record names go, without hooks. */
+      if (ref.st->pid > 0 && signal_process (ref.st, SIGKILL) == 0)
+        wait_for_exit (ref.st);
+      return remove_recorded (&ref, id, err);
     }
   if (ref.status == STATUS_RUNNING || ref.status == STATUS_PAUSED)
     {
@@ -866,15 +929,7 @@ container_delete (const char *root, const char *id, bool force, cl_error **err)
     }
   /* Stopped by now: poststop hooks, before its cgroup and state go. */
   run_lifecycle_hooks (root, &ref, HOOK_POSTSTOP, "stopped");
-  if (ref.st->n_cgroup_dirs)
-    {
-      /* What is left in the cgroup (no pid namespace, or escaped
-       * daemons) is killed, then the directories made for it go. */
-      cleanup_cgroup struct cgroup *cg = container_cgroup (ref.st);
-      if (cgroup_destroy (cg, err) < 0)
-        return cl_wrap (err, "delete container `%s`", id);
-    }
-  return state_dir_remove (ref.rootfd, id, err);
+  return remove_recorded (&ref, id, err);
 }
 
 int

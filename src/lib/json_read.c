@@ -51,10 +51,21 @@ jr_get (yajl_val obj, const char *key)
 {
   if (!YAJL_IS_OBJECT (obj))
     return NULL;
-  for (size_t i = 0; i < obj->u.object.len; i++)
-    if (strcmp (obj->u.object.keys[i], key) == 0)
-      return YAJL_IS_NULL (obj->u.object.values[i]) ? NULL : obj->u.object.values[i];
+  /* A key given twice: the last one counts, as in Go's encoding/json (what
+   * engines validate a config with must be what runs). */
+  for (size_t i = obj->u.object.len; i > 0; i--)
+    if (strcmp (obj->u.object.keys[i - 1], key) == 0)
+      return YAJL_IS_NULL (obj->u.object.values[i - 1]) ? NULL : obj->u.object.values[i - 1];
   return NULL;
+}
+
+bool
+jr_key_shadowed (yajl_val obj, size_t i)
+{
+  for (size_t k = i + 1; k < obj->u.object.len; k++)
+    if (strcmp (obj->u.object.keys[k], obj->u.object.keys[i]) == 0)
+      return true;
+  return false;
 }
 
 /* Look up `key`; push it on the path when found (caller pops) or report it
@@ -267,17 +278,20 @@ jr_kv_map (struct jreader *r, yajl_val obj, const char *key, struct oci_kv **out
     return jr_fail (r, "expected an object of strings");
   kv = xzalloc ((v->u.object.len + 1) * sizeof *kv);
   *out = kv;
-  *n = v->u.object.len;
+  *n = 0;
   for (size_t i = 0; i < v->u.object.len; i++)
     {
       yajl_val s = v->u.object.values[i];
-      kv[i].key = xstrdup (v->u.object.keys[i]);
+      if (jr_key_shadowed (v, i))
+        continue;
+      kv[*n].key = xstrdup (v->u.object.keys[i]);
       if (!YAJL_IS_STRING (s))
         {
+          (*n)++;
           jr_key (r, v->u.object.keys[i]);
           return jr_fail (r, "expected a string");
         }
-      kv[i].value = xstrdup (YAJL_GET_STRING (s));
+      kv[(*n)++].value = xstrdup (YAJL_GET_STRING (s));
     }
   jr_pop (r, mark);
   return 0;

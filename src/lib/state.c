@@ -130,6 +130,13 @@ state_dir_open (int rootfd, const char *id, int *out_dirfd, cl_error **err)
   return 0;
 }
 
+bool
+state_dir_busy (int rootfd, const char *id)
+{
+  cleanup_close int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  return fd >= 0 && flock (fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
 int
 state_dir_remove (int rootfd, const char *id, cl_error **err)
 {
@@ -228,9 +235,14 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
       GEN_STR (g, "systemdUser");
       yajl_gen_bool (g, st->systemd_user);
     }
+  if (st->creating)
+    {
+      GEN_STR (g, "creating");
+      yajl_gen_bool (g, true);
+    }
   yajl_gen_map_close (g);
   doc = json_gen_take (g, true);
-  return write_file_atomic (dirfd, "state.json", doc, strlen (doc), 0600, err);
+  return write_file_durable (dirfd, "state.json", doc, strlen (doc), 0600, err);
 }
 
 void
@@ -297,7 +309,8 @@ state_read (int dirfd, const char *id, struct container_state **out, cl_error **
         || jr_kv_map (&r, tree, "cgroupDirs", &st->cgroup_dirs, &st->n_cgroup_dirs) < 0
         || jr_strv (&r, tree, "cgroupCreated", &st->cgroup_created) < 0
         || jr_string (&r, tree, "systemdUnit", false, &st->systemd_unit) < 0
-        || jr_bool (&r, tree, "systemdUser", &st->systemd_user) < 0)
+        || jr_bool (&r, tree, "systemdUser", &st->systemd_user) < 0
+        || jr_bool (&r, tree, "creating", &st->creating) < 0)
          ? -1
          : 0;
   yajl_tree_free (tree);
@@ -364,7 +377,8 @@ init_alive (const struct container_state *st)
 enum container_status
 state_status (int dirfd, const struct container_state *st)
 {
-  if (!init_alive (st))
+  /* A create that died half-way: whatever it made is not a container. */
+  if (st->creating || !init_alive (st))
     return STATUS_STOPPED;
   if (faccessat (dirfd, STATE_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return STATUS_CREATED;

@@ -8,7 +8,10 @@ b=$(new_bundle ckpt)
 cfg "$b" '.root.readonly = false'
 # The counter lives in the shell's memory only: a restore that lost the
 # process would start again from 1.
-args "$b" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.2; done'
+# Each count is written aside and renamed over the file, so a read (or the
+# dump) never meets the file truncated and still empty.
+counter='i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.2; done'
+args "$b" sh -c "$counter"
 img="$T_ROOT/ckpt-images"
 
 if ! command -v criu >/dev/null; then
@@ -41,7 +44,7 @@ else
   if [ "$now" -gt "$at_dump" ]; then ok "the restored process counts on from its memory ($at_dump -> $now)"
   else not_ok "the restored process counts on from its memory" "at dump $at_dump, now $now"; fi
   expect_eq "exec works in the restored container (its pid 1 is the shell)" \
-    "$(crl exec ck1 sh -c 'cat /proc/1/cmdline | tr "\0" " "')" "sh -c i=0; while :; do i=\$((i+1)); echo \$i > /tmp/count; sleep 0.2; done "
+    "$(crl exec ck1 sh -c 'cat /proc/1/cmdline | tr "\0" " "')" "sh -c $counter "
   if [ -d /sys/fs/cgroup/unified ] || [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then v2=false; else v2=true; fi
   pid=$(crl state ck1 | jq -r .pid)
   expect_match "the restored init is in the container's cgroup" "$(cat /proc/$pid/cgroup)" 'ck1'

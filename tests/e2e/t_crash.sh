@@ -1,0 +1,222 @@
+# Crash safety: a runtime that fails or dies at any step leaves nothing
+# that `delete --force` does not remove, and the id can be used again.
+#
+# Fault injection with strace: every system call a command makes (in the
+# runtime and in the container's init) is, in turn, failed (EIO, and the
+# errors that mean something for that call), or the process is SIGKILLed
+# on entering it.  strace counts calls per system call and per process
+# (`when=N`), so injection points 1..max of each system call, max being
+# the most calls of it one process made, cover every call made.  After
+# each: the command succeeded, or failed with one line naming what failed;
+# `delete --force` succeeds; no state, cgroup, mount or process of the
+# container is left.  Two workers (own id, --root, cgroup and bundle) share
+# the sweeps, one per core.
+#
+# CRL_CRASH_STEP=K tries every K-th point only (a quicker local run); the
+# test command runs them all.
+
+crash_ready=true
+command -v strace >/dev/null || { skip "crash safety: fault injection" "strace is not installed"; crash_ready=false; }
+crash_step=${CRL_CRASH_STEP:-1}
+
+# crash_worker_init W: the worker's own names.
+crash_worker_init () {
+  cw=$1
+  cw_id=fi$cw
+  cw_root="$T_ROOT/state-crash$cw"
+  cw_cg=crl-crash$cw
+  cw_marker="sleep 777$cw"
+  cw_log="$T_ROOT/crash$cw.strace"
+  cw_out="$T_ROOT/crash$cw"
+  cw_b=$(new_bundle "crash$cw")
+  cfg "$cw_b" --arg cg "/$cw_cg/$cw_id" \
+    '.linux.cgroupsPath = $cg | .linux.resources = {"pids": {"limit": 50}, "memory": {"limit": 67108864}}'
+  args "$cw_b" sleep "777$cw"
+  # A builtin sleep: read with a timeout on a pipe nothing writes to (a
+  # fork per look would double the time of a point).
+  exec {cw_sleep_fd}<> <(:)
+}
+crash_nap () { read -r -t 0.005 -u "$cw_sleep_fd" _; }
+crl_w () { timeout -k 5 30 "$R" --root "$cw_root" "$@" </dev/null; }
+
+# What of the worker's container is left on the host (empty when nothing).
+crash_leftovers () {
+  local out="" d
+  [ -e "$cw_root/$cw_id" ] && out="$out state:$(ls -A "$cw_root/$cw_id" | tr '\n' ,)"
+  for d in /sys/fs/cgroup/$cw_cg /sys/fs/cgroup/*/$cw_cg; do [ -d "$d" ] && out="$out cgroup:$d"; done
+  grep -q "$cw_b" /proc/self/mountinfo && out="$out mounts:$(grep -c "$cw_b" /proc/self/mountinfo)"
+  pgrep -f "$cw_marker|$cw_root" >/dev/null && out="$out procs:$(pgrep -f "$cw_marker|$cw_root" | tr '\n' ,)"
+  echo "$out"
+}
+
+# traced INJECTION COMMAND...: run the runtime under strace -f (no
+# injection when INJECTION is empty) and wait for the runtime's own process
+# only: a created init lives on, traced, until it is deleted.  Sets
+# traced_rc to the exit status, or to `killed`.
+traced () {
+  local inj=$1 rpid="" end="" i; shift
+  rm -f "$cw_log"
+  # (strace dies of the signal that killed the runtime: its shell says
+  # so, on a stderr of its own)
+  (strace -f -q -o "$cw_log" ${inj:+-e "inject=$inj"} "$R" --root "$cw_root" "$@" \
+     >"$cw_out.out" 2>"$cw_out.err" </dev/null; :) 2>/dev/null &
+  cw_spid=$!
+  # The runtime is gone once strace has reaped it.
+  for ((i = 0; i < 3000; i++)); do
+    [ -n "$rpid" ] || read -r rpid _ 2>/dev/null <"$cw_log"
+    if [ -n "$rpid" ] && [ ! -e "/proc/$rpid" ]; then break; fi
+    [ -e "/proc/$cw_spid" ] || break
+    crash_nap
+  done
+  end=$(grep -m1 -E "^$rpid \\+\\+\\+ (exited with|killed by)" "$cw_log")
+  case "$end" in
+    *"exited with"*) traced_rc=${end##*exited with }; traced_rc=${traced_rc%% *} ;;
+    *) traced_rc=killed ;;
+  esac
+}
+
+# After a traced command: its container is deleted (which ends strace).
+traced_end () {
+  local i
+  timeout 30 "$R" --root "$cw_root" delete --force "$cw_id" >"$cw_out.del" 2>&1; cw_del_rc=$?
+  for ((i = 0; i < 600; i++)); do
+    [ -e "/proc/$cw_spid" ] || break
+    crash_nap
+  done
+  kill -9 "$cw_spid" 2>/dev/null; wait "$cw_spid" 2>/dev/null
+}
+
+# crash_points COMMAND...: "syscall max" lines.
+crash_points () {
+  traced "" "$@"
+  traced_end
+  grep -E '^[0-9]+ +[a-z_0-9]+\(' "$cw_log" \
+    | awk '{ split($2, a, "("); c[$1 " " a[1]]++ }
+           END { for (k in c) { split(k, b, " "); if (c[k] > m[b[2]]) m[b[2]] = c[k] } for (s in m) print s, m[s] }' \
+    | sort
+}
+
+# What a failed command may print: one line of its own after warnings, or
+# the dynamic loader's line when it cannot start the binary at all.  `run`
+# and `start` may add a second: the init, failing after `create` returned,
+# says why on the stderr it was given, then start finds it stopped.
+crash_output_ok () {
+  local errs lines
+  errs=$(grep -v -E '^crun-lite: warning: ' "$cw_out.err")
+  lines=$(printf '%s' "$errs" | grep -c '')
+  [ "$lines" -ge 1 ] || return 1
+  if printf '%s' "$errs" | grep -q -E 'error while loading shared libraries|cannot set up thread-local storage'; then
+    [ "$lines" = 1 ]; return
+  fi
+  printf '%s\n' "$errs" | grep -q -v -E "^(crun-lite|$R): " && return 1
+  [ "$lines" = 1 ] || { [ "$lines" = 2 ] && printf '%s' "$errs" | tail -n 1 | grep -q 'cannot start a container that has stopped'; }
+}
+
+# Which errors are tried where: EIO and SIGKILL at every call; the others
+# where a kernel really returns them.
+crash_errno_applies () {
+  case "$1" in
+    EIO|KILL) return 0 ;;
+    ENOSPC) case "$2" in write|pwrite64|fdatasync|fsync|mkdir|mkdirat|openat|renameat|mknodat|symlinkat|sendfile) return 0 ;; esac ;;
+    ENOMEM) case "$2" in mmap|brk|clone|clone3|vfork|mount|memfd_create|openat|openat2|socketpair) return 0 ;; esac ;;
+    EINTR) case "$2" in read|write|recvfrom|recvmsg|sendmsg|sendto|wait4|waitid|flock|poll|ppoll|connect) return 0 ;; esac ;;
+    EAGAIN) case "$2" in clone|clone3|vfork|flock|read|recvmsg|recvfrom|setresuid) return 0 ;; esac ;;
+  esac
+  return 1
+}
+
+crash_none () { :; }
+crash_created () { crl_w create --bundle "$cw_b" "$cw_id" >/dev/null 2>&1 </dev/null; }
+crash_running () { crash_created && crl_w start "$cw_id" >/dev/null 2>&1; }
+crash_paused () { crash_running && crl_w pause "$cw_id" >/dev/null 2>&1; }
+
+# crash_sweep NAME SETUP KINDS COMMAND...: every injection point of
+# COMMAND (after SETUP, which makes the container it needs), with each
+# kind of KINDS where it applies; prints one result line
+# "ok|not_ok<TAB>name<TAB>details".  A command whose status is its
+# process's (exec) may die of the fault in that process: 128+N, silent.
+crash_sweep () {
+  local name=$1 setup=$2 kinds=$3 tried=0 held=0 bad="" sc max k nth inj why left points
+  shift 3
+  $setup
+  points=$(crash_points "$@")
+  left=$(crash_leftovers)
+  [ -z "$left" ] || { printf 'not_ok\t%s: an uninjected run leaves nothing\t%s\n' "$name" "$left"; return; }
+  while read -r sc max; do
+    for k in $kinds; do
+      crash_errno_applies "$k" "$sc" || continue
+      for ((nth = 1; nth <= max; nth += crash_step)); do
+        if [ "$k" = KILL ]; then inj="$sc:signal=KILL:when=$nth"; else inj="$sc:error=$k:when=$nth"; fi
+        $setup
+        traced "$inj" "$@"
+        traced_end
+        tried=$((tried + 1))
+        why=""
+        if [ "$traced_rc" != 0 ] && [ "$traced_rc" != killed ] && ! crash_output_ok; then
+          if ! { [ "$1" = exec ] && [ "$traced_rc" -gt 128 ] && [ ! -s "$cw_out.err" ]; }; then
+            why="output: $(head -c 300 "$cw_out.err" | tr '\n' '|')"
+          fi
+        fi
+        [ "$cw_del_rc" = 0 ] || why="$why delete --force failed: $(head -c 200 "$cw_out.del" | tr '\n' '|')"
+        left=$(crash_leftovers)
+        [ -z "$left" ] || why="$why left:$left"
+        if [ -z "$why" ]; then
+          held=$((held + 1))
+        else
+          [ "$(printf '%s' "$bad" | grep -c '')" -lt 8 ] && bad="$bad$inj (rc $traced_rc):$why|"
+          # Cleaned by hand, so that one failure does not cascade.
+          pkill -9 -f "$cw_marker" 2>/dev/null
+          for d in /sys/fs/cgroup/$cw_cg/$cw_id /sys/fs/cgroup/*/$cw_cg/$cw_id /sys/fs/cgroup/$cw_cg /sys/fs/cgroup/*/$cw_cg; do
+            rmdir "$d" 2>/dev/null
+          done
+          rm -rf "${cw_root:?}/$cw_id"
+        fi
+      done
+    done
+  done <<<"$points"
+  # The id is usable again after the whole sweep.
+  if crash_created && crl_w delete --force "$cw_id" >/dev/null 2>&1 && [ -z "$(crash_leftovers)" ]; then :
+  else bad="${bad}the id cannot be created and deleted again after the sweep|"; fi
+  if [ "$tried" -gt 0 ] && [ -z "$bad" ]; then printf 'ok\t%s: %d of %d injection points held\t\n' "$name" "$held" "$tried"
+  else printf 'not_ok\t%s: %d of %d injection points held\t%s\n' "$name" "$held" "$tried" "$bad"; fi
+}
+
+# crash_worker W SWEEP-LIST: run the sweeps (one per line: name, setup,
+# kinds, command, separated by `;`) and write the result lines.
+crash_worker () {
+  crash_worker_init "$1"
+  local line name setup kinds cmd
+  while IFS=';' read -r name setup kinds cmd; do
+    [ -n "$name" ] || continue
+    # shellcheck disable=SC2086  # the command's words
+    eval "set -- $cmd"
+    crash_sweep "$name" "$setup" "$kinds" "$@"
+  done <<<"$2" >"$T_ROOT/crash$1.results"
+}
+
+if $crash_ready; then
+  crash_t0=$SECONDS
+  # Shared out by their point counts (create 800, run 810, exec 270,
+  # delete 180, the others 85-100 each).
+  crash_worker 1 '
+create: every call failed or its process SIGKILLed;crash_none;EIO KILL ENOSPC ENOMEM EINTR EAGAIN;create --bundle "$cw_b" "$cw_id"
+start;crash_created;EIO KILL;start "$cw_id"
+kill;crash_running;EIO KILL;kill "$cw_id" KILL
+update;crash_running;EIO KILL;update --memory 100M --pids-limit 40 "$cw_id"
+' &
+  crash_w1=$!
+  crash_worker 2 '
+run -d;crash_none;EIO KILL;run -d --bundle "$cw_b" "$cw_id"
+exec;crash_running;EIO KILL;exec "$cw_id" true
+delete --force of a running container;crash_running;EIO KILL;delete --force "$cw_id"
+pause;crash_running;EIO KILL;pause "$cw_id"
+resume;crash_paused;EIO KILL;resume "$cw_id"
+' &
+  crash_w2=$!
+  wait "$crash_w1" "$crash_w2"
+  while IFS=$'\t' read -r verdict name detail; do
+    if [ "$verdict" = ok ]; then ok "fault injection, $name"
+    else IFS='|' read -r -a lines <<<"$detail"; not_ok "fault injection, $name" "${lines[@]}"; fi
+  done < <(cat "$T_ROOT/crash1.results" "$T_ROOT/crash2.results")
+  echo "# fault injection took $((SECONDS - crash_t0)) s (step $crash_step)"
+fi
