@@ -109,7 +109,7 @@ crash_output_ok () {
     [ "$lines" = 1 ]; return
   fi
   printf '%s\n' "$errs" | grep -q -v -E "^(crun-lite|$R): " && return 1
-  [ "$lines" = 1 ] || { [ "$lines" = 2 ] && printf '%s' "$errs" | tail -n 1 | grep -q 'cannot start a container that has stopped'; }
+  [ "$lines" = 1 ] || { [ "$lines" = 2 ] && printf '%s' "$errs" | tail -n 1 | grep -q -E 'cannot start a container that has stopped|its init is gone'; }
 }
 
 # Which errors are tried where: EIO and SIGKILL at every call; the others
@@ -220,3 +220,135 @@ resume;crash_paused;EIO KILL;resume "$cw_id"
   done < <(cat "$T_ROOT/crash1.results" "$T_ROOT/crash2.results")
   echo "# fault injection took $((SECONDS - crash_t0)) s (step $crash_step)"
 fi
+
+# --- SIGKILL at a sweep of moments (not only at system-call entries):
+# create, run, exec and delete, killed 1..30 ms after they start.
+kb=$(new_bundle crash-kill)
+args "$kb" sleep 7790
+cfg "$kb" '.linux.cgroupsPath = "/crl-crash-kill/k"'
+kill_left () {
+  local out=""
+  [ -e "$STATE/k" ] && out="$out state"
+  for d in /sys/fs/cgroup/crl-crash-kill /sys/fs/cgroup/*/crl-crash-kill; do [ -d "$d" ] && out="$out cgroup:$d"; done
+  pgrep -f "sleep 7790" >/dev/null && out="$out procs"
+  echo "$out"
+}
+for what in create run exec delete; do
+  bad="" tries=0
+  for ms in $(seq 1 30); do
+    case $what in exec|delete) crl run -d --bundle "$kb" k >/dev/null 2>&1 </dev/null ;; esac
+    case $what in
+      create) "$R" --root "$STATE" create --bundle "$kb" k >/dev/null 2>&1 </dev/null & ;;
+      run) "$R" --root "$STATE" run -d --bundle "$kb" k >/dev/null 2>&1 </dev/null & ;;
+      exec) "$R" --root "$STATE" exec k sleep 7790 >/dev/null 2>&1 </dev/null & ;;
+      delete) "$R" --root "$STATE" delete --force k >/dev/null 2>&1 </dev/null & ;;
+    esac
+    p=$!
+    sleep "0.0$(printf '%02d' "$ms")"
+    kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null
+    out=$(crl delete --force k 2>&1) || bad="$bad ${ms}ms: delete --force: $out"
+    left=$(kill_left); [ -z "$left" ] || { bad="$bad ${ms}ms:$left"; pkill -9 -f "sleep 7790"; rm -rf "$STATE/k"; }
+    tries=$((tries + 1))
+  done
+  crl create --bundle "$kb" k >/dev/null 2>&1 </dev/null && crl delete k >/dev/null 2>&1 || bad="$bad (the id is not reusable)"
+  expect_eq "SIGKILL of $what at $tries moments: delete --force leaves nothing" "$bad" ""
+done
+
+# --- Concurrency.
+cb=$(new_bundle crash-conc)
+args "$cb" sleep 7791
+for i in 1 2 3 4 5 6 7 8; do (crl create --bundle "$cb" one >/dev/null 2>"$T_ROOT/conc$i.err" </dev/null; echo $? >"$T_ROOT/conc$i.rc") & done
+wait
+wins=$(cat "$T_ROOT"/conc?.rc | grep -c '^0$')
+others=$(cat "$T_ROOT"/conc?.err | grep -c 'container with given ID already exists: one')
+expect_eq "8 parallel creates of one id: exactly one wins, the others say it exists" "$wins winner, $others refused" "1 winner, 7 refused"
+expect_eq "... and the winner's container is whole" "$(crl state one | jq -r .status)" created
+crl start one
+for i in 1 2 3 4; do (crl delete --force one >/dev/null 2>&1; echo $? >"$T_ROOT/del$i.rc") & done
+(crl kill one KILL >/dev/null 2>&1) & (crl exec one true >/dev/null 2>&1) &
+wait
+expect_eq "4 parallel delete --force, with a kill and an exec racing them: all succeed" "$(cat "$T_ROOT"/del?.rc | tr -d '\n')" 0000
+expect_eq "... and nothing is left" "$(ls -A "$STATE"; pgrep -f 'sleep 7791')" ""
+
+for i in $(seq 1 50); do (crl run -d --bundle "$cb" "many$i" >/dev/null 2>&1 </dev/null; echo $? >"$T_ROOT/many$i.rc") & done
+wait
+expect_eq "50 containers created and started at once" "$(cat "$T_ROOT"/many*.rc | grep -c '^0$')" 50
+expect_eq "... all running" "$(crl list --format json | jq '[.[] | select(.status == "running")] | length')" 50
+for i in $(seq 1 50); do crl delete --force "many$i" >/dev/null 2>&1 & done
+wait
+expect_eq "... and deleted at once: nothing left" \
+  "$(ls -A "$STATE"; pgrep -f 'sleep 7791'; ls -d /sys/fs/cgroup/*/many* /sys/fs/cgroup/many* 2>/dev/null)" ""
+
+# --- Damaged state.
+db=$(new_bundle crash-damaged)
+args "$db" sleep 7792
+cfg "$db" '.linux.cgroupsPath = "/crl-damaged/d"'
+damaged_left () {
+  local out=""
+  [ -e "$STATE/d" ] && out="$out state"
+  for c in /sys/fs/cgroup/crl-damaged /sys/fs/cgroup/*/crl-damaged; do [ -d "$c/d" ] && out="$out cgroup:$c/d"; done
+  pgrep -f "sleep 7792" >/dev/null && out="$out procs"
+  echo "$out"
+}
+for damage in corrupt empty missing; do
+  crl run -d --bundle "$db" d >/dev/null 2>&1 </dev/null
+  case $damage in
+    corrupt) echo '{"id": "d", "pid": ' >"$STATE/d/state.json" ;;
+    empty) : >"$STATE/d/state.json" ;;
+    missing) rm "$STATE/d/state.json" ;;
+  esac
+  out=$(crl list 2>&1)
+  expect_match "list shows a container with $damage state.json as unknown" "$out" '^d +0 +unknown'
+  expect_match "... with the reason on stderr" "$(crl list 2>&1 >/dev/null)" '^crun-lite: warning: load container d: .'
+  expect_eq "... and in --format json" "$(crl list --format json 2>/dev/null | jq -c '.[] | [.id, .status]')" '["d","unknown"]'
+  out=$(crl state d 2>&1); rc=$?
+  expect_match "state of it fails, naming the file" "rc=$rc $out" '^rc=1 crun-lite: .*(state.json|does not exist)'
+  out=$(crl delete d 2>&1); rc=$?
+  expect_match "delete without --force refuses it" "rc=$rc $out" '^rc=1 crun-lite: '
+  out=$(crl delete --force d 2>&1); rc=$?
+  expect_eq "delete --force of it succeeds" "rc=$rc" "rc=0"
+  expect_eq "... removing its init, its cgroup and its directory" "$(damaged_left)" ""
+done
+
+# A create that died half-way (its record says `creating`): stopped, and
+# delete (even without --force) removes what the record names.
+crl create --bundle "$db" d >/dev/null 2>&1 </dev/null
+jq '.creating = true' "$STATE/d/state.json" >"$STATE/d/s.new" && mv "$STATE/d/s.new" "$STATE/d/state.json"
+expect_eq "a died create's record reads as stopped" "$(crl state d | jq -r '.status + " " + (.pid | tostring)')" "stopped 0"
+check "delete of it succeeds" crl delete d
+expect_eq "... killing the half-made init, removing its cgroup and directory" "$(damaged_left)" ""
+
+# The recorded pid now belongs to an unrelated process: never signalled.
+crl run -d --bundle "$db" d >/dev/null 2>&1 </dev/null
+sleep 7793 & other=$!
+jq --argjson p "$other" '.pid = $p' "$STATE/d/state.json" >"$STATE/d/s.new" && mv "$STATE/d/s.new" "$STATE/d/state.json"
+expect_eq "a reused pid reads as stopped (its start time differs)" "$(crl state d | jq -r .status)" stopped
+out=$(crl kill d KILL 2>&1); rc=$?
+expect_match "kill refuses it" "rc=$rc $out" '^rc=1 crun-lite: .*not running'
+check "delete --force succeeds" crl delete --force d
+expect_eq "... and the unrelated process lives on" "$(kill -0 "$other" 2>&1 && echo alive)" alive
+kill "$other"; wait "$other" 2>/dev/null
+pkill -9 -f "sleep 7792"; sleep 0.2
+for c in /sys/fs/cgroup/crl-damaged/d /sys/fs/cgroup/*/crl-damaged/d /sys/fs/cgroup/crl-damaged /sys/fs/cgroup/*/crl-damaged; do rmdir "$c" 2>/dev/null; done
+
+# --- A full state filesystem: a tmpfs --root with room for 1..6 inodes
+# or one page: every write of the record fails in turn.
+sb=$(new_bundle crash-full)
+args "$sb" sleep 7794
+cfg "$sb" '.linux.cgroupsPath = "/crl-full/f"'
+full_bad=""
+for limit in nr_inodes=2 nr_inodes=3 nr_inodes=4 nr_inodes=5 nr_inodes=6 size=4k; do
+  fr="$T_ROOT/full-root"; mkdir -p "$fr"
+  mount -t tmpfs -o "$limit,mode=0700" tmpfs "$fr"
+  # (to a file: a created init holds its stdio)
+  "$R" --root "$fr" create --bundle "$sb" f >"$T_ROOT/full.out" 2>&1 </dev/null; rc=$?; out=$(cat "$T_ROOT/full.out")
+  if [ $rc = 0 ]; then
+    "$R" --root "$fr" delete --force f >/dev/null 2>&1
+  elif [ "$(printf '%s\n' "$out" | grep -c '')" != 1 ] || ! printf '%s' "$out" | grep -q '^crun-lite: .*No space left on device'; then
+    full_bad="$full_bad $limit: $out"
+  fi
+  left="$(ls -A "$fr")$(pgrep -f 'sleep 7794')$(ls -d /sys/fs/cgroup/crl-full /sys/fs/cgroup/*/crl-full 2>/dev/null)"
+  [ -z "$left" ] || full_bad="$full_bad $limit left: $left"
+  umount "$fr"
+done
+expect_eq "a full state filesystem at each write: one line naming ENOSPC, nothing left" "$full_bad" ""

@@ -64,6 +64,30 @@ test_minimal (void)
   config_free (cfg);
 }
 
+/* A key given twice: the last one counts, as in Go (runc, and the tools
+ * engines validate configs with), in objects and in string maps alike. */
+static void
+test_duplicate_keys (void)
+{
+  static const char dup[] =
+    "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"first\"},\"root\":{\"path\":\"rootfs\"},"
+    "\"hostname\":\"one\",\"hostname\":\"two\",\"annotations\":{\"a\":\"1\",\"b\":\"x\",\"a\":\"2\"},"
+    "\"process\":{\"args\":[\"first\"],\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"]}}";
+  struct oci_config *cfg = NULL;
+  cl_error *err = NULL;
+  CHECK (config_parse (dup, strlen (dup), "config.json", &cfg, &err) == 0, "a config with duplicate keys parses");
+  if (cfg == NULL)
+    return;
+  CHECK_STR (cfg->process.args[0], "sh", "process.args given twice: the last");
+  CHECK_STR (cfg->root_path, "rootfs", "root given twice: the last object");
+  CHECK_STR (cfg->hostname, "two", "hostname given twice: the last");
+  CHECK (cfg->n_annotations == 2, "annotations: one entry per distinct key");
+  for (size_t i = 0; i < cfg->n_annotations; i++)
+    if (strcmp (cfg->annotations[i].key, "a") == 0)
+      CHECK_STR (cfg->annotations[i].value, "2", "annotation given twice: the last value");
+  config_free (cfg);
+}
+
 static void
 test_malformed (void)
 {
@@ -238,6 +262,7 @@ main (int argc, char **argv)
 {
   fixtures = getenv ("TESTS_SRCDIR") ? getenv ("TESTS_SRCDIR") : "tests";
   test_minimal ();
+  test_duplicate_keys ();
   test_malformed ();
   test_hostile ();
   test_fixture ();
