@@ -50,6 +50,10 @@ run_tap () {
 }
 
 run_tap tests/e2e bash tests/e2e/run-e2e.sh
+# Crash safety: fault injection at every system call of the lifecycle
+# commands (strace), SIGKILL sweeps, races, damaged state (its own stage:
+# minutes long, it is not repeated under the sanitizers).
+run_tap "tests/e2e (crash safety)" env E2E_GROUPS=crash bash tests/e2e/run-e2e.sh
 # The real engines: podman (root and rootless) and a private containerd.
 run_tap tests/engines bash tests/engines/run-engines.sh
 # runc's own integration suite (Debian's source package of the installed
