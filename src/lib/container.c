@@ -24,6 +24,7 @@
 #include "lsm.h"
 #include "namespaces.h"
 #include "notify.h"
+#include "seccomp_cache.h"
 #include "seccomp_filter.h"
 #include "seccomp_notify.h"
 #include "sync.h"
@@ -516,7 +517,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
     return cl_fail_as (err, EINVAL, "--console-socket: given, but process.terminal is false");
   if (cfg->linux_section.seccomp)
     {
-      if (seccomp_compile (cfg->linux_section.seccomp, &filter, err) < 0)
+      if (seccomp_compile_cached (cfg->linux_section.seccomp, &filter, err) < 0)
         return -1;
       if (filter.skipped)
         log_debug ("linux.seccomp: %zu syscall names unknown to this libseccomp were skipped", filter.skipped);

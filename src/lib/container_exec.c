@@ -32,6 +32,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "process_attrs.h"
+#include "seccomp_cache.h"
 #include "seccomp_filter.h"
 #include "seccomp_notify.h"
 #include "state.h"
@@ -262,7 +263,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
     c.target = init_pid = ref.st->pid;
     bundle = xstrdup (ref.st->bundle);
   }
-  if (cfg->linux_section.seccomp && seccomp_compile (cfg->linux_section.seccomp, &filter, err) < 0)
+  if (cfg->linux_section.seccomp && seccomp_compile_cached (cfg->linux_section.seccomp, &filter, err) < 0)
     return -1;
   if (process_attrs_prepare (cfg, o->process, &c.attrs, err) < 0 || lsm_check_process (o->process, err) < 0)
     return -1;

@@ -7,6 +7,8 @@ T_ROOT=$(mktemp -d /tmp/crl-e2e.XXXXXX)
 chmod 755 "$T_ROOT"   # a user namespace's root must reach the rootfs
 STATE="$T_ROOT/state"
 export STATE
+# Compiled seccomp programs are cached here, not in the host's /run.
+export CRUN_LITE_SECCOMP_CACHE="$T_ROOT/seccomp-cache"
 n=0 failed=0 skipped=0
 
 crl () { timeout -k 5 30 "$R" --root "$STATE" "$@"; }

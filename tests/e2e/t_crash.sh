@@ -268,7 +268,7 @@ for i in 1 2 3 4; do (crl delete --force one >/dev/null 2>&1; echo $? >"$T_ROOT/
 (crl kill one KILL >/dev/null 2>&1) & (crl exec one true >/dev/null 2>&1) &
 wait
 expect_eq "4 parallel delete --force, with a kill and an exec racing them: all succeed" "$(cat "$T_ROOT"/del?.rc | tr -d '\n')" 0000
-expect_eq "... and nothing is left" "$(ls -A "$STATE"; pgrep -f 'sleep 7791')" ""
+expect_eq "... and nothing is left" "$(ls "$STATE"; pgrep -f 'sleep 7791')" ""
 
 for i in $(seq 1 50); do (crl run -d --bundle "$cb" "many$i" >/dev/null 2>&1 </dev/null; echo $? >"$T_ROOT/many$i.rc") & done
 wait
@@ -277,7 +277,7 @@ expect_eq "... all running" "$(crl list --format json | jq '[.[] | select(.statu
 for i in $(seq 1 50); do crl delete --force "many$i" >/dev/null 2>&1 & done
 wait
 expect_eq "... and deleted at once: nothing left" \
-  "$(ls -A "$STATE"; pgrep -f 'sleep 7791'; ls -d /sys/fs/cgroup/*/many* /sys/fs/cgroup/many* 2>/dev/null)" ""
+  "$(ls "$STATE"; pgrep -f 'sleep 7791'; ls -d /sys/fs/cgroup/*/many* /sys/fs/cgroup/many* 2>/dev/null)" ""
 
 # --- Damaged state.
 db=$(new_bundle crash-damaged)

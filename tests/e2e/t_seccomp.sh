@@ -94,3 +94,54 @@ crl create --bundle "$b" sc-ntf-nolistener > "$T_ROOT/ntf.out" 2>&1; rc=$?
 expect_match "notify: no listener at listenerPath fails create, naming it" "rc=$rc $(cat "$T_ROOT/ntf.out")" \
   "^rc=1 crun-lite: .*linux.seccomp.listenerPath: failed to connect with seccomp agent at \`$T_ROOT/seccomp-listener-false.sock\`"
 expect_no_leftovers "seccomp notify"
+
+# The cache of compiled programs (<root>/.seccomp-cache): a hit runs the
+# same filter, a changed profile gets its own entry, a damaged or foreign
+# entry is never used, concurrent writers leave one good entry.
+sr="$T_ROOT/state-sccache"; cache="$T_ROOT/sccache"
+crl_c () { CRUN_LITE_SECCOMP_CACHE="$cache" timeout -k 5 30 "$R" --root "$sr" "$@"; }
+cfg "$b" '.process.noNewPrivileges = true | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}'
+args "$b" sh -c 'mkdir /tmp/cache-probe 2>&1; rmdir /tmp/cache-probe 2>&1; echo done'
+deny_mkdir="mkdir: can't create directory '/tmp/cache-probe': Permission denied
+rmdir: '/tmp/cache-probe': No such file or directory
+done"
+expect_eq "seccomp cache: a cold start denies as the profile says" "$(crl_c run --bundle "$b" scc 2>&1)" "$deny_mkdir"
+expect_eq "... and leaves one entry, private to the runtime" "$(ls "$cache" | wc -l) $(stat -c %a "$cache")" "1 700"
+entry="$cache/$(ls "$cache")"
+expect_eq "a warm start (from the entry) denies the same" "$(crl_c run --bundle "$b" scc 2>&1)" "$deny_mkdir"
+expect_match "... and took the program from the cache" "$(crl_c --debug run --bundle "$b" scc 2>&1)" 'taken from the cache'
+cp "$entry" "$T_ROOT/entry.orig"
+# One byte of the program flipped (the last instruction's action): the
+# checksum no longer holds, so the profile is compiled again.
+size=$(stat -c %s "$entry")
+printf '\377' | dd of="$entry" bs=1 seek=$((size - 4)) conv=notrunc status=none
+out=$(crl_c --debug run --bundle "$b" scc 2>&1)
+expect_eq "a damaged entry is not used: still denied" "$(printf '%s\n' "$out" | grep -v '^crun-lite: debug: ')" "$deny_mkdir"
+expect_eq "... compiled again and the entry rewritten" "$(printf '%s' "$out" | grep -c 'taken from the cache') $(cmp -s "$entry" "$T_ROOT/entry.orig" && echo same)" "0 same"
+: > "$entry"
+expect_eq "a truncated entry is not used" "$(crl_c run --bundle "$b" scc 2>&1)" "$deny_mkdir"
+chmod 0644 "$entry"
+out=$(crl_c --debug run --bundle "$b" scc 2>&1)
+expect_eq "an entry others could have written (mode 644) is not used" \
+  "$(printf '%s' "$out" | grep -c 'taken from the cache') $(printf '%s' "$out" | grep -c 'Permission denied')" "0 1"
+rm -f "$cache"/*
+# A changed profile (rmdir denied, mkdir allowed): its own entry, its own filter.
+cfg "$b" '.linux.seccomp.syscalls = [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]'
+crl_c run --bundle "$b" scc >/dev/null 2>&1
+rmdir "$b/rootfs/tmp/cache-probe"
+cfg "$b" '.linux.seccomp.syscalls = [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]'
+expect_eq "the first profile again, with the second's entry beside it: its own filter" "$(crl_c run --bundle "$b" scc 2>&1)" "$deny_mkdir"
+cfg "$b" '.linux.seccomp.syscalls = [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]'
+expect_eq "... and the second's" "$(crl_c run --bundle "$b" scc 2>&1)" "rmdir: '/tmp/cache-probe': Operation not permitted
+done"
+rmdir "$b/rootfs/tmp/cache-probe"
+expect_eq "two profiles, two entries" "$(ls "$cache" | wc -l)" 2
+rm -f "$cache"/*
+cfg "$b" '.linux.seccomp.syscalls = [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]'
+for i in 1 2 3 4 5 6 7 8; do (crl_c run --bundle "$b" "scc$i" >"$T_ROOT/scc$i.out" 2>&1) & done
+wait
+expect_eq "8 concurrent cold starts all deny" "$(cat "$T_ROOT"/scc?.out | grep -c 'Permission denied')" 8
+expect_eq "... and leave one entry, which the next start uses" \
+  "$(ls "$cache" | wc -l) $(crl_c --debug run --bundle "$b" scc 2>&1 | grep -c 'taken from the cache')" "1 1"
+expect_eq "the cache leaves no temporary file behind" "$(ls -A "$cache" | grep -c tmp)" 0

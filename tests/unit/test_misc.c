@@ -10,6 +10,7 @@
 #include "lsm.h"
 #include "path_in_root.h"
 #include "sealed_exe.h"
+#include "seccomp_cache.h"
 #include "signals.h"
 #include "state.h"
 #include "unit.h"
@@ -180,6 +181,53 @@ test_sealed_exe_image (void)
   close (fd);
 }
 
+/* The seccomp cache's key: equal for equal profiles, different whenever
+ * anything that decides the program differs, even where a plain
+ * concatenation of the strings would be the same. */
+static bool
+same_key (const struct oci_seccomp *a, const struct oci_seccomp *b)
+{
+  size_t la, lb;
+  char *ka = seccomp_cache_key (a, &la), *kb = seccomp_cache_key (b, &lb);
+  bool same = la == lb && memcmp (ka, kb, la) == 0;
+  free (ka);
+  free (kb);
+  return same;
+}
+
+static void
+test_seccomp_cache_key (void)
+{
+  char *one[] = { "a b", NULL }, *two[] = { "a", "b", NULL }, *two_again[] = { "a", "b", NULL };
+  char *x86[] = { "SCMP_ARCH_X86_64", NULL };
+  struct oci_seccomp_arg arg = { .index = 1, .value = 10, .op = "SCMP_CMP_EQ" }, arg2 = arg;
+  struct oci_seccomp_syscall sc1 = { .names = one, .action = "SCMP_ACT_ERRNO" };
+  struct oci_seccomp_syscall sc2 = { .names = two, .action = "SCMP_ACT_ERRNO" };
+  struct oci_seccomp_syscall sc2b = { .names = two_again, .action = "SCMP_ACT_ERRNO" };
+  struct oci_seccomp p1 = { .default_action = "SCMP_ACT_ALLOW", .syscalls = &sc1, .n_syscalls = 1 };
+  struct oci_seccomp p2 = p1, p2b = p1, p3;
+  p2.syscalls = &sc2;
+  p2b.syscalls = &sc2b;
+  CHECK (same_key (&p2, &p2b), "seccomp cache key: equal profiles, equal keys");
+  CHECK (!same_key (&p1, &p2), "seccomp cache key: [\"a b\"] and [\"a\", \"b\"] differ");
+  p3 = p2b;
+  p3.architectures = x86;
+  CHECK (!same_key (&p2, &p3), "seccomp cache key: the architectures count");
+  sc2b.errno_ret = (struct opt_u64){ .set = true, .v = 1 };
+  CHECK (!same_key (&p2, &p2b), "seccomp cache key: an errnoRet counts");
+  sc2b.errno_ret = (struct opt_u64){ 0 };
+  sc2b.args = &arg;
+  sc2b.n_args = 1;
+  CHECK (!same_key (&p2, &p2b), "seccomp cache key: an argument condition counts");
+  sc2.args = &arg2;
+  sc2.n_args = 1;
+  arg2.value = 11;
+  CHECK (!same_key (&p2, &p2b), "seccomp cache key: a condition's value counts");
+  p3 = p2;
+  p3.listener_path = "";
+  CHECK (!same_key (&p2, &p3), "seccomp cache key: an empty listenerPath is not an absent one");
+}
+
 int
 main (void)
 {
@@ -190,5 +238,6 @@ main (void)
   path_in_root_force_fallback (true);
   test_paths ("fallback walk");
   test_sealed_exe_image ();
+  test_seccomp_cache_key ();
   return unit_done ();
 }
