@@ -2,7 +2,8 @@
 # crun-lite benchmark: `run` of /bin/true (the container is removed after it
 # exits) with crun-lite, crun and runc on the same busybox bundle, in one
 # run; prints each runtime's median and the ratios to crun-lite.  Then the
-# same with memory+pids+cpu limits, and, by bisection, the smallest memory
+# same with memory+pids+cpu limits, with podman's seccomp profile (warm and
+# cold cache), and, by bisection, the smallest memory
 # limit under which each runtime still starts /bin/true.
 #
 #   bench/bench.sh [RUNS]        (default 50 runs per runtime, as root)
@@ -38,6 +39,10 @@ cp -a "$work/bundle" "$work/limited"
 # memory 64 MiB (memory+swap the same), 20 pids, half a CPU.
 sed -i 's|"resources": { "devices": \[ { "allow": false, "access": "rwm" } \] }|"resources": { "devices": [ { "allow": false, "access": "rwm" } ], "memory": { "limit": 67108864, "swap": 67108864 }, "pids": { "limit": 20 }, "cpu": { "quota": 50000, "period": 100000 } }|' "$work/limited/config.json"
 grep -q '"pids"' "$work/limited/config.json" || { echo "bench: could not add limits to the bundle" >&2; exit 1; }
+# podman's seccomp profile (what engines pass on every start).
+cp -a "$work/bundle" "$work/seccomp"
+jq --slurpfile p "$top/tests/fixtures/podman-4.3-config.json" '.linux.seccomp = $p[0].linux.seccomp' \
+  "$work/bundle/config.json" > "$work/seccomp/config.json"
 
 median () { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
@@ -109,6 +114,11 @@ for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && med[$rt]=$(time_runti
 report "run /bin/true + delete, median of $RUNS runs:" med
 for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && lim[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/limited"); done
 report "the same with memory 64M + pids 20 + cpu 50%:" lim
+declare -A sec
+for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && sec[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/seccomp"); done
+report "the same with podman's seccomp profile (crun-lite: compiled program from its cache):" sec
+sec=([crun-lite]=$(CRUN_LITE_NO_SECCOMP_CACHE=1 time_runtime crun-lite "$CRUN_LITE" "$work/seccomp") [crun]=${sec[crun]:-} [runc]=${sec[runc]:-})
+report "... crun-lite compiling the profile on every start (CRUN_LITE_NO_SECCOMP_CACHE=1):" sec
 echo "smallest memory limit under which /bin/true starts (bisections to 1 KiB):"
 for rt in crun-lite crun runc; do
   [ -n "${bins[$rt]}" ] || continue

@@ -10,7 +10,7 @@ if [ ! -x ./crun-lite ] || [ ! -f Makefile ]; then
     echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 make -s -j"$(nproc)" crun-lite tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc \
-  tests/helpers/recv_console tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe >/dev/null || {
+  tests/helpers/recv_console tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe tests/helpers/subreaper >/dev/null || {
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 export CRUN_LITE="$top/crun-lite" TESTS_SRCDIR="$top/tests" TESTS_HELPERS="$top/tests/helpers"
@@ -72,7 +72,7 @@ else
   if (git ls-files -z 2>/dev/null | xargs -0 -I{} cp --parents {} "$san/" 2>/dev/null || cp -a . "$san/") \
      && cd "$san" && { [ -x configure ] || ./autogen.sh >/dev/null 2>&1; } && { [ ! -f Makefile ] || make -s distclean >/dev/null 2>&1; true; } \
      && ./configure -q --enable-sanitizers >/dev/null 2>&1 && make -s -j"$(nproc)" crun-lite tests/helpers/recv_console \
-        tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe >/dev/null 2>&1; then
+        tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe tests/helpers/subreaper >/dev/null 2>&1; then
     cd "$top"
     run_tap "tests/e2e (ASan+UBSan)" env UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
       CRUN_LITE="$san/crun-lite" TESTS_HELPERS="$san/tests/helpers" bash tests/e2e/run-e2e.sh

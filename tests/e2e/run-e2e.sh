@@ -7,6 +7,11 @@ for tool in jq busybox timeout; do
   command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 77; }
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
+# Orphans of a runtime the tests kill are reaped here, whatever PID 1 does
+# (tests/helpers/subreaper.c says why).
+if [ -z "${CRL_E2E_REAPED:-}" ] && [ -x "${TESTS_HELPERS:-}/subreaper" ]; then
+  CRL_E2E_REAPED=1 exec "$TESTS_HELPERS/subreaper" bash "$0" "$@"
+fi
 . "$HERE/lib.sh"
 trap cleanup_all EXIT
 make_base_rootfs
