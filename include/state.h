@@ -58,9 +58,6 @@ int state_root_open (const char *root, bool create, int *out_fd, cl_error **err)
 int state_dir_create (int rootfd, const char *id, int *out_dirfd, cl_error **err);
 /* Open and lock an existing container's directory. */
 int state_dir_open (int rootfd, const char *id, int *out_dirfd, cl_error **err);
-/* Whether a create or delete holds the directory's lock now (for `list`,
- * which reads without taking it). */
-bool state_dir_busy (int rootfd, const char *id);
 /* Remove the directory and what the runtime put in it. */
 int state_dir_remove (int rootfd, const char *id, cl_error **err);
 

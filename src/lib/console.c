@@ -184,6 +184,12 @@ console_relay (int master, pid_t pid, int *exit_code, cl_error **err)
             *exit_code = WIFSIGNALED (status) ? 128 + WTERMSIG (status) : WEXITSTATUS (status);
             goto out;
           }
+      /* No child to wait for (ECHILD) would poll forever. */
+      if (w < 0 && errno != EINTR)
+        {
+          rc = cl_fail (err, errno, "wait for process %d", (int) pid);
+          goto out;
+        }
       if (poll (p, 3, -1) < 0 && errno != EINTR)
         {
           rc = cl_fail (err, errno, "poll");

@@ -51,7 +51,12 @@ foreground_wait (pid_t pid, int *exit_code, cl_error **err)
         {
           int status;
           pid_t w = waitpid (-1, &status, WNOHANG);
-          if (w <= 0)
+          if (w < 0 && errno == EINTR)
+            continue;
+          /* No child to wait for (ECHILD) would block below forever. */
+          if (w < 0)
+            return cl_fail (err, errno, "wait for process %d", (int) pid);
+          if (w == 0)
             break;
           if (w == pid)
             {

@@ -130,13 +130,6 @@ state_dir_open (int rootfd, const char *id, int *out_dirfd, cl_error **err)
   return 0;
 }
 
-bool
-state_dir_busy (int rootfd, const char *id)
-{
-  cleanup_close int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-  return fd >= 0 && flock (fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
-}
-
 int
 state_dir_remove (int rootfd, const char *id, cl_error **err)
 {

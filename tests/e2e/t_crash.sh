@@ -18,6 +18,12 @@
 crash_ready=true
 command -v strace >/dev/null || { skip "crash safety: fault injection" "strace is not installed"; crash_ready=false; }
 crash_step=${CRL_CRASH_STEP:-1}
+# Empty cgroups of an earlier run that was itself killed go first (their
+# names are fixed; a stale parent would count as pre-existing).
+for d in /sys/fs/cgroup/crl-crash* /sys/fs/cgroup/*/crl-crash* /sys/fs/cgroup/crl-damaged /sys/fs/cgroup/*/crl-damaged \
+         /sys/fs/cgroup/crl-full /sys/fs/cgroup/*/crl-full; do
+  [ -d "$d" ] && { rmdir "$d"/* 2>/dev/null; rmdir "$d" 2>/dev/null; }
+done
 
 # crash_worker_init W: the worker's own names.
 crash_worker_init () {
