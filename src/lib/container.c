@@ -309,7 +309,7 @@ container_record_plan (int dirfd, const struct create_options *o, const char *bu
                        size_t config_len, cl_error **err)
 {
   cleanup_strv char **to_make = cgroup_dirs_to_make (cg);
-  if (write_file_durable (dirfd, CONFIG_COPY, config_data, config_len, 0600, err) < 0)
+  if (write_file_atomic (dirfd, CONFIG_COPY, config_data, config_len, 0600, err) < 0)
     return -1;
   return write_record (dirfd, o, bundle, rootfs, cfg, cg, 0, to_make, true, err);
 }
