@@ -150,8 +150,12 @@ out=$CACHE/results; mkdir -p "$out"
 # behind (recvtty, seccompagent) would hold bats' output open: once every
 # test has reported, they are stopped.
 run_suite () {
-  local bats_pid want idle_pid
+  local bats_pid want idle_pid criu_conf=/etc/criu/default.conf had_conf=false
   : > "$2"
+  # checkpoint.bats writes the host's CRIU default.conf and leaves it when
+  # the test fails (here: CRIU refuses this kernel); every later criu run
+  # would follow it.  The host's file is kept and put back.
+  if [ -e "$criu_conf" ]; then had_conf=true; cp -a "$criu_conf" "$out/criu-default.conf.saved"; fi
   # script's input stays open and silent (an EOF there would reach the
   # foreground `run`s through the terminal).
   mkfifo "$out/idle.$$" && { sleep 3600 > "$out/idle.$$" & idle_pid=$!; }
@@ -169,6 +173,7 @@ run_suite () {
   wait "$bats_pid"
   kill "$idle_pid" 2>/dev/null
   rm -f "$out/idle.$$"
+  if $had_conf; then mv -f "$out/criu-default.conf.saved" "$criu_conf"; else rm -f "$criu_conf"; fi
 }
 
 # verdicts TAP: "pass|fail|skip<TAB>name" per test.
