@@ -1,7 +1,7 @@
-/* crun-lite: compiled seccomp programs cached in the default state root
- * (/run/crun-lite/.seccomp-cache for root, 0700, the runtime's own: never
- * reachable from a container), so that a profile is compiled once, not on
- * every start.  CRUN_LITE_SECCOMP_CACHE=DIR puts it elsewhere;
+/* crun-lite: compiled seccomp programs cached (/var/cache/crun-lite/seccomp
+ * for root, 0700, the runtime's own: never reachable from a container), so
+ * that a profile is compiled once, not on every start.
+ * CRUN_LITE_SECCOMP_CACHE=DIR puts it elsewhere;
  * CRUN_LITE_NO_SECCOMP_CACHE=1 bypasses it. */
 #ifndef CRL_SECCOMP_CACHE_H
 #define CRL_SECCOMP_CACHE_H

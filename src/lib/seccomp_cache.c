@@ -26,10 +26,8 @@
 #include "config.h"
 #include "log.h"
 #include "seccomp_cache.h"
-#include "state.h"
 #include "utils.h"
 
-#define CACHE_DIR ".seccomp-cache"
 #define CACHE_MAGIC "crun-lite seccomp cache 1\n"
 #define CACHE_MAX_ENTRIES 64
 
@@ -141,21 +139,34 @@ struct entry_header
 };
 
 /* The cache's directory, made on first use: CRUN_LITE_SECCOMP_CACHE, else
- * .seccomp-cache in the default state root (shared by every --root an
- * engine passes, and kept out of them).  -1 when there is none to use. */
+ * /var/cache/crun-lite/seccomp for root and $XDG_CACHE_HOME (or
+ * ~/.cache)/crun-lite/seccomp for anyone else: a cache, not state, so it
+ * stays out of every state root (`list`, engines' roots) and may outlive a
+ * reboot (the key holds every version it depends on).  -1 when there is
+ * none to use. */
+static char *
+cache_dir_path (void)
+{
+  const char *env = getenv ("CRUN_LITE_SECCOMP_CACHE"), *xdg = getenv ("XDG_CACHE_HOME"), *home = getenv ("HOME");
+  if (env && *env)
+    return xstrdup (env);
+  if (geteuid () == 0)
+    return xstrdup ("/var/cache/crun-lite/seccomp");
+  if (xdg && *xdg == '/')
+    return xasprintf ("%s/crun-lite/seccomp", xdg);
+  if (home && *home == '/')
+    return xasprintf ("%s/.cache/crun-lite/seccomp", home);
+  return NULL;
+}
+
 static int
 open_cache_dir (void)
 {
-  const char *env = getenv ("CRUN_LITE_SECCOMP_CACHE");
-  cleanup_free char *root = NULL, *dir = NULL;
+  cleanup_free char *dir = cache_dir_path ();
   cleanup_error cl_error *e = NULL;
   struct stat st;
   int fd;
-  if (env && *env)
-    dir = xstrdup (env);
-  else if (state_default_root (&root, &e) == 0)
-    dir = xasprintf ("%s/" CACHE_DIR, root);
-  else
+  if (dir == NULL)
     return -1;
   fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0 && errno == ENOENT && mkdir_p (dir, 0700, &e) == 0)

@@ -45,15 +45,19 @@ crash_worker_init () {
 crash_nap () { read -r -t 0.005 -u "$cw_sleep_fd" _; }
 crl_w () { timeout -k 5 30 "$R" --root "$cw_root" "$@" </dev/null; }
 
-# What of the worker's container is left on the host (empty when nothing).
-crash_leftovers () {
-  local out="" d
-  [ -e "$cw_root/$cw_id" ] && out="$out state:$(ls -A "$cw_root/$cw_id" | tr '\n' ,)"
-  for d in /sys/fs/cgroup/$cw_cg /sys/fs/cgroup/*/$cw_cg; do [ -d "$d" ] && out="$out cgroup:$d"; done
-  grep -q "$cw_b" /proc/self/mountinfo && out="$out mounts:$(grep -c "$cw_b" /proc/self/mountinfo)"
-  pgrep -f "$cw_marker|$cw_root" >/dev/null && out="$out procs:$(pgrep -f "$cw_marker|$cw_root" | tr '\n' ,)"
+# container_left ROOT ID CGROUP-PARENT PROCESS-PATTERN [BUNDLE]: what of a
+# container is left on the host (empty when nothing): its state entry, its
+# cgroup parent (made for it alone) in any hierarchy, processes matching
+# the pattern, mounts of its bundle.
+container_left () {
+  local root=$1 id=$2 cg=$3 procs=$4 bundle=${5:-} out="" d
+  [ -e "$root/$id" ] && out="$out state:$(ls -A "$root/$id" | tr '\n' ,)"
+  for d in /sys/fs/cgroup/$cg /sys/fs/cgroup/*/$cg; do [ -d "$d" ] && out="$out cgroup:$d"; done
+  [ -n "$bundle" ] && grep -q "$bundle" /proc/self/mountinfo && out="$out mounts:$(grep -c "$bundle" /proc/self/mountinfo)"
+  pgrep -f "$procs" >/dev/null && out="$out procs:$(pgrep -f "$procs" | tr '\n' ,)"
   echo "$out"
 }
+crash_leftovers () { container_left "$cw_root" "$cw_id" "$cw_cg" "$cw_marker|$cw_root" "$cw_b"; }
 
 # traced INJECTION COMMAND...: run the runtime under strace -f (no
 # injection when INJECTION is empty) and wait for the runtime's own process
@@ -236,13 +240,7 @@ fi
 kb=$(new_bundle crash-kill)
 args "$kb" sleep 7790
 cfg "$kb" '.linux.cgroupsPath = "/crl-crash-kill/k"'
-kill_left () {
-  local out=""
-  [ -e "$STATE/k" ] && out="$out state"
-  for d in /sys/fs/cgroup/crl-crash-kill /sys/fs/cgroup/*/crl-crash-kill; do [ -d "$d" ] && out="$out cgroup:$d"; done
-  pgrep -f "sleep 7790" >/dev/null && out="$out procs"
-  echo "$out"
-}
+kill_left () { container_left "$STATE" k crl-crash-kill "sleep 7790"; }
 for what in create run exec delete; do
   bad="" tries=0
   for ms in $(seq 1 30); do
@@ -293,13 +291,8 @@ expect_eq "... and deleted at once: nothing left" \
 db=$(new_bundle crash-damaged)
 args "$db" sleep 7792
 cfg "$db" '.linux.cgroupsPath = "/crl-damaged/d"'
-damaged_left () {
-  local out=""
-  [ -e "$STATE/d" ] && out="$out state"
-  for c in /sys/fs/cgroup/crl-damaged /sys/fs/cgroup/*/crl-damaged; do [ -d "$c/d" ] && out="$out cgroup:$c/d"; done
-  pgrep -f "sleep 7792" >/dev/null && out="$out procs"
-  echo "$out"
-}
+# (the leaf: a salvage cannot know that the parent was made for it too)
+damaged_left () { container_left "$STATE" d crl-damaged/d "sleep 7792"; }
 for damage in corrupt empty missing; do
   crl run -d --bundle "$db" d >/dev/null 2>&1 </dev/null
   case $damage in
