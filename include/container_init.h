@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include "cgroup_layout.h"
+#include "mount_sources.h"
 #include "oci_config.h"
 #include "process_attrs.h"
 #include "seccomp_filter.h"
@@ -36,6 +37,7 @@ struct init_ctx
    * namespace, for the /sys/fs/cgroup binds (include/rootfs.h). */
   struct cgroup_v1_hierarchy *v1_own;
   size_t n_v1_own;
+  struct mount_sources mount_sources;  /* bind sources the runtime opened for us */
 };
 
 _Noreturn void container_init (struct init_ctx *ctx);

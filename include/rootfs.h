@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "oci_config.h"
 #include "cgroup_layout.h"
+#include "mount_sources.h"
 #include "error.h"
 
 struct rootfs_ctx
@@ -28,6 +29,8 @@ struct rootfs_ctx
    * them when mounting. */
   const struct cgroup_v1_hierarchy *v1_own;
   size_t n_v1_own;
+  /* Bind sources the runtime opened with its privileges, by mount index. */
+  const struct mount_sources *sources;
 };
 
 int rootfs_prepare (struct rootfs_ctx *ctx, cl_error **err);

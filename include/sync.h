@@ -8,6 +8,8 @@
  *                                        place the child in its cgroup: the parent moved it)
  *   [joins/creates namespaces; a cgroup namespace only now, rooted at the container's cgroup]
  *   SYNC_USERNS_READY  ───────────────►  writes uid_map/gid_map     (only with a new user namespace)
+ *                      ◄───────────────  SYNC_MOUNT_SOURCE(i) + fd, for each bind source it opened
+ *                                        in our mount namespace (see mount_sources.h)
  *                      ◄───────────────  SYNC_USERNS_MAPPED
  *   [forks once when a pid namespace must apply to a child]
  *   SYNC_INIT_PID(pid) ───────────────►  the init is that pid, the intermediate exits (only after that fork)
@@ -44,6 +46,7 @@ enum sync_type
   SYNC_CONSOLE,        /* child -> parent, followed by the pty master (SCM_RIGHTS) */
   SYNC_SECCOMP_LISTENER,      /* child -> parent, followed by the seccomp notification fd */
   SYNC_SECCOMP_LISTENER_DONE, /* parent -> child: the listener has it */
+  SYNC_MOUNT_SOURCE,   /* parent -> child: value = index in mounts[], an O_PATH fd attached */
 };
 
 struct sync_msg
@@ -54,10 +57,14 @@ struct sync_msg
 };
 
 int sync_send (int fd, enum sync_type type, int32_t value, cl_error **err);
+/* The same with an fd attached (SCM_RIGHTS). */
+int sync_send_fd (int fd, enum sync_type type, int32_t value, int passed, cl_error **err);
 /* Send an error to the parent; used on the child's way out. */
 void sync_send_error (int fd, const cl_error *e);
 /* Receive one message; EOF (peer exited) is an error with errnum EPIPE. */
 int sync_recv (int fd, struct sync_msg *msg, cl_error **err);
+/* The same, and the fd a message carried in *passed (-1 if none; close-on-exec). */
+int sync_recv_fd (int fd, struct sync_msg *msg, int *passed, cl_error **err);
 /* Receive and require one type; an SYNC_ERROR becomes the returned error. */
 int sync_expect (int fd, enum sync_type type, struct sync_msg *msg, cl_error **err);
 

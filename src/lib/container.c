@@ -23,6 +23,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "namespaces.h"
+#include "mount_sources.h"
 #include "notify.h"
 #include "seccomp_cache.h"
 #include "seccomp_filter.h"
@@ -216,7 +217,8 @@ drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const cha
       switch (msg.type)
         {
         case SYNC_USERNS_READY:
-          if (write_id_maps (*pid, cfg, err) < 0 || sync_send (sync_fd, SYNC_USERNS_MAPPED, 0, err) < 0)
+          if (write_id_maps (*pid, cfg, err) < 0 || mount_sources_send (*pid, cfg, sync_fd, err) < 0
+              || sync_send (sync_fd, SYNC_USERNS_MAPPED, 0, err) < 0)
             return -1;
           break;
         case SYNC_INIT_PID:
@@ -477,6 +479,7 @@ container_load_bundle (const char *bundle, struct oci_config **cfg, char **confi
   if (config_parse (*config_data, *config_len, config_path, cfg, err) < 0 || validate_config (*cfg, err) < 0
       || resolve_rootfs (bundle, *cfg, rootfs, err) < 0)
     return -1;
+  mount_sources_make_absolute (*cfg, bundle);
   return 0;
 }
 

@@ -79,6 +79,36 @@ read_v1_cgroups_for_mount (struct init_ctx *ctx, cl_error **err)
   return cgroup_v1_hierarchies (&ctx->v1_own, &ctx->n_v1_own, err);
 }
 
+/* After SYNC_USERNS_READY: the bind sources the runtime opened for us
+ * (mount_sources.h), then SYNC_USERNS_MAPPED. */
+static int
+wait_for_id_maps (struct init_ctx *ctx, cl_error **err)
+{
+  for (;;)
+    {
+      struct sync_msg msg;
+      int fd = -1;
+      if (sync_recv_fd (ctx->sync_fd, &msg, &fd, err) < 0)
+        return -1;
+      if (msg.type == SYNC_MOUNT_SOURCE && fd >= 0)
+        {
+          mount_sources_store (&ctx->mount_sources, ctx->cfg->n_mounts, msg.value, fd);
+          continue;
+        }
+      if (fd >= 0)
+        close (fd);
+      if (msg.type == SYNC_USERNS_MAPPED)
+        return 0;
+      if (msg.type == SYNC_ERROR)
+        {
+          cl_fail (err, 0, "%s", msg.text);
+          (*err)->errnum = msg.value;
+          return -1;
+        }
+      return cl_fail (err, EPROTO, "sync: expected message %d, got %u", SYNC_USERNS_MAPPED, msg.type);
+    }
+}
+
 static int
 enter_namespaces (struct init_ctx *ctx, cl_error **err)
 {
@@ -106,9 +136,7 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
     return cl_fail (err, errno, "unshare namespaces");
   if (ctx->new_userns)
     {
-      struct sync_msg msg;
-      if (sync_send (ctx->sync_fd, SYNC_USERNS_READY, 0, err) < 0
-          || sync_expect (ctx->sync_fd, SYNC_USERNS_MAPPED, &msg, err) < 0)
+      if (sync_send (ctx->sync_fd, SYNC_USERNS_READY, 0, err) < 0 || wait_for_id_maps (ctx, err) < 0)
         return -1;
       /* Root of the new namespace for the setup; the configured user comes last. */
       if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
@@ -291,7 +319,8 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   struct rootfs_ctx rctx = { .cfg = cfg, .rootfs = ctx->rootfs, .rootfd = -1,
                              .in_userns = ctx->new_userns || running_rootless (),
                              .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot,
-                             .v1_own = ctx->v1_own, .n_v1_own = ctx->n_v1_own };
+                             .v1_own = ctx->v1_own, .n_v1_own = ctx->n_v1_own,
+                             .sources = &ctx->mount_sources };
   cleanup_close int listener = -1;
   struct sync_msg msg;
   int rc;
@@ -313,6 +342,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   rc = rootfs_prepare (&rctx, err);
   if (rc == 0)
     rc = rootfs_apply_mounts (&rctx, err);
+  mount_sources_close (&ctx->mount_sources);
   if (rc == 0)
     rc = rootfs_create_devices (&rctx, err);
   if (rc == 0)

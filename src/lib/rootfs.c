@@ -97,20 +97,23 @@ path_has_symlink (int rootfd, const char *path)
 }
 
 static int
-mount_bind (struct rootfs_ctx *ctx, const struct oci_mount *m, const struct mount_opts *o, cl_error **err)
+mount_bind (struct rootfs_ctx *ctx, size_t index, const struct oci_mount *m, const struct mount_opts *o,
+            cl_error **err)
 {
   struct stat st;
   cleanup_close int fd = -1;
   cleanup_close int mounted = -1;
-  char p[32];
+  int opened = ctx->sources && index < ctx->sources->n ? ctx->sources->fds[index] : -1;
+  char p[32], src[32];
+  const char *source = opened >= 0 ? fd_path (opened, src) : m->source;
 
   if (m->source == NULL)
     return cl_fail (err, 0, "bind mount needs a source");
-  if (stat (m->source, &st) < 0)
+  if ((opened >= 0 ? fstat (opened, &st) : stat (m->source, &st)) < 0)
     return cl_fail (err, errno, "source `%s`", m->source);
   if (path_create_in_root (ctx->rootfd, m->destination, S_ISDIR (st.st_mode) ? S_IFDIR : S_IFREG, &fd, err) < 0)
     return -1;
-  if (mount (m->source, fd_path (fd, p), NULL, MS_BIND | (o->recursive ? MS_REC : 0), NULL) < 0)
+  if (mount (source, fd_path (fd, p), NULL, MS_BIND | (o->recursive ? MS_REC : 0), NULL) < 0)
     return cl_fail (err, errno, "bind `%s`", m->source);
   if ((o->flags & ~MS_REMOUNT) == 0)
     return 0;
@@ -232,8 +235,9 @@ is_dev (const char *dest)
 }
 
 static int
-apply_mount (struct rootfs_ctx *ctx, const struct oci_mount *m, cl_error **err)
+apply_mount (struct rootfs_ctx *ctx, size_t index, cl_error **err)
 {
+  const struct oci_mount *m = &ctx->cfg->mounts[index];
   struct mount_opts o;
   const char *type = m->type;
   int rc;
@@ -265,7 +269,7 @@ apply_mount (struct rootfs_ctx *ctx, const struct oci_mount *m, cl_error **err)
   else if (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0)
     rc = rootfs_mount_cgroup (ctx, m->destination, o.flags, err);
   else if (o.bind || strcmp (type, "bind") == 0)
-    rc = mount_bind (ctx, m, &o, err);
+    rc = mount_bind (ctx, index, m, &o, err);
   else
     rc = mount_filesystem (ctx, &(struct oci_mount){ .destination = m->destination, .source = m->source,
                                                      .type = (char *) type }, &o, err);
@@ -288,7 +292,7 @@ int
 rootfs_apply_mounts (struct rootfs_ctx *ctx, cl_error **err)
 {
   for (size_t i = 0; i < ctx->cfg->n_mounts; i++)
-    if (apply_mount (ctx, &ctx->cfg->mounts[i], err) < 0)
+    if (apply_mount (ctx, i, err) < 0)
       return cl_wrap (err, "mounts[%zu] (%s)", i, ctx->cfg->mounts[i].destination);
   return 0;
 }

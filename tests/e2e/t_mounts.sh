@@ -107,6 +107,29 @@ cfg "$nb" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"cont
 out=$(crl run --no-pivot --bundle "$nb" m7u 2>&1); rc=$?
 expect_match "--no-pivot in a user namespace: runs, and warns that the host's procfs cannot be detached" "rc=$rc $out" \
   '^rc=0 .*--no-pivot: the host.s /proc cannot be detached in this user namespace'
+# Bind sources are opened by the runtime as the host's root (runc): in a
+# user namespace whose root cannot search a 0700 directory, a source below
+# it still binds, in run and for exec; a relative source is the bundle's.
+ub=$(new_bundle userns-binds)
+chown -R 100000:100000 "$ub/rootfs"
+for d in "$T_ROOT/private-1" "$T_ROOT/private-2" "$ub/rel-src"; do mkdir -p "$d/dir"; echo "${d##*/}" > "$d/dir/foo"; chmod 700 "$d"; done
+cfg "$ub" --arg p1 "$T_ROOT/private-1/dir" --arg p2 "$T_ROOT/private-2/dir" '.linux.namespaces += [{"type":"user"}]
+  | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+  | .mounts += [{"destination":"/m1","type":"bind","source":$p1,"options":["bind"]},
+                {"destination":"/m2","source":$p2,"options":["rbind","ro"]},
+                {"destination":"/m3","type":"bind","source":"rel-src/dir","options":["bind"]}]'
+args "$ub" sh -c 'cat /m1/foo /m2/foo /m3/foo; touch /m2/x 2>/dev/null || echo ro; grep -c " /m[123] " /proc/self/mountinfo'
+expect_eq "user namespace: bind sources below 0700 directories (and one relative to the bundle) are bound" \
+  "$(cd / && crl run --bundle "$ub" m-ubind 2>&1 | tr '\n' ' ')" "private-1 private-2 rel-src ro 3 "
+args "$ub" sleep 30
+crl run -d --bundle "$ub" m-ubind2 >/dev/null 2>&1 </dev/null
+expect_eq "user namespace: exec sees the inaccessible binds" "$(crl exec m-ubind2 cat /m1/foo /m2/foo 2>&1 | tr '\n' ' ')" "private-1 private-2 "
+crl delete -f m-ubind2 >/dev/null 2>&1
+chmod 700 "$T_ROOT/private-1/dir"; chown 100000 "$T_ROOT/private-1/dir/foo"
+cfg "$ub" --arg p1 "$T_ROOT/private-1/dir/missing" '.mounts[-3].source = $p1'
+args "$ub" true
+out=$(crl run --bundle "$ub" m-ubind3 2>&1); rc=$?
+expect_match "user namespace: a missing bind source is named" "rc=$rc $out" "^rc=1 .*private-1/dir/missing"
 cfg "$b" '.linux.rootfsPropagation = "rprivate"'
 args "$b" true
 check "rootfsPropagation rprivate" crl run --bundle "$b" m8
