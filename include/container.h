@@ -17,6 +17,7 @@ struct create_options
   bool systemd_cgroup;    /* --systemd-cgroup */
   bool no_cgroup;         /* --cgroup-manager=disabled (crun's): the container gets no cgroup of its own */
   const char *console_socket;  /* --console-socket: where the pty master goes */
+  const char *pidfd_socket;    /* --pidfd-socket: where a pidfd of the init goes */
   bool no_new_keyring;    /* --no-new-keyring */
   bool foreground;        /* `run` without --detach: may relay a terminal itself */
   int preserve_fds;

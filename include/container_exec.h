@@ -13,6 +13,7 @@ struct exec_options
   bool detach;
   const char *pid_file;
   const char *console_socket;    /* with process->terminal: where the pty master goes */
+  const char *pidfd_socket;      /* --pidfd-socket: where a pidfd of the process goes */
   int preserve_fds;
   char *const *cgroup_specs;     /* --cgroup: "PATH" or "CTRL[,CTRL]:PATH", below the container's cgroup */
   bool ignore_paused;            /* exec into a paused container (the process starts frozen) */

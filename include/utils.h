@@ -72,6 +72,12 @@ unsigned long long process_start_time (pid_t pid);
  * part of the ids (rootless podman runs the runtime that way). */
 bool running_rootless (void);
 
+/* Close every fd from `from` up except those in keep[] (any order, -1
+ * ignored); with `cloexec`, mark them close-on-exec instead.  close_range
+ * where the kernel has it (5.9; its CLOEXEC flag 5.11), else each fd
+ * /proc/self/fd lists, else every number below the fd limit. */
+void fds_close_from (int from, const int *keep, size_t n_keep, bool cloexec);
+
 /* strerror's text as Go (and so runc) prints it: "no such file or
  * directory".  Engines match some of these texts. */
 const char *errno_text_lower (int errnum);

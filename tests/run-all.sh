@@ -10,7 +10,7 @@ if [ ! -x ./crun-lite ] || [ ! -f Makefile ]; then
     echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 make -s -j"$(nproc)" crun-lite tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc \
-  tests/helpers/recv_console tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe tests/helpers/subreaper >/dev/null || {
+  tests/helpers/recv_console tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe tests/helpers/subreaper tests/helpers/enosys tests/helpers/pidfd_kill >/dev/null || {
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 export CRUN_LITE="$top/crun-lite" TESTS_SRCDIR="$top/tests" TESTS_HELPERS="$top/tests/helpers"
@@ -61,6 +61,10 @@ run_tap tests/e2e bash tests/e2e/run-e2e.sh
 # commands (strace), SIGKILL sweeps, races, damaged state (its own stage:
 # minutes long, it is not repeated under the sanitizers).
 run_tap "tests/e2e (crash safety)" env E2E_GROUPS=crash bash tests/e2e/run-e2e.sh
+# Older kernels: the groups again with openat2, clone3, the new mount API,
+# mount_setattr, pidfds or close_range failing with ENOSYS, each alone, then
+# the whole suite with all of them missing (every fallback runs).
+run_tap "tests/e2e (system calls missing)" bash tests/e2e/run-enosys.sh
 # The real engines: podman (root and rootless) and a private containerd.
 run_tap tests/engines bash tests/engines/run-engines.sh
 # runc's own integration suite (Debian's source package of the installed
@@ -79,7 +83,7 @@ else
   if (git ls-files -z 2>/dev/null | xargs -0 -I{} cp --parents {} "$san/" 2>/dev/null || cp -a . "$san/") \
      && cd "$san" && { [ -x configure ] || ./autogen.sh >/dev/null 2>&1; } && { [ ! -f Makefile ] || make -s distclean >/dev/null 2>&1; true; } \
      && ./configure -q --enable-sanitizers >/dev/null 2>&1 && make -s -j"$(nproc)" crun-lite tests/helpers/recv_console \
-        tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe tests/helpers/subreaper >/dev/null 2>&1; then
+        tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe tests/helpers/subreaper tests/helpers/pidfd_kill >/dev/null 2>&1; then
     cd "$top"
     run_tap "tests/e2e (ASan+UBSan)" env UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
       CRUN_LITE="$san/crun-lite" TESTS_HELPERS="$san/tests/helpers" bash tests/e2e/run-e2e.sh

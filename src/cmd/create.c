@@ -12,6 +12,7 @@ static const char usage_text[] =
   "      --pid-file FILE     write the init's pid to FILE\n"
   "      --no-pivot          MS_MOVE + chroot instead of pivot_root (ramfs roots)\n"
   "      --preserve-fds N    pass N more fds (from 3) to the container\n"
+  "      --pidfd-socket S    send a pidfd of the container's init to the unix socket S\n"
   "      --console-socket S  send the terminal's master fd to the unix socket S\n";
 
 int
@@ -21,6 +22,7 @@ cmd_create (const struct global_opts *g, int argc, char **argv)
     { "bundle", required_argument, NULL, 'b' },   { "pid-file", required_argument, NULL, 'p' },
     { "no-pivot", no_argument, NULL, 'P' },       { "preserve-fds", required_argument, NULL, 'F' },
     { "console-socket", required_argument, NULL, 'c' }, { "no-new-keyring", no_argument, NULL, 'K' },
+    { "pidfd-socket", required_argument, NULL, 'D' },
     { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
   };
   struct create_options o = { .root = g->root, .bundle = ".", .systemd_cgroup = g->systemd_cgroup,
@@ -50,6 +52,9 @@ cmd_create (const struct global_opts *g, int argc, char **argv)
         break;
       case 'K':
         o.no_new_keyring = true;
+        break;
+      case 'D':
+        o.pidfd_socket = optarg;
         break;
       case 'h':
         fputs (usage_text, stdout);

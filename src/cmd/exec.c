@@ -27,6 +27,7 @@ static const char usage_text[] =
   "      --no-new-privs       set no_new_privs\n"
   "  -t, --tty                give it a terminal (relayed, or sent to --console-socket)\n"
   "      --console-socket S   send the terminal's master fd to the unix socket S\n"
+  "      --pidfd-socket S     send a pidfd of the process to the unix socket S\n"
   "      --preserve-fds N     pass N more fds (from 3)\n"
   "      --apparmor PROFILE   run under this AppArmor profile (AppArmor hosts)\n"
   "      --process-label L    run with this SELinux label (SELinux hosts)\n"
@@ -84,7 +85,7 @@ int
 cmd_exec (const struct global_opts *g, int argc, char **argv)
 {
   enum { OPT_PIDFILE = 256, OPT_CWD, OPT_CAP, OPT_NNP, OPT_PRESERVE, OPT_CONSOLE, OPT_APPARMOR, OPT_LABEL, OPT_CGROUP,
-         OPT_IGNORE_PAUSED };
+         OPT_IGNORE_PAUSED, OPT_PIDFD };
   static const struct option opts[] = {
     { "process", required_argument, NULL, 'p' },   { "detach", no_argument, NULL, 'd' },
     { "pid-file", required_argument, NULL, OPT_PIDFILE }, { "cwd", required_argument, NULL, OPT_CWD },
@@ -94,6 +95,7 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
     { "tty", no_argument, NULL, 't' },             { "console-socket", required_argument, NULL, OPT_CONSOLE },
     { "apparmor", required_argument, NULL, OPT_APPARMOR }, { "process-label", required_argument, NULL, OPT_LABEL },
     { "cgroup", required_argument, NULL, OPT_CGROUP }, { "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
+    { "pidfd-socket", required_argument, NULL, OPT_PIDFD },
     { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
   };
   struct exec_options o = { .root = g->root };
@@ -166,6 +168,9 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
         break;
       case OPT_IGNORE_PAUSED:
         o.ignore_paused = true;
+        break;
+      case OPT_PIDFD:
+        o.pidfd_socket = optarg;
         break;
       case 'h':
         fputs (usage_text, stdout);

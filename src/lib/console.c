@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -85,7 +86,7 @@ console_send_fd (int sock, int fd, const char *tag, cl_error **err)
   c->cmsg_len = CMSG_LEN (sizeof (int));
   memcpy (CMSG_DATA (c), &fd, sizeof fd);
   if (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    return cl_fail (err, errno, "send the terminal fd");
+    return cl_fail (err, errno, "send an fd");
   return 0;
 }
 
@@ -110,20 +111,35 @@ console_recv_fd (int sock, int *fd, cl_error **err)
 }
 
 int
-console_send_to_socket (const char *path, int master, cl_error **err)
+send_fd_to_socket (const char *flag, const char *path, int fd, const char *tag, cl_error **err)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   cleanup_close int sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0)
-    return cl_fail (err, errno, "--console-socket: socket");
+    return cl_fail (err, errno, "%s: socket", flag);
   if (strlen (path) >= sizeof addr.sun_path)
-    return cl_fail_as (err, ENAMETOOLONG, "--console-socket: path `%s` is too long", path);
+    return cl_fail_as (err, ENAMETOOLONG, "%s: path `%s` is too long", flag, path);
   strcpy (addr.sun_path, path);
   if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
-    return cl_fail (err, errno, "--console-socket: connect to `%s`", path);
-  if (console_send_fd (sock, master, "/dev/ptmx", err) < 0)
-    return cl_wrap (err, "--console-socket `%s`", path);
+    return cl_fail (err, errno, "%s: connect to `%s`", flag, path);
+  if (console_send_fd (sock, fd, tag, err) < 0)
+    return cl_wrap (err, "%s `%s`", flag, path);
   return 0;
+}
+
+int
+console_send_to_socket (const char *path, int master, cl_error **err)
+{
+  return send_fd_to_socket ("--console-socket", path, master, "/dev/ptmx", err);
+}
+
+int
+pidfd_send_to_socket (const char *path, pid_t pid, cl_error **err)
+{
+  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (pidfd < 0)
+    return cl_fail (err, errno, "--pidfd-socket: pidfd_open%s", errno == ENOSYS ? " (needs Linux 5.3)" : "");
+  return send_fd_to_socket ("--pidfd-socket", path, pidfd, "pidfd", err);
 }
 
 static void

@@ -601,7 +601,9 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
       || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0
-      || sync_send (sv[0], SYNC_CREATED, 0, err) < 0)
+      || sync_send (sv[0], SYNC_CREATED, 0, err) < 0
+      /* Last: from here the engine may signal the init at any time. */
+      || (o->pidfd_socket && pidfd_send_to_socket (o->pidfd_socket, pid, err) < 0))
     goto fail;
   close (sv[0]);
   *init_pid = pid;
@@ -773,8 +775,19 @@ static int
 signal_process (const struct container_state *st, int sig)
 {
   cleanup_close int fd = pidfd_for (st);
+  if (fd < 0 && errno == ENOSYS)
+    {
+      /* No pidfds (before 5.3): the start time checked just before, a
+       * narrower window for a reused pid than none. */
+      if (st->pid_start_time && process_start_time (st->pid) != st->pid_start_time)
+        {
+          errno = ESRCH;
+          return -1;
+        }
+      return kill (st->pid, sig);
+    }
   if (fd < 0)
-    return errno == ENOSYS ? kill (st->pid, sig) : -1;
+    return -1;
   return (int) syscall (SYS_pidfd_send_signal, fd, sig, NULL, 0);
 }
 

@@ -38,9 +38,6 @@
 #include "state.h"
 #include "utils.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 int
 container_load_config (const char *root, const char *id, struct oci_config **out, cl_error **err)
@@ -368,8 +365,15 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
       if (f < 0 || write_all (f, buf, (size_t) n) < 0)
         return cl_fail (err, errno, "--pid-file `%s`", o->pid_file);
     }
-  if (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
-    return -1;
+  if ((master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
+      || (o->pidfd_socket && pidfd_send_to_socket (o->pidfd_socket, pid, err) < 0))
+    {
+      /* The caller never got hold of it: it must not run on. */
+      kill (pid, SIGKILL);
+      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      return -1;
+    }
   if (o->detach)
     {
       *exit_code = 0;

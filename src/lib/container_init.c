@@ -28,9 +28,6 @@
 #include "path_in_root.h"
 #include "utils.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 /* A time namespace applies to the unsharer's children, and its offsets can
  * only be written while nobody is in it: unshare, write them, then move
@@ -397,26 +394,7 @@ static void
 close_inherited_fds (const struct init_ctx *ctx)
 {
   int keep[] = { ctx->sync_fd, ctx->gate_rfd, ctx->gate_wfd, log_fd () };
-  unsigned int from = 3 + (unsigned int) ctx->preserve_fds;
-  size_t n = sizeof keep / sizeof keep[0];
-
-  /* Sort the few fds to keep, then close the gaps between them. */
-  for (size_t i = 1; i < n; i++)
-    for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--)
-      {
-        int t = keep[j];
-        keep[j] = keep[j - 1];
-        keep[j - 1] = t;
-      }
-  for (size_t i = 0; i < n; i++)
-    {
-      if (keep[i] < 0 || (unsigned int) keep[i] < from)
-        continue;
-      if ((unsigned int) keep[i] > from)
-        syscall (SYS_close_range, from, (unsigned int) keep[i] - 1, 0);
-      from = (unsigned int) keep[i] + 1;
-    }
-  syscall (SYS_close_range, from, ~0U, 0);
+  fds_close_from (3 + ctx->preserve_fds, keep, sizeof keep / sizeof keep[0], false);
 }
 
 

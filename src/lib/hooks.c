@@ -28,6 +28,33 @@ hooks_state (const struct oci_config *cfg, const char *id, pid_t pid, const char
                                    .annotations = cfg->annotations, .n_annotations = cfg->n_annotations };
 }
 
+/* Does child `pid` exit within `timeout_ms`?  It is left unreaped.  A pidfd
+ * to poll where the kernel has them (5.3), else waitid(WNOWAIT) polled every
+ * 10 ms. */
+static bool
+exits_within (pid_t pid, long long timeout_ms)
+{
+  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (pidfd >= 0)
+    {
+      struct pollfd p = { .fd = pidfd, .events = POLLIN };
+      int r;
+      do
+        r = poll (&p, 1, (int) timeout_ms);
+      while (r < 0 && errno == EINTR);
+      return r != 0;
+    }
+  for (long long waited = 0;; waited += 10)
+    {
+      siginfo_t si = { 0 };
+      if (waitid (P_PID, (id_t) pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == pid)
+        return true;
+      if (waited >= timeout_ms)
+        return false;
+      nanosleep (&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+    }
+}
+
 static int
 run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_error **err)
 {
@@ -35,7 +62,6 @@ run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_
   pid_t pid;
   int status;
   long timeout_ms = h->timeout.set ? (long) h->timeout.v * 1000 : -1;
-  cleanup_close int pidfd = -1;
 
   if (pipe2 (in, O_CLOEXEC) < 0)
     return cl_fail (err, errno, "%s: pipe", name);
@@ -66,21 +92,12 @@ run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_
     sigaction (SIGPIPE, &old, NULL);
   }
   close (in[1]);
-  pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-  if (pidfd >= 0 && timeout_ms > 0)
+  if (timeout_ms > 0 && !exits_within (pid, timeout_ms))
     {
-      struct pollfd p = { .fd = pidfd, .events = POLLIN };
-      int r;
-      do
-        r = poll (&p, 1, (int) timeout_ms);
-      while (r < 0 && errno == EINTR);
-      if (r == 0)
-        {
-          kill (pid, SIGKILL);
-          waitpid (pid, NULL, 0);
-          return cl_fail_as (err, ETIMEDOUT, "%s (`%s`): timed out after %lld s", name, h->path,
-                             (long long) h->timeout.v);
-        }
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+      return cl_fail_as (err, ETIMEDOUT, "%s (`%s`): timed out after %lld s", name, h->path,
+                         (long long) h->timeout.v);
     }
   while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)

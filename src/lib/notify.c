@@ -118,19 +118,26 @@ notify_relay (int dirfd, int sock, pid_t pid, cl_error **err)
 {
   cleanup_free char *host = NULL;
   cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  /* Without pidfds (before 5.3) the init is looked at every 100 ms. */
+  unsigned long long started = pidfd < 0 ? process_start_time (pid) : 0;
   if (read_file_at (dirfd, "notify-host", 4096, &host, NULL, err) < 0)
     return cl_wrap (err, "NOTIFY_SOCKET");
+  if (pidfd < 0 && started == 0)
+    return 0; /* gone already */
   for (;;)
     {
       struct pollfd p[2] = { { .fd = sock, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
       char msg[4096];
       ssize_t r;
-      if (poll (p, pidfd >= 0 ? 2 : 1, -1) < 0)
+      int n = poll (p, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 100);
+      if (n < 0)
         {
           if (errno == EINTR)
             continue;
           return cl_fail (err, errno, "NOTIFY_SOCKET: poll");
         }
+      if (n == 0 && process_start_time (pid) == started)
+        continue;
       if (!(p[0].revents & POLLIN))
         return 0; /* the container exited without READY=1 */
       r = recv (sock, msg, sizeof msg - 1, 0);

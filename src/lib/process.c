@@ -18,9 +18,6 @@
 #include "process.h"
 #include "utils.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 int
 process_apply_rlimits (const struct oci_process *p, cl_error **err)
@@ -314,9 +311,7 @@ process_exec (const struct oci_process *p, const struct seccomp_program *seccomp
     return cl_fail (err, errno, "process.noNewPrivileges");
   /* Nothing of the runtime's may reach the container: every fd past stdio
    * and the preserved ones closes on exec. */
-  if (syscall (SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    for (int fd = 3 + preserve_fds; fd < 1024; fd++)
-      fcntl (fd, F_SETFD, FD_CLOEXEC);
+  fds_close_from (3 + preserve_fds, NULL, 0, true);
   /* The filter last, so that none of the runtime's own calls is filtered:
    * only execve runs under it. */
   if (seccomp && p->no_new_privileges && !seccomp->listener && seccomp_install (seccomp, NULL, err) < 0)

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "utils.h"
@@ -368,4 +371,82 @@ errno_text_lower (int errnum)
   if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
     buf[0] = (char) (buf[0] - 'A' + 'a');
   return buf;
+}
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static bool
+fd_kept (int fd, const int *keep, size_t n_keep)
+{
+  for (size_t i = 0; i < n_keep; i++)
+    if (keep[i] == fd)
+      return true;
+  return false;
+}
+
+/* close_range over the gaps between the kept fds, lowest first. */
+static int
+close_range_except (unsigned int from, const int *keep, size_t n_keep, unsigned int flags)
+{
+  for (;;)
+    {
+      long next = -1;   /* the lowest kept fd >= from */
+      for (size_t i = 0; i < n_keep; i++)
+        if (keep[i] >= 0 && (unsigned int) keep[i] >= from && (next < 0 || keep[i] < next))
+          next = keep[i];
+      if (next < 0)
+        return (int) syscall (SYS_close_range, from, ~0U, flags);
+      if ((unsigned long) next > from && syscall (SYS_close_range, from, (unsigned int) next - 1, flags) < 0)
+        return -1;
+      from = (unsigned int) next + 1;
+    }
+}
+
+static void
+fd_release (int fd, bool cloexec)
+{
+  if (cloexec)
+    fcntl (fd, F_SETFD, FD_CLOEXEC);
+  else
+    close (fd);
+}
+
+void
+fds_close_from (int from, const int *keep, size_t n_keep, bool cloexec)
+{
+  DIR *d;
+  struct rlimit rl;
+
+  if (close_range_except ((unsigned int) from, keep, n_keep, cloexec ? CLOSE_RANGE_CLOEXEC : 0) == 0)
+    return;
+  d = opendir ("/proc/self/fd");
+  if (d)
+    {
+      /* Listed first, released after: the listing's own fd is among them. */
+      int *fds = NULL;
+      size_t n = 0;
+      for (struct dirent *e; (e = readdir (d));)
+        {
+          int fd = atoi (e->d_name);
+          if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && fd >= from && fd != dirfd (d) && !fd_kept (fd, keep, n_keep))
+            {
+              fds = realloc (fds, (n + 1) * sizeof *fds);
+              if (fds == NULL)
+                abort ();
+              fds[n++] = fd;
+            }
+        }
+      closedir (d);
+      for (size_t i = 0; i < n; i++)
+        fd_release (fds[i], cloexec);
+      free (fds);
+      return;
+    }
+  if (getrlimit (RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 20))
+    rl.rlim_cur = 1u << 20;
+  for (int fd = from; (rlim_t) fd < rl.rlim_cur; fd++)
+    if (!fd_kept (fd, keep, n_keep))
+      fd_release (fd, cloexec);
 }

@@ -181,3 +181,40 @@ if command -v runc >/dev/null; then
 else
   skip "error texts contain runc's" "runc is not installed"
 fi
+
+# --pidfd-socket (runc 1.2): a pidfd of the init (create, run -d) or of the
+# exec'd process goes to the socket; the engine can signal through it.
+pb=$(new_bundle pidfd)
+args "$pb" sleep 60
+pidfd_round () {  # ID SIGNAL SUBCOMMAND ARG...: "rc=N", the helper's "tag pid", the command's output
+  local sock="$T_ROOT/pidfd-$1.sock" sig=$2 sub=$3 out rc; shift 3
+  rm -f "$sock"; timeout 10 "$TESTS_HELPERS/pidfd_kill" "$sock" "$sig" > "$T_ROOT/pidfd.out" 2>&1 &
+  local helper=$!
+  for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+  crl "$sub" --pidfd-socket "$sock" "$@" > "$T_ROOT/pidfd.cmd" 2>&1 </dev/null; rc=$?
+  wait "$helper"
+  echo "rc=$rc $(cat "$T_ROOT/pidfd.out") $(cat "$T_ROOT/pidfd.cmd")"
+}
+if enosys_has pidfd; then
+  out=$(pidfd_round pf1 0 create --bundle "$pb" pf1)
+  expect_match "--pidfd-socket without pidfds (before Linux 5.3): refused, naming what it needs" "$out" \
+    '^rc=1 .*--pidfd-socket: pidfd_open \(needs Linux 5.3\)'
+  expect_eq "--pidfd-socket refused: nothing left" "$(crl list -q | grep -c pf1)" 0
+else
+  out=$(pidfd_round pf1 9 create --bundle "$pb" --pid-file "$T_ROOT/pf1.pid" pf1)
+  pid=$(cat "$T_ROOT/pf1.pid")
+  expect_eq "create --pidfd-socket: the engine gets a pidfd of the init" "$out" "rc=0 pidfd $pid "
+  sleep 0.3
+  expect_eq "create --pidfd-socket: a signal through it reaches the init" "$(crl state pf1 | jq -r .status)" stopped
+  crl delete pf1
+  out=$(pidfd_round pf2 0 run -d --bundle "$pb" pf2)
+  expect_eq "run -d --pidfd-socket: the pidfd is the running init's" "$out" "rc=0 pidfd $(crl state pf2 | jq -r .pid) "
+  out=$(pidfd_round pf2x 9 exec -d pf2 sleep 50)
+  expect_match "exec --pidfd-socket: the pidfd is the exec'd process's, and the signal ends it" \
+    "$out|$(crl ps pf2 2>&1 | grep -c 'sleep 50')" '^rc=0 pidfd [0-9]+ \|0$'
+  out=$(crl run -d --bundle "$pb" --pidfd-socket "$T_ROOT/nobody-listens.sock" pf3 2>&1); rc=$?
+  expect_match "--pidfd-socket with no listener: one line naming it, nothing left" "rc=$rc $out $(crl list -q | grep -c pf3)" \
+    '^rc=1 crun-lite: --pidfd-socket: connect to `.*nobody-listens.sock`: No such file or directory 0$'
+  crl delete -f pf2
+fi
+expect_no_leftovers "--pidfd-socket"

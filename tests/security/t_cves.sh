@@ -132,7 +132,14 @@ args "$b4" sh -c 'cat /proc/self/oom_score_adj; true'
 out=$(crl run --bundle "$b4" cve52881 2>&1); rc=$?
 expect_eq "CVE-2025-52881: host files bound over /proc/sys and /proc/self are not written" \
   "$(cat "$T_ROOT/victim-sysctl" "$T_ROOT/victim-oom" | tr '\n' ' ')" "original original "
-expect_eq "CVE-2025-52881: the settings reached the real procfs (oom_score_adj 500)" "rc=$rc $out" "rc=0 500"
+if enosys_has mount-api; then
+  # Before Linux 5.2 no procfs of the runtime's own can be had: the write
+  # that something is mounted over is refused instead.
+  expect_match "CVE-2025-52881 (no new mount API): the covered sysctl is refused, named" "rc=$rc $out" \
+    '^rc=1 .*linux.sysctl: kernel.msgmax: /proc/sys/kernel/msgmax( is not on procfs|: something is mounted over it)'
+else
+  expect_eq "CVE-2025-52881: the settings reached the real procfs (oom_score_adj 500)" "rc=$rc $out" "rc=0 500"
+fi
 expect_no_leftovers "CVE-2025-52881"
 
 # CVE-2016-9962: a process joining with exec is non-dumpable until its exec:
