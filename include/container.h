@@ -48,7 +48,7 @@ int container_load_bundle (const char *bundle, struct oci_config **cfg, char **c
                            char **rootfs, cl_error **err);
 /* Remove what a failed create (or restore) made: the cgroup directories
  * (warnings only), then the state directory. */
-void container_undo (struct cgroup *cg, int rootfd, const char *id);
+void container_undo (struct cgroup *cg, int rootfd, const char *id, const char *host_mounts_below);
 /* The record, in three writes: before the first cgroup or process exists
  * (the config's copy, and the cgroup directories and scope about to be
  * made), once the init is cloned (its pid), and once it is created (the

@@ -18,6 +18,7 @@ struct rootfs_ctx
   bool in_userns;       /* a new user namespace: no mknod, flags may be locked */
   bool new_cgroupns;
   bool no_pivot;
+  bool host_mntns;      /* no mount namespace of its own: mounts land in the runtime's, then chroot */
   /* A read-only /dev mount: made writable first, read-only in rootfs_finalize
    * with these flags kept (nosuid, nodev, noexec). */
   bool dev_readonly;
@@ -39,6 +40,10 @@ int rootfs_create_devices (struct rootfs_ctx *ctx, cl_error **err);
 int rootfs_pivot (struct rootfs_ctx *ctx, cl_error **err);
 /* After the pivot: masked and read-only paths, read-only root, propagation. */
 int rootfs_finalize (struct rootfs_ctx *ctx, cl_error **err);
+
+/* Detach every mount below `rootfs` in the caller's mount namespace,
+ * deepest first: a container without a mount namespace of its own made them. */
+void rootfs_unmount_below (const char *rootfs);
 
 /* Shared by the mount code: remount a bind mount with `flags`, adding the
  * flags the kernel locked on it when a plain remount is refused. */

@@ -39,6 +39,9 @@ struct container_state
   /* The systemd driver's scope (NULL with cgroupfs), and whose manager. */
   char *systemd_unit;
   bool systemd_user;
+  /* The config had no mount namespace: its mounts were made below the
+   * rootfs in the runtime's own, and go with the container. */
+  bool host_mounts;
   /* Set while `create` is making the container: the record is written
    * before the first cgroup, scope or process exists and names what will
    * be made, so that a runtime killed at any step leaves something

@@ -466,6 +466,6 @@ fail:
     }
   if (criu_root)
     rmdir (criu_root);
-  container_undo (cg, rootfd, o->id);
+  container_undo (cg, rootfd, o->id, NULL);
   return -1;
 }

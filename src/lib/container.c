@@ -23,6 +23,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "namespaces.h"
+#include "rootfs.h"
 #include "mount_sources.h"
 #include "notify.h"
 #include "seccomp_cache.h"
@@ -82,8 +83,15 @@ validate_config (const struct oci_config *cfg, cl_error **err)
 
   if (config_check_supported (cfg, err) < 0)
     return -1;
-  if (mntns == NULL || mntns->path)
-    return cl_fail (err, 0, "linux.namespaces: crun-lite needs a new mount namespace for the container");
+  /* No mount namespace: the runtime's is the container's (the spec), and
+   * nothing that would change the host's own mounts is done there. */
+  if (mntns == NULL && ((cfg->linux_section.masked_paths && *cfg->linux_section.masked_paths)
+                        || (cfg->linux_section.readonly_paths && *cfg->linux_section.readonly_paths)))
+    return cl_fail (err, 0, "linux.maskedPaths/readonlyPaths: unable to restrict paths without a private mount namespace (linux.namespaces: mount)");
+  if (mntns == NULL && cfg->root_readonly)
+    return cl_fail (err, 0, "root.readonly: a read-only root needs a private mount namespace (linux.namespaces: mount)");
+  if (mntns == NULL && cfg->linux_section.rootfs_propagation && *cfg->linux_section.rootfs_propagation)
+    return cl_fail (err, 0, "linux.rootfsPropagation: needs a private mount namespace (linux.namespaces: mount)");
   if ((cfg->hostname && *cfg->hostname) && (utsns == NULL))
     return cl_fail (err, 0, "hostname: setting a hostname needs a private UTS namespace (linux.namespaces: uts)");
   if ((cfg->domainname && *cfg->domainname) && (utsns == NULL))
@@ -280,6 +288,7 @@ write_record (int dirfd, const struct create_options *o, const char *bundle, con
     .bundle = (char *) bundle, .rootfs = (char *) rootfs, .created = created, .annotations = cfg->annotations,
     .n_annotations = cfg->n_annotations, .cgroup_v2 = cg->layout == CGROUP_UNIFIED, .cgroup_created = made,
     .systemd_unit = cg->systemd_unit, .systemd_user = cg->systemd_user, .creating = creating,
+    .host_mounts = config_namespace (cfg, CLONE_NEWNS) == NULL,
   };
   cleanup_free char *owner = owner_name ();
   cleanup_free struct oci_kv *dirs = xzalloc ((cg->n_dirs + 1) * sizeof *dirs);
@@ -616,14 +625,16 @@ fail:
     close (sv[0]);
   if (sv[1] >= 0)
     close (sv[1]);
-  container_undo (cg, rootfd, o->id);
+  container_undo (cg, rootfd, o->id, config_namespace (cfg, CLONE_NEWNS) ? NULL : rootfs);
   return -1;
 }
 
 void
-container_undo (struct cgroup *cg, int rootfd, const char *id)
+container_undo (struct cgroup *cg, int rootfd, const char *id, const char *host_mounts_below)
 {
   cleanup_error cl_error *e2 = NULL;
+  if (host_mounts_below)
+    rootfs_unmount_below (host_mounts_below);
   if (cg && cgroup_destroy (cg, &e2) < 0)
     log_warning ("%s", e2->msg);
   cl_error_freep (&e2);
@@ -887,6 +898,8 @@ wait_for_exit (const struct container_state *st)
 static int
 remove_recorded (struct container_ref *ref, const char *id, cl_error **err)
 {
+  if (ref->st->host_mounts && ref->st->rootfs)
+    rootfs_unmount_below (ref->st->rootfs);
   if (ref->st->n_cgroup_dirs || ref->st->systemd_unit)
     {
       cleanup_cgroup struct cgroup *cg = container_cgroup (ref->st);

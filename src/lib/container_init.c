@@ -316,6 +316,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   struct rootfs_ctx rctx = { .cfg = cfg, .rootfs = ctx->rootfs, .rootfd = -1,
                              .in_userns = ctx->new_userns || running_rootless (),
                              .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot,
+                             .host_mntns = config_namespace (cfg, CLONE_NEWNS) == NULL,
                              .v1_own = ctx->v1_own, .n_v1_own = ctx->n_v1_own,
                              .sources = &ctx->mount_sources };
   cleanup_close int listener = -1;

@@ -52,6 +52,8 @@ rootfs_prepare (struct rootfs_ctx *ctx, cl_error **err)
   unsigned long prop = prop_name && *prop_name ? mount_propagation_flags (prop_name) : 0;
   int fd;
 
+  if (ctx->host_mntns)
+    goto open_root;
   /* Nothing done below may propagate back to the host: make the whole
    * tree a slave (or private, when asked) before the first mount. */
   if (!(prop & MS_PRIVATE))
@@ -67,6 +69,7 @@ rootfs_prepare (struct rootfs_ctx *ctx, cl_error **err)
                         "(every parent directory needs search permission for the mapped ids)", ctx->rootfs);
       return cl_fail (err, errno, "bind mount rootfs `%s`", ctx->rootfs);
     }
+open_root:
   fd = open (ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return cl_fail (err, errno, "open rootfs `%s`", ctx->rootfs);
@@ -313,6 +316,36 @@ unescape_mountinfo (char *s)
   *out = '\0';
 }
 
+void
+rootfs_unmount_below (const char *rootfs)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_strv char **below = NULL;
+  cleanup_free char *line = NULL;
+  size_t cap = 0, rlen = strlen (rootfs), n;
+
+  while (f && getline (&line, &cap, f) > 0)
+    {
+      char target[4096];
+      if (sscanf (line, "%*s %*s %*s %*s %4095s", target) != 1)
+        continue;
+      unescape_mountinfo (target);
+      if (strncmp (target, rootfs, rlen) == 0 && target[rlen] == '/')
+        strv_append (&below, target);
+    }
+  /* Longest first: a submount goes before the mount it sits on. */
+  n = strv_len (below);
+  for (size_t done = 0; done < n; done++)
+    {
+      size_t longest = 0;
+      for (size_t i = 1; i < n; i++)
+        if (below[i][0] && (!below[longest][0] || strlen (below[i]) > strlen (below[longest])))
+          longest = i;
+      umount2 (below[longest], MNT_DETACH);
+      below[longest][0] = '\0';
+    }
+}
+
 /* Without pivot_root the host's mounts stay in the container's mount
  * namespace, only out of sight of its chroot; a full procfs or sysfs among
  * them lets the kernel allow a fresh, unmasked procfs (or sysfs) mount
@@ -364,7 +397,14 @@ hide_host_proc_and_sys (const char *rootfs, cl_error **err)
 int
 rootfs_pivot (struct rootfs_ctx *ctx, cl_error **err)
 {
-  if (ctx->no_pivot)
+  if (ctx->host_mntns)
+    {
+      /* The runtime's mount namespace: its root stays, the process is
+       * only confined to the rootfs (runc). */
+      if (fchdir (ctx->rootfd) < 0 || chroot (".") < 0)
+        return cl_fail (err, errno, "chroot into the rootfs");
+    }
+  else if (ctx->no_pivot)
     {
       /* For a ramfs root, where pivot_root is impossible. */
       if (hide_host_proc_and_sys (ctx->rootfs, err) < 0)

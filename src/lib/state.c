@@ -228,6 +228,11 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
       GEN_STR (g, "systemdUser");
       yajl_gen_bool (g, st->systemd_user);
     }
+  if (st->host_mounts)
+    {
+      GEN_STR (g, "hostMountNamespace");
+      yajl_gen_bool (g, true);
+    }
   if (st->creating)
     {
       GEN_STR (g, "creating");
@@ -311,6 +316,7 @@ state_read (int dirfd, const char *id, struct container_state **out, cl_error **
         || jr_strv (&r, tree, "cgroupCreated", &st->cgroup_created) < 0
         || jr_string (&r, tree, "systemdUnit", false, &st->systemd_unit) < 0
         || jr_bool (&r, tree, "systemdUser", &st->systemd_user) < 0
+        || jr_bool (&r, tree, "hostMountNamespace", &st->host_mounts) < 0
         || jr_bool (&r, tree, "creating", &st->creating) < 0)
          ? -1
          : 0;

@@ -42,7 +42,8 @@ bad_config "seccomp: unknown operator" '.linux.seccomp = {"defaultAction":"SCMP_
 bad_config "seccomp: unknown architecture" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_Z80"]}' "linux.seccomp.architectures: unknown architecture \`SCMP_ARCH_Z80\`$"
 bad_config "seccomp: notify without a listenerPath" '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOTIFY"}]}' "linux.seccomp.listenerPath: required by the SCMP_ACT_NOTIFY action$"
 
-bad_config "no mount namespace" '.linux.namespaces |= map(select(.type != "mount"))' "linux.namespaces: crun-lite needs a new mount namespace for the container$"
+bad_config "no mount namespace, with masked paths" '.linux.namespaces |= map(select(.type != "mount"))' "linux.maskedPaths/readonlyPaths: unable to restrict paths without a private mount namespace \\(linux.namespaces: mount\\)$"
+bad_config "no mount namespace, with a read-only root" '.linux.namespaces |= map(select(.type != "mount")) | del(.linux.maskedPaths, .linux.readonlyPaths) | .root.readonly = true' "root.readonly: a read-only root needs a private mount namespace \\(linux.namespaces: mount\\)$"
 bad_config "hostname without uts" '.linux.namespaces |= map(select(.type != "uts"))' "hostname: setting a hostname needs a private UTS namespace"
 bad_config "mapping without a user namespace" '.linux.uidMappings = [{"containerID":0,"hostID":1000,"size":1}]' "linux.uidMappings: mappings need a new user namespace"
 bad_config "sysctl: a host-wide key" '.linux.sysctl = {"vm.swappiness": "10"}' "linux.sysctl.vm.swappiness: not namespaced: it would change the host$"

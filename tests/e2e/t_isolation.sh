@@ -100,6 +100,32 @@ out=$(crl run --bundle "$b2" badjoin 2>&1)
 expect_match "joining a namespace whose process is gone names the path" "$out" "linux.namespaces: open (pid|network) namespace \`/proc/$p1/ns/(pid|net)\`: No such file"
 expect_no_leftovers "isolation"
 
+# No mount namespace in the config: the container shares the runtime's (the
+# spec; runc runs it), its mounts are made below the rootfs there and it is
+# chrooted into it; delete removes those mounts.  A mount namespace joined
+# by path is the container's.
+nb=$(new_bundle no-mntns)
+cfg "$nb" '.linux.namespaces |= map(select(.type != "mount")) | del(.linux.maskedPaths, .linux.readonlyPaths) | .root.readonly = false'
+args "$nb" sh -c 'readlink /proc/self/ns/mnt; ls /bin/sh >/dev/null && echo in-rootfs; grep -c " /proc " /proc/self/mountinfo; sleep 30'
+crl run -d --bundle "$nb" nomnt > "$T_ROOT/nomnt.out" 2>&1 </dev/null; sleep 0.5
+expect_eq "no mount namespace: runs in the runtime's, inside the rootfs, its /proc mounted" \
+  "$(tr '\n' ' ' < "$T_ROOT/nomnt.out")" "$(readlink /proc/self/ns/mnt) in-rootfs 1 "
+pid=$(crl state nomnt | jq -r .pid)
+expect_eq "no mount namespace: the container's mount namespace is the host's" "$(readlink /proc/$pid/ns/mnt)" "$(readlink /proc/self/ns/mnt)"
+expect_match "no mount namespace: its mounts are below the rootfs on the host while it runs" \
+  "$(grep -c " $nb/rootfs/proc " /proc/self/mountinfo)" '^[1-9]'
+crl delete -f nomnt
+expect_eq "no mount namespace: delete removes every mount below the rootfs" "$(grep -c " $nb/rootfs/" /proc/self/mountinfo)" 0
+unshare -m --propagation private sleep 100 & holder=$!; sleep 0.2
+mb=$(new_bundle join-mntns)
+cfg "$mb" --arg p "/proc/$holder/ns/mnt" '.linux.namespaces = [.linux.namespaces[] | if .type == "mount" then .path = $p else . end]'
+args "$mb" sh -c 'readlink /proc/self/ns/mnt; ls /bin/sh >/dev/null && echo in-rootfs'
+expect_eq "a mount namespace joined by path is the container's" "$(crl run --bundle "$mb" joinmnt 2>&1 | tr '\n' ' ')" \
+  "$(readlink /proc/$holder/ns/mnt) in-rootfs "
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+expect_eq "no or joined mount namespace: nothing mounted below either rootfs on the host" "$(grep -c -E " ($nb|$mb)/rootfs" /proc/self/mountinfo)" 0
+expect_no_leftovers "mount namespaces"
+
 # A user namespace: the parent writes the maps before the child goes on.
 b3=$(new_bundle userns)
 cfg "$b3" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":200000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]'
