@@ -182,7 +182,14 @@ struct oci_linux
   /* linux.memoryPolicy, names as written (checked by process_attrs). */
   struct oci_memory_policy { bool set; char *mode, *nodes; char **flags; } memory_policy;
   bool has_intel_rdt, has_time_offsets, has_net_devices;
+  char *intel_rdt_clos_id;      /* linux.intelRdt.closID */
+  bool intel_rdt_has_schemata;  /* any field that would make or change the group */
 };
+
+/* The runtime-spec version implemented: `features`, `spec`, state JSON.
+ * A config's ociVersion of any 1.x is accepted (the spec: compatible within
+ * a major version), a newer major refused. */
+#define OCI_VERSION_IMPLEMENTED "1.2.0"
 
 struct oci_config
 {

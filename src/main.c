@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "oci_config.h"
+#include "oci_config.h"
 #include "log.h"
 #include "sealed_exe.h"
 #include "state.h"
@@ -173,7 +174,7 @@ main (int argc, char **argv)
       case 'R':
         break; /* accepted for runc compatibility; decided at run time */
       case 'v':
-        printf ("crun-lite version %s\nspec: 1.0.2\n", PACKAGE_VERSION);
+        printf ("crun-lite version %s\nspec: %s\n", PACKAGE_VERSION, OCI_VERSION_IMPLEMENTED);
         return 0;
       case 'h':
         usage (stdout);

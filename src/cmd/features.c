@@ -10,6 +10,7 @@
 #include <sys/capability.h>
 #include <yajl/yajl_gen.h>
 #include "cli.h"
+#include "oci_config.h"
 #include "json_read.h"
 #include "mount_options.h"
 #include "namespaces.h"
@@ -154,7 +155,7 @@ cmd_features (const struct global_opts *g_opts, int argc, char **argv)
   GEN_STR (g, "ociVersionMin");
   GEN_STR (g, "1.0.0");
   GEN_STR (g, "ociVersionMax");
-  GEN_STR (g, "1.0.2");
+  GEN_STR (g, OCI_VERSION_IMPLEMENTED);
   gen_strv (g, "hooks", (const char *const *) oci_hook_kind_names, HOOK_KINDS);
   GEN_STR (g, "mountOptions");
   yajl_gen_array_open (g);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include "cli.h"
+#include "oci_config.h"
 #include "json_read.h"
 #include "log.h"
 #include "container.h"
@@ -20,7 +21,7 @@ gen_entry (yajl_gen g, const struct container_state *st, const char *status, int
 {
   yajl_gen_map_open (g);
   GEN_STR (g, "ociVersion");
-  GEN_STR (g, "1.0.2");
+  GEN_STR (g, OCI_VERSION_IMPLEMENTED);
   GEN_STR (g, "id");
   GEN_STR (g, st->id);
   GEN_STR (g, "pid");

@@ -10,11 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "oci_config.h"
 #include "utils.h"
 
 static const char spec_template[] =
   "{\n"
-  "  \"ociVersion\": \"1.0.2\",\n"
+  "  \"ociVersion\": \"" OCI_VERSION_IMPLEMENTED "\",\n"
   "  \"process\": {\n"
   "    \"terminal\": true,\n"
   "    \"user\": { \"uid\": 0, \"gid\": 0 },\n"

@@ -105,6 +105,7 @@ config_free (struct oci_config *cfg)
   if (cfg == NULL)
     return;
   free (cfg->oci_version);
+  free (cfg->linux_section.intel_rdt_clos_id);
   free (cfg->root_path);
   for (size_t i = 0; i < cfg->n_mounts; i++)
     {
@@ -155,7 +156,9 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
 
   if (!p->present)
     return cl_fail (err, 0, "process: missing required field");
-  REFUSE (l->has_intel_rdt, "linux.intelRdt");
+  if (cfg->oci_version && cfg->oci_version[0] >= '2' && cfg->oci_version[0] <= '9')
+    return cl_fail (err, 0, "ociVersion: `%s` is newer than the runtime-spec crun-lite implements (%s)",
+                    cfg->oci_version, OCI_VERSION_IMPLEMENTED);
   REFUSE (l->has_net_devices, "linux.netDevices");
   if (l->has_time_offsets)
     {

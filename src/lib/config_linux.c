@@ -237,7 +237,17 @@ config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *l)
         return -1;
       jr_pop (r, mark);
     }
-  l->has_intel_rdt = jr_get (v, "intelRdt") != NULL;
+  if (jr_object (r, v, "intelRdt", &sub) < 0)
+    return -1;
+  if (sub)
+    {
+      mark = jr_key (r, "intelRdt");
+      l->has_intel_rdt = true;
+      if (jr_string (r, sub, "closID", false, &l->intel_rdt_clos_id) < 0)
+        return -1;
+      jr_pop (r, mark);
+      l->intel_rdt_has_schemata = jr_get (sub, "l3CacheSchema") || jr_get (sub, "memBwSchema") || jr_get (sub, "schemata");
+    }
   if (parse_time_offsets (r, v, l) < 0)
     return -1;
   if (jr_object (r, v, "memoryPolicy", &sub) < 0)

@@ -22,6 +22,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "lsm.h"
+#include "intel_rdt.h"
 #include "namespaces.h"
 #include "rootfs.h"
 #include "mount_sources.h"
@@ -81,7 +82,7 @@ validate_config (const struct oci_config *cfg, cl_error **err)
   const struct oci_namespace *mntns = config_namespace (cfg, CLONE_NEWNS);
   const struct oci_namespace *utsns = config_namespace (cfg, CLONE_NEWUTS);
 
-  if (config_check_supported (cfg, err) < 0)
+  if (config_check_supported (cfg, err) < 0 || intel_rdt_check (&cfg->linux_section, err) < 0)
     return -1;
   /* No mount namespace: the runtime's is the container's (the spec), and
    * nothing that would change the host's own mounts is done there. */
@@ -608,6 +609,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
 
   if ((ictx.wait_for_cgroup && (cgroup_enter_init (cg, cfg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
       || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
+      || intel_rdt_join (&cfg->linux_section, pid, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
       || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0
       || sync_send (sv[0], SYNC_CREATED, 0, err) < 0

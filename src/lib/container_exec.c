@@ -25,6 +25,7 @@
 #include "console.h"
 #include "container.h"
 #include "container_exec.h"
+#include "intel_rdt.h"
 #include "foreground.h"
 #include "log.h"
 #include "lsm.h"
@@ -347,6 +348,13 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
     }
   if (pid <= 0)
     return cl_fail (err, EPIPE, "exec in `%s`: the process could not be started", o->id);
+  if (intel_rdt_join (&cfg->linux_section, pid, err) < 0)
+    {
+      kill (pid, SIGKILL);
+      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      return -1;
+    }
   if (listener >= 0)
     {
       if (seccomp_listener_send (cfg, o->id, bundle, init_pid, "running", pid, listener, err) < 0)

@@ -23,7 +23,7 @@ process_state_json (const struct oci_config *cfg, const char *id, const char *bu
 
   yajl_gen_map_open (g);
   GEN_STR (g, "ociVersion");
-  GEN_STR (g, "1.0.2");
+  GEN_STR (g, OCI_VERSION_IMPLEMENTED);
   GEN_STR (g, "fds");
   yajl_gen_array_open (g);
   GEN_STR (g, "seccompFd");

@@ -256,7 +256,7 @@ state_gen_oci (yajl_gen g, const struct container_state *st, const char *status)
 {
   yajl_gen_map_open (g);
   GEN_STR (g, "ociVersion");
-  GEN_STR (g, "1.0.2");
+  GEN_STR (g, OCI_VERSION_IMPLEMENTED);
   GEN_STR (g, "status");
   GEN_STR (g, status);
   gen_common (g, st);

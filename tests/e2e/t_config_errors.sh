@@ -44,6 +44,11 @@ bad_config "seccomp: notify without a listenerPath" '.linux.seccomp = {"defaultA
 
 bad_config "no mount namespace, with masked paths" '.linux.namespaces |= map(select(.type != "mount"))' "linux.maskedPaths/readonlyPaths: unable to restrict paths without a private mount namespace \\(linux.namespaces: mount\\)$"
 bad_config "no mount namespace, with a read-only root" '.linux.namespaces |= map(select(.type != "mount")) | del(.linux.maskedPaths, .linux.readonlyPaths) | .root.readonly = true' "root.readonly: a read-only root needs a private mount namespace \\(linux.namespaces: mount\\)$"
+bad_config "ociVersion of a newer major" '.ociVersion = "2.0.0"' "ociVersion: \`2.0.0\` is newer than the runtime-spec crun-lite implements \\(1.2.0\\)$"
+bad_config "intelRdt schemata" '.linux.intelRdt = {"closID":"g","l3CacheSchema":"L3:0=f"}' "linux.intelRdt: schemata .* are not supported yet by crun-lite; closID alone is$"
+if [ "$(stat -f -c %t /sys/fs/resctrl 2>/dev/null)" != 7655821 ]; then
+  bad_config "intelRdt on a host without resctrl" '.linux.intelRdt = {"closID":"grp"}' "linux.intelRdt: this host has no resctrl filesystem at /sys/fs/resctrl"
+fi
 bad_config "hostname without uts" '.linux.namespaces |= map(select(.type != "uts"))' "hostname: setting a hostname needs a private UTS namespace"
 bad_config "mapping without a user namespace" '.linux.uidMappings = [{"containerID":0,"hostID":1000,"size":1}]' "linux.uidMappings: mappings need a new user namespace"
 bad_config "sysctl: a host-wide key" '.linux.sysctl = {"vm.swappiness": "10"}' "linux.sysctl.vm.swappiness: not namespaced: it would change the host$"
@@ -104,3 +109,11 @@ bad_config "sysctl kernel.hostname with an own UTS namespace" '.linux.sysctl = {
 bad_config "seccomp: SCMP_ACT_NOTIFY for write is refused (runc)" \
   '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"/tmp/x.sock","syscalls":[{"names":["write"],"action":"SCMP_ACT_NOTIFY"}]}' \
   "linux.seccomp.syscalls\[0\]: SCMP_ACT_NOTIFY cannot be used for the write syscall$"
+
+# ociVersion: any 1.x runs (the spec: compatible within a major version).
+vb=$(new_bundle ociversion)
+args "$vb" true
+for v in 1.0.0 1.0.2-dev 1.1.0 1.2.0 1.3.0; do
+  cfg "$vb" --arg v "$v" '.ociVersion = $v'
+  check "ociVersion $v runs" crl run --bundle "$vb" "ociv-${v//./-}"
+done
