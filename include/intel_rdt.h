@@ -5,10 +5,13 @@
 #ifndef CRL_INTEL_RDT_H
 #define CRL_INTEL_RDT_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 #include "error.h"
 #include "oci_config.h"
 
+/* Is the resctrl filesystem mounted at /sys/fs/resctrl? */
+bool intel_rdt_available (void);
 /* At create: what the config asks is possible on this host. */
 int intel_rdt_check (const struct oci_linux *l, cl_error **err);
 /* Put `pid` into the group (nothing without linux.intelRdt). */

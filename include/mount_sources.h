@@ -28,6 +28,11 @@ void mount_sources_make_absolute (struct oci_config *cfg, const char *bundle);
  * otherwise the init has the same access and nothing is sent. */
 int mount_sources_send (pid_t init, const struct oci_config *cfg, int sync_fd, cl_error **err);
 
+struct mount_sources;
+/* Parent, before the clone, when the container gets no user namespace of
+ * its own: the idmapped trees, for the init to inherit (include/idmap.h). */
+int mount_sources_prepare_idmapped (const struct oci_config *cfg, struct mount_sources *s, cl_error **err);
+
 /* Init: the fds received, one slot per mount, -1 where none came. */
 struct mount_sources
 {

@@ -10,6 +10,7 @@
 #include <sys/capability.h>
 #include <yajl/yajl_gen.h>
 #include "cli.h"
+#include "intel_rdt.h"
 #include "oci_config.h"
 #include "json_read.h"
 #include "mount_options.h"
@@ -119,10 +120,11 @@ gen_linux (yajl_gen g)
   yajl_gen_map_close (g);
   gen_enabled (g, "apparmor", true);
   gen_enabled (g, "selinux", true);
-  gen_enabled (g, "intelRdt", false);
+  /* closID only, and only where the host has resctrl (intel_rdt.h). */
+  gen_enabled (g, "intelRdt", intel_rdt_available ());
   GEN_STR (g, "mountExtensions");
   yajl_gen_map_open (g);
-  gen_enabled (g, "idmap", false);
+  gen_enabled (g, "idmap", true);
   yajl_gen_map_close (g);
   yajl_gen_map_close (g);
 }

@@ -169,8 +169,6 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
         return cl_fail (err, 0, "linux.timeOffsets: cannot be set on a time namespace joined by path (`%s`)",
                         time_ns->path);
     }
-  for (size_t i = 0; i < cfg->n_mounts; i++)
-    REFUSE (cfg->mounts[i].n_uid_mappings || cfg->mounts[i].n_gid_mappings, "mounts[].uidMappings (idmapped mounts)");
 #undef REFUSE
   return 0;
 }

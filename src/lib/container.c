@@ -22,6 +22,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "lsm.h"
+#include "idmap.h"
 #include "intel_rdt.h"
 #include "namespaces.h"
 #include "rootfs.h"
@@ -82,7 +83,8 @@ validate_config (const struct oci_config *cfg, cl_error **err)
   const struct oci_namespace *mntns = config_namespace (cfg, CLONE_NEWNS);
   const struct oci_namespace *utsns = config_namespace (cfg, CLONE_NEWUTS);
 
-  if (config_check_supported (cfg, err) < 0 || intel_rdt_check (&cfg->linux_section, err) < 0)
+  if (config_check_supported (cfg, err) < 0 || intel_rdt_check (&cfg->linux_section, err) < 0
+      || idmap_validate (cfg, err) < 0)
     return -1;
   /* No mount namespace: the runtime's is the container's (the spec), and
    * nothing that would change the host's own mounts is done there. */
@@ -582,6 +584,8 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   ictx.hooks_sync = cfg->n_hooks[HOOK_PRESTART] || cfg->n_hooks[HOOK_CREATE_RUNTIME]
                     || cfg->n_hooks[HOOK_CREATE_CONTAINER] || cfg->n_hooks[HOOK_START_CONTAINER];
   plan_namespaces (cfg, &ictx, &clone_flags);
+  if (mount_sources_prepare_idmapped (cfg, &ictx.mount_sources, err) < 0)
+    goto fail;
 
   fflush (stdout);
   fflush (stderr);
@@ -602,6 +606,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
     }
   close (sv[1]);
   sv[1] = -1;
+  mount_sources_close (&ictx.mount_sources);   /* the init has its copies */
   if (container_record_init (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0)
     goto fail;
   log_debug ("container %s: init cloned as pid %d (flags %#lx, %s)", o->id, (int) pid, clone_flags,

@@ -394,8 +394,16 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
 static void
 close_inherited_fds (const struct init_ctx *ctx)
 {
-  int keep[] = { ctx->sync_fd, ctx->gate_rfd, ctx->gate_wfd, log_fd () };
-  fds_close_from (3 + ctx->preserve_fds, keep, sizeof keep / sizeof keep[0], false);
+  /* And the idmapped trees the runtime made before the clone. */
+  size_t n = 4 + ctx->mount_sources.n;
+  cleanup_free int *keep = xmalloc (n * sizeof *keep);
+  keep[0] = ctx->sync_fd;
+  keep[1] = ctx->gate_rfd;
+  keep[2] = ctx->gate_wfd;
+  keep[3] = log_fd ();
+  for (size_t i = 0; i < ctx->mount_sources.n; i++)
+    keep[4 + i] = ctx->mount_sources.fds[i];
+  fds_close_from (3 + ctx->preserve_fds, keep, n, false);
 }
 
 

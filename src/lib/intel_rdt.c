@@ -13,10 +13,16 @@
 #endif
 #define RESCTRL "/sys/fs/resctrl"
 
+bool
+intel_rdt_available (void)
+{
+  struct statfs sfs;
+  return statfs (RESCTRL, &sfs) == 0 && (unsigned long) sfs.f_type == RDTGROUP_SUPER_MAGIC;
+}
+
 int
 intel_rdt_check (const struct oci_linux *l, cl_error **err)
 {
-  struct statfs sfs;
   cleanup_free char *group = NULL;
 
   if (!l->has_intel_rdt)
@@ -24,7 +30,7 @@ intel_rdt_check (const struct oci_linux *l, cl_error **err)
   if (l->intel_rdt_has_schemata)
     return cl_fail (err, 0, "linux.intelRdt: schemata (l3CacheSchema, memBwSchema, schemata) are not supported yet "
                     "by crun-lite; closID alone is");
-  if (statfs (RESCTRL, &sfs) < 0 || (unsigned long) sfs.f_type != RDTGROUP_SUPER_MAGIC)
+  if (!intel_rdt_available ())
     return cl_fail (err, 0, "linux.intelRdt: this host has no resctrl filesystem at " RESCTRL
                     " (no Intel RDT / AMD QoS in the CPU, or not mounted)");
   if (l->intel_rdt_clos_id == NULL || *l->intel_rdt_clos_id == '\0')

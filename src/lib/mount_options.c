@@ -24,7 +24,7 @@
 enum opt_kind
 {
   OPT_SET, OPT_CLEAR, OPT_PROPAGATION, OPT_BIND, OPT_RBIND, OPT_COPY_UP, OPT_NO_COPY_UP, OPT_IGNORE,
-  OPT_REC_SET, OPT_REC_CLEAR, OPT_REC_ATIME,
+  OPT_REC_SET, OPT_REC_CLEAR, OPT_REC_ATIME, OPT_IDMAP,
 };
 
 static const struct
@@ -91,6 +91,10 @@ static const struct
   { "ratime", OPT_REC_ATIME, ATTR_RELATIME },
   { "rnoatime", OPT_REC_ATIME, ATTR_NOATIME },
   { "rstrictatime", OPT_REC_ATIME, ATTR_STRICTATIME },
+  /* Idmapped mounts (runtime-spec 1.2), made by the runtime (idmap.c):
+   * nothing for mount(2). */
+  { "idmap", OPT_IDMAP, 0 },
+  { "ridmap", OPT_IDMAP, 0 },
   /* Options engines send that mean nothing to mount(2) itself. */
   { "defaults", OPT_IGNORE, 0 },
 };
@@ -116,11 +120,6 @@ mount_options_parse (char *const *options, struct mount_opts *out, cl_error **er
       size_t k, n = sizeof option_table / sizeof option_table[0];
       if (*o == '\0')
         continue;
-      if (strcmp (o, "idmap") == 0 || strcmp (o, "ridmap") == 0)
-        {
-          mount_opts_release (out);
-          return cl_fail (err, 0, "mount option `%s`: idmapped mounts are not supported yet by crun-lite", o);
-        }
       for (k = 0; k < n; k++)
         if (strcmp (option_table[k].name, o) == 0)
           break;
@@ -159,6 +158,7 @@ mount_options_parse (char *const *options, struct mount_opts *out, cl_error **er
           out->copy_up = false;
           break;
         case OPT_IGNORE:
+        case OPT_IDMAP:
           break;
         case OPT_REC_SET:
           out->rec_attr_set |= option_table[k].flag;

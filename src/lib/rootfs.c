@@ -17,6 +17,8 @@
 #include "mount_options.h"
 #include "path_in_root.h"
 #include "rootfs.h"
+#include "mount_api.h"
+#include "idmap.h"
 #include "utils.h"
 
 /* statfs flags the kernel locks on mounts inherited into a user namespace;
@@ -99,6 +101,34 @@ path_has_symlink (int rootfd, const char *path)
   return false;
 }
 
+/* The tree the runtime made (idmap.h) moved onto the destination; made a
+ * slave (or private) as the rootfs was, so that nothing propagates between
+ * it and the host's mount it was cloned from. */
+static int
+attach_idmapped (struct rootfs_ctx *ctx, const struct oci_mount *m, int tree, cl_error **err)
+{
+  struct stat st;
+  cleanup_close int dest = -1;
+  const char *prop_name = ctx->cfg->linux_section.rootfs_propagation;
+  unsigned long prop = prop_name && *prop_name ? mount_propagation_flags (prop_name) : 0;
+  char p[32];
+
+  if (tree < 0)
+    return cl_fail (err, EPERM, "idmap: only the host's root can idmap `%s` (rootless runtimes cannot)", m->source);
+  if (fstat (tree, &st) < 0)
+    return cl_fail (err, errno, "idmap: source `%s`", m->source);
+  if (path_create_in_root (ctx->rootfd, m->destination, S_ISDIR (st.st_mode) ? S_IFDIR : S_IFREG, &dest, err) < 0)
+    return -1;
+  if (syscall (SYS_move_mount, tree, "", dest, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return cl_fail (err, errno, "idmap: attach `%s`", m->source);
+  closep (&dest);
+  if (path_open_in_root (ctx->rootfd, m->destination, O_PATH, &dest, err) < 0)
+    return -1;
+  if (mount (NULL, fd_path (dest, p), NULL, ((prop & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE) | MS_REC, NULL) < 0)
+    return cl_fail (err, errno, "idmap: propagation of `%s`", m->destination);
+  return 0;
+}
+
 static int
 mount_bind (struct rootfs_ctx *ctx, size_t index, const struct oci_mount *m, const struct mount_opts *o,
             cl_error **err)
@@ -112,6 +142,8 @@ mount_bind (struct rootfs_ctx *ctx, size_t index, const struct oci_mount *m, con
 
   if (m->source == NULL)
     return cl_fail (err, 0, "bind mount needs a source");
+  if (mount_is_idmapped (m, NULL))
+    return attach_idmapped (ctx, m, opened, err);
   if ((opened >= 0 ? fstat (opened, &st) : stat (m->source, &st)) < 0)
     return cl_fail (err, errno, "source `%s`", m->source);
   if (path_create_in_root (ctx->rootfd, m->destination, S_ISDIR (st.st_mode) ? S_IFDIR : S_IFREG, &fd, err) < 0)
