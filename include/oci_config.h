@@ -181,7 +181,11 @@ struct oci_linux
   struct oci_time_offset { bool set; int64_t secs; uint32_t nanosecs; } time_monotonic, time_boottime;
   /* linux.memoryPolicy, names as written (checked by process_attrs). */
   struct oci_memory_policy { bool set; char *mode, *nodes; char **flags; } memory_policy;
-  bool has_intel_rdt, has_time_offsets, has_net_devices;
+  bool has_intel_rdt, has_time_offsets;
+  /* linux.netDevices: host interface name -> name in the container (the
+   * same when the entry gives none). */
+  struct oci_kv *net_devices;
+  size_t n_net_devices;
   char *intel_rdt_clos_id;      /* linux.intelRdt.closID */
   bool intel_rdt_has_schemata;  /* any field that would make or change the group */
 };

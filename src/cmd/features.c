@@ -122,6 +122,7 @@ gen_linux (yajl_gen g)
   gen_enabled (g, "selinux", true);
   /* closID only, and only where the host has resctrl (intel_rdt.h). */
   gen_enabled (g, "intelRdt", intel_rdt_available ());
+  gen_enabled (g, "netDevices", true);
   GEN_STR (g, "mountExtensions");
   yajl_gen_map_open (g);
   gen_enabled (g, "idmap", true);

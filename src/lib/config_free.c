@@ -87,6 +87,7 @@ linux_release (struct oci_linux *l)
   free (l->cgroups_path);
   config_resources_release (&l->resources);
   kv_free (l->sysctl, l->n_sysctl);
+  kv_free (l->net_devices, l->n_net_devices);
   seccomp_free (l->seccomp);
   free (l->rootfs_propagation);
   strv_free (l->masked_paths);
@@ -159,7 +160,6 @@ config_check_supported (const struct oci_config *cfg, cl_error **err)
   if (cfg->oci_version && cfg->oci_version[0] >= '2' && cfg->oci_version[0] <= '9')
     return cl_fail (err, 0, "ociVersion: `%s` is newer than the runtime-spec crun-lite implements (%s)",
                     cfg->oci_version, OCI_VERSION_IMPLEMENTED);
-  REFUSE (l->has_net_devices, "linux.netDevices");
   if (l->has_time_offsets)
     {
       const struct oci_namespace *time_ns = config_namespace (cfg, CLONE_NEWTIME);

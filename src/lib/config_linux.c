@@ -1,6 +1,7 @@
 /* crun-lite: config.json's "linux" section, except resources
  * (config_resources.c). */
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include "config_internal.h"
 #include "namespaces.h"
@@ -121,6 +122,42 @@ check_namespaces (struct jreader *r, struct oci_linux *l)
 
 /* linux.timeOffsets: {"monotonic": {"secs": S, "nanosecs": N}, "boottime": ...};
  * the only clocks a time namespace offsets. */
+/* linux.netDevices: {"eth1": {"name": "ctr1"}, "dummy0": {}} */
+static int
+parse_net_devices (struct jreader *r, yajl_val linux_obj, struct oci_linux *l)
+{
+  yajl_val v;
+  size_t mark;
+  if (jr_object (r, linux_obj, "netDevices", &v) < 0)
+    return -1;
+  if (v == NULL)
+    return 0;
+  mark = jr_key (r, "netDevices");
+  l->net_devices = xzalloc ((v->u.object.len + 1) * sizeof *l->net_devices);
+  for (size_t i = 0; i < v->u.object.len; i++)
+    {
+      yajl_val dev = v->u.object.values[i];
+      struct oci_kv *kv;
+      char *name = NULL;
+      size_t entry;
+      if (jr_key_shadowed (v, i))
+        continue;
+      entry = jr_key (r, v->u.object.keys[i]);
+      if (!YAJL_IS_OBJECT (dev))
+        return jr_fail (r, "expected an object");
+      if (jr_string (r, dev, "name", false, &name) < 0)
+        return -1;
+      kv = &l->net_devices[l->n_net_devices++];
+      kv->key = xstrdup (v->u.object.keys[i]);
+      kv->value = name && *name ? name : xstrdup (kv->key);
+      if (kv->value != name)
+        free (name);
+      jr_pop (r, entry);
+    }
+  jr_pop (r, mark);
+  return 0;
+}
+
 static int
 parse_time_offsets (struct jreader *r, yajl_val v, struct oci_linux *l)
 {
@@ -262,7 +299,8 @@ config_parse_linux (struct jreader *r, yajl_val v, struct oci_linux *l)
         return -1;
       jr_pop (r, mark);
     }
-  l->has_net_devices = jr_get (v, "netDevices") != NULL;
+  if (parse_net_devices (r, v, l) < 0)
+    return -1;
   if (l->rootfs_propagation && strcmp (l->rootfs_propagation, "") != 0)
     {
       static const char *const valid[] = { "private", "rprivate", "slave", "rslave", "shared", "rshared",

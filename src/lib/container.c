@@ -25,6 +25,7 @@
 #include "idmap.h"
 #include "intel_rdt.h"
 #include "namespaces.h"
+#include "net_devices.h"
 #include "rootfs.h"
 #include "mount_sources.h"
 #include "notify.h"
@@ -84,7 +85,7 @@ validate_config (const struct oci_config *cfg, cl_error **err)
   const struct oci_namespace *utsns = config_namespace (cfg, CLONE_NEWUTS);
 
   if (config_check_supported (cfg, err) < 0 || intel_rdt_check (&cfg->linux_section, err) < 0
-      || idmap_validate (cfg, err) < 0)
+      || idmap_validate (cfg, err) < 0 || net_devices_validate (cfg, err) < 0)
     return -1;
   /* No mount namespace: the runtime's is the container's (the spec), and
    * nothing that would change the host's own mounts is done there. */
@@ -215,12 +216,25 @@ kill_and_reap (pid_t pid)
     ;
 }
 
+/* linux.netDevices go in once the init's namespaces all exist: before the
+ * prestart/createRuntime hooks (which may configure them), else when the
+ * init is ready. */
+static int
+move_net_devices (const struct oci_config *cfg, pid_t pid, bool *moved, cl_error **err)
+{
+  if (*moved)
+    return 0;
+  *moved = true;
+  return net_devices_move_in (cfg->linux_section.net_devices, cfg->linux_section.n_net_devices, pid, err);
+}
+
 /* Drive the child through the protocol in sync.h until its init is ready. */
 static int
 drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const char *bundle, pid_t *pid,
             int *console_master, cl_error **err)
 {
   struct sync_msg msg;
+  bool devices_moved = false;
   for (;;)
     {
       if (sync_recv (sync_fd, &msg, err) < 0)
@@ -239,6 +253,8 @@ drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const cha
           *pid = msg.value;
           break;
         case SYNC_HOOKS_READY:
+          if (move_net_devices (cfg, *pid, &devices_moved, err) < 0)
+            return -1;
           {
             cleanup_free char *state = hooks_state_json (cfg, id, *pid, bundle, "creating");
             if (hooks_run (cfg, HOOK_PRESTART, state, err) < 0 || hooks_run (cfg, HOOK_CREATE_RUNTIME, state, err) < 0
@@ -260,7 +276,7 @@ drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const cha
           }
           break;
         case SYNC_INIT_READY:
-          return 0;
+          return move_net_devices (cfg, *pid, &devices_moved, err);
         case SYNC_ERROR:
           cl_fail (err, 0, "%s", msg.text);
           (*err)->errnum = msg.value;
@@ -292,6 +308,7 @@ write_record (int dirfd, const struct create_options *o, const char *bundle, con
     .n_annotations = cfg->n_annotations, .cgroup_v2 = cg->layout == CGROUP_UNIFIED, .cgroup_created = made,
     .systemd_unit = cg->systemd_unit, .systemd_user = cg->systemd_user, .creating = creating,
     .host_mounts = config_namespace (cfg, CLONE_NEWNS) == NULL,
+    .net_devices = cfg->linux_section.net_devices, .n_net_devices = cfg->linux_section.n_net_devices,
   };
   cleanup_free char *owner = owner_name ();
   cleanup_free struct oci_kv *dirs = xzalloc ((cg->n_dirs + 1) * sizeof *dirs);
@@ -627,6 +644,8 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   return 0;
 
 fail:
+  if (pid > 0)
+    net_devices_move_out (cfg->linux_section.net_devices, cfg->linux_section.n_net_devices, pid);
   kill_and_reap (pid);
   if (sv[0] >= 0)
     close (sv[0]);
@@ -885,6 +904,15 @@ container_kill (const char *root, const char *id, int sig, bool all, cl_error **
   return 0;
 }
 
+/* linux.netDevices back to the host while the init, and so its network
+ * namespace, still lives (that very process: its start time). */
+static void
+return_net_devices (const struct container_state *st)
+{
+  if (st->n_net_devices && st->pid > 0 && st->pid_start_time && process_start_time (st->pid) == st->pid_start_time)
+    net_devices_move_out (st->net_devices, st->n_net_devices, st->pid);
+}
+
 /* Wait (bounded) until the init has exited, so delete never races it. */
 static void
 wait_for_exit (const struct container_state *st)
@@ -940,6 +968,7 @@ container_delete (const char *root, const char *id, bool force, cl_error **err)
     {
       /* A create that died: its init (if it got that far, and is still
        * that process) and whatever the record names go, without hooks. */
+      return_net_devices (ref.st);
       if (ref.st->pid > 0 && signal_process (ref.st, SIGKILL) == 0)
         wait_for_exit (ref.st);
       return remove_recorded (&ref, id, err);
@@ -955,6 +984,7 @@ container_delete (const char *root, const char *id, bool force, cl_error **err)
       /* A created container is deleted without --force, as runc does.
        * Killing pid 1 of the container's pid namespace takes every process
        * in it along. */
+      return_net_devices (ref.st);
       signal_process (ref.st, SIGKILL);
       if (ref.status == STATUS_PAUSED && ref.st->n_cgroup_dirs)
         {

@@ -228,6 +228,17 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
       GEN_STR (g, "systemdUser");
       yajl_gen_bool (g, st->systemd_user);
     }
+  if (st->n_net_devices)
+    {
+      GEN_STR (g, "netDevices");
+      yajl_gen_map_open (g);
+      for (size_t i = 0; i < st->n_net_devices; i++)
+        {
+          GEN_STR (g, st->net_devices[i].key);
+          GEN_STR (g, st->net_devices[i].value);
+        }
+      yajl_gen_map_close (g);
+    }
   if (st->host_mounts)
     {
       GEN_STR (g, "hostMountNamespace");
@@ -317,6 +328,7 @@ state_read (int dirfd, const char *id, struct container_state **out, cl_error **
         || jr_string (&r, tree, "systemdUnit", false, &st->systemd_unit) < 0
         || jr_bool (&r, tree, "systemdUser", &st->systemd_user) < 0
         || jr_bool (&r, tree, "hostMountNamespace", &st->host_mounts) < 0
+        || jr_kv_map (&r, tree, "netDevices", &st->net_devices, &st->n_net_devices) < 0
         || jr_bool (&r, tree, "creating", &st->creating) < 0)
          ? -1
          : 0;
@@ -358,6 +370,12 @@ state_free (struct container_state *st)
       free (st->cgroup_dirs[i].value);
     }
   free (st->cgroup_dirs);
+  for (size_t i = 0; i < st->n_net_devices; i++)
+    {
+      free (st->net_devices[i].key);
+      free (st->net_devices[i].value);
+    }
+  free (st->net_devices);
   strv_free (st->cgroup_created);
   free (st->systemd_unit);
   free (st);

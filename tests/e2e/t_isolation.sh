@@ -126,6 +126,31 @@ kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 expect_eq "no or joined mount namespace: nothing mounted below either rootfs on the host" "$(grep -c -E " ($nb|$mb)/rootfs" /proc/self/mountinfo)" 0
 expect_no_leftovers "mount namespaces"
 
+# linux.netDevices: interfaces of a network namespace the test makes (a
+# veth pair, no address, no traffic) move into the container, one renamed,
+# and come back with their names at delete; refusals name the field.
+vb=$(new_bundle netdev)
+cfg "$vb" '.linux.netDevices = {"crlv0":{"name":"ctr0"},"crlv1":{}}'
+args "$vb" sh -c 'ls /sys/class/net | tr "\n" " "; sleep 30'
+out=$(unshare -n sh -c '
+  ip link add crlv0 type veth peer name crlv1 || exit 9
+  timeout 30 "$1" --root "$2" run -d --bundle "$3" netdev1 > "$4" 2>&1 </dev/null; sleep 0.5
+  echo "during: $(ip -o link | cut -d: -f2 | cut -d@ -f1 | tr -d "\n")"
+  timeout 30 "$1" --root "$2" delete -f netdev1
+  echo "after: $(ip -o link | cut -d: -f2 | cut -d@ -f1 | tr -d "\n")"' sh "$R" "$STATE" "$vb" "$T_ROOT/netdev.out")
+expect_eq "linux.netDevices: moved in (one renamed), gone from the host's side, back with their names after delete" \
+  "$(cat "$T_ROOT/netdev.out")| $(echo $out)" "crlv1 ctr0 lo | during: lo after: lo crlv1 crlv0"
+out=$(unshare -n sh -c 'timeout 30 "$1" --root "$2" run --bundle "$3" netdev2 2>&1' sh "$R" "$STATE" "$vb"); rc=$?
+expect_match "linux.netDevices: a missing interface is named, nothing left" "rc=$rc $out $(crl list -q | grep -c netdev2)" \
+  '^rc=1 crun-lite: linux.netDevices: `crlv0`: No such device 0$'
+cfg "$vb" '.linux.netDevices = {"crlv0":{"name":"bad/name"}}'
+out=$(crl run --bundle "$vb" netdev3 2>&1); rc=$?
+expect_match "linux.netDevices: an invalid name is refused" "rc=$rc $out" '^rc=1 crun-lite: linux.netDevices.crlv0.name: `bad/name` is not an interface name'
+cfg "$vb" '.linux.netDevices = {"crlv0":{}} | .linux.namespaces |= map(select(.type != "network"))'
+out=$(crl run --bundle "$vb" netdev4 2>&1); rc=$?
+expect_match "linux.netDevices without a network namespace is refused" "rc=$rc $out" '^rc=1 crun-lite: linux.netDevices: needs a network namespace'
+expect_no_leftovers "netDevices"
+
 # A user namespace: the parent writes the maps before the child goes on.
 b3=$(new_bundle userns)
 cfg "$b3" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":200000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]'
