@@ -132,6 +132,9 @@ expect_no_leftovers "mount namespaces"
 vb=$(new_bundle netdev)
 cfg "$vb" '.linux.netDevices = {"crlv0":{"name":"ctr0"},"crlv1":{}}'
 args "$vb" sh -c 'ls /sys/class/net | tr "\n" " "; sleep 30'
+if ! unshare -n ip link add crlprobe type veth peer name crlprobe1 2>/dev/null; then
+  skip "linux.netDevices: moved in and back" "this kernel makes no veth pair (the test's interfaces)"
+else
 out=$(unshare -n sh -c '
   ip link add crlv0 type veth peer name crlv1 || exit 9
   timeout 30 "$1" --root "$2" run -d --bundle "$3" netdev1 > "$4" 2>&1 </dev/null; sleep 0.5
@@ -143,6 +146,7 @@ expect_eq "linux.netDevices: moved in (one renamed), gone from the host's side, 
 out=$(unshare -n sh -c 'timeout 30 "$1" --root "$2" run --bundle "$3" netdev2 2>&1' sh "$R" "$STATE" "$vb"); rc=$?
 expect_match "linux.netDevices: a missing interface is named, nothing left" "rc=$rc $out $(crl list -q | grep -c netdev2)" \
   '^rc=1 crun-lite: linux.netDevices: `crlv0`: No such device 0$'
+fi
 cfg "$vb" '.linux.netDevices = {"crlv0":{"name":"bad/name"}}'
 out=$(crl run --bundle "$vb" netdev3 2>&1); rc=$?
 expect_match "linux.netDevices: an invalid name is refused" "rc=$rc $out" '^rc=1 crun-lite: linux.netDevices.crlv0.name: `bad/name` is not an interface name'
