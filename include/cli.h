@@ -4,7 +4,7 @@
 #define CRL_CLI_H
 
 #include <stdbool.h>
-#include "error.h"
+#include "base/error.h"
 
 struct global_opts
 {

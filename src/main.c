@@ -6,12 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
-#include "oci_config.h"
-#include "oci_config.h"
-#include "log.h"
-#include "sealed_exe.h"
-#include "state.h"
-#include "utils.h"
+#include "config/oci_config.h"
+#include "config/oci_config.h"
+#include "base/log.h"
+#include "container/sealed_exe.h"
+#include "state/state.h"
+#include "base/utils.h"
 
 static const struct cli_command commands[] = {
   { "checkpoint", cmd_checkpoint, "checkpoint a running container with CRIU" },
@@ -106,7 +106,7 @@ cli_parse_preserve_fds (const char *command, const char *arg, int *out)
 }
 
 /* Commands that clone or exec processes into a container (which then run
- * this binary until their execve; see include/sealed_exe.h). */
+ * this binary until their execve; see include/container/sealed_exe.h). */
 static bool
 makes_container_processes (const char *command)
 {

@@ -37,7 +37,7 @@ tally () {
   grep -A6 '^not ok ' "$out" | sed 's/^/    /'
 }
 
-for t in tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc; do
+for t in tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc tests/unit/test_layout.sh; do
   "./$t" > "$log" 2>&1; rc=$?
   tally "$t" "$log"
   if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "$t: crashed (exit $rc)"; tail -n 5 "$log"; fi

@@ -1,10 +1,10 @@
-/* crun-lite checkpoint / restore: runc's flags over include/checkpoint.h. */
+/* crun-lite checkpoint / restore: runc's flags over include/container/checkpoint.h. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "checkpoint.h"
+#include "container/checkpoint.h"
 #include "cli.h"
 
 enum { OPT_IMAGE = 256, OPT_WORK, OPT_LEAVE, OPT_TCP, OPT_UNIX, OPT_SHELL, OPT_LOCKS, OPT_CGMODE, OPT_PIDFILE, OPT_EMPTY };

@@ -2,7 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include "cli.h"
-#include "container.h"
+#include "container/container.h"
 
 static const char usage_text[] =
   "Usage: crun-lite create [OPTIONS] ID\n\n"

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
-#include "container.h"
-#include "utils.h"
+#include "container/container.h"
+#include "base/utils.h"
 
 /* "5s", "500ms", "1m", or plain seconds. */
 static long

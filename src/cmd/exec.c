@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "container_exec.h"
-#include "oci_config.h"
-#include "process.h"
-#include "utils.h"
+#include "container/container_exec.h"
+#include "config/oci_config.h"
+#include "process/process.h"
+#include "base/utils.h"
 
 static const char usage_text[] =
   "Usage: crun-lite exec [OPTIONS] ID [COMMAND [ARG...]]\n\n"

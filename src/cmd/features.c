@@ -10,13 +10,13 @@
 #include <sys/capability.h>
 #include <yajl/yajl_gen.h>
 #include "cli.h"
-#include "intel_rdt.h"
-#include "oci_config.h"
-#include "json_read.h"
-#include "mount_options.h"
-#include "namespaces.h"
-#include "oci_config.h"
-#include "process_attrs.h"
+#include "container/intel_rdt.h"
+#include "config/oci_config.h"
+#include "config/json_read.h"
+#include "config/mount_options.h"
+#include "config/namespaces.h"
+#include "config/oci_config.h"
+#include "process/process_attrs.h"
 
 #define GEN_STR(g, s) yajl_gen_string (g, (const unsigned char *) (s), strlen (s))
 

@@ -3,8 +3,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include "cli.h"
-#include "container.h"
-#include "signals.h"
+#include "container/container.h"
+#include "base/signals.h"
 
 static const char usage_text[] =
   "Usage: crun-lite kill [OPTIONS] ID [SIGNAL]\n\n"

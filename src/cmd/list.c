@@ -8,11 +8,11 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include "cli.h"
-#include "oci_config.h"
-#include "json_read.h"
-#include "log.h"
-#include "container.h"
-#include "utils.h"
+#include "config/oci_config.h"
+#include "config/json_read.h"
+#include "base/log.h"
+#include "container/container.h"
+#include "base/utils.h"
 
 #define GEN_STR(g, s) yajl_gen_string (g, (const unsigned char *) (s), strlen (s))
 

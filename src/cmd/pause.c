@@ -2,7 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include "cli.h"
-#include "container.h"
+#include "container/container.h"
 
 static int
 pause_or_resume (const struct global_opts *g, int argc, char **argv, bool pause)

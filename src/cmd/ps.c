@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
-#include "container.h"
-#include "utils.h"
+#include "container/container.h"
+#include "base/utils.h"
 
 static const char usage_text[] =
   "Usage: crun-lite ps [--format table|json] ID [-- PS-ARGS...]\n\n"

@@ -4,11 +4,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include "cli.h"
-#include "console.h"
-#include "utils.h"
-#include "container.h"
-#include "foreground.h"
-#include "log.h"
+#include "process/console.h"
+#include "base/utils.h"
+#include "container/container.h"
+#include "container/foreground.h"
+#include "base/log.h"
 
 static const char usage_text[] =
   "Usage: crun-lite run [OPTIONS] ID\n\n"

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
-#include "oci_config.h"
-#include "utils.h"
+#include "config/oci_config.h"
+#include "base/utils.h"
 
 static const char spec_template[] =
   "{\n"

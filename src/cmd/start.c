@@ -2,7 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include "cli.h"
-#include "container.h"
+#include "container/container.h"
 
 int
 cmd_start (const struct global_opts *g, int argc, char **argv)

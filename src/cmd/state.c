@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "cli.h"
-#include "container.h"
+#include "container/container.h"
 
 int
 cmd_state (const struct global_opts *g, int argc, char **argv)

@@ -10,9 +10,9 @@
 #include <strings.h>
 #include <unistd.h>
 #include "cli.h"
-#include "container.h"
-#include "oci_config.h"
-#include "utils.h"
+#include "container/container.h"
+#include "config/oci_config.h"
+#include "base/utils.h"
 
 static const char usage_text[] =
   "Usage: crun-lite update [OPTIONS] ID\n\n"

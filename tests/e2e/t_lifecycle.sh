@@ -8,7 +8,7 @@ expect_eq "state after create: created" "$(echo "$st" | jq -r .status)" created
 pid=$(echo "$st" | jq -r .pid)
 expect_eq "pid file matches state pid" "$(cat "$T_ROOT/life.pid")" "$pid"
 expect_eq "state bundle is absolute" "$(echo "$st" | jq -r .bundle)" "$b"
-expect_match "state has ociVersion and created" "$(echo "$st" | jq -r '.ociVersion + " " + .created')" '^1\.0\.[0-9]+ 20[0-9-]+T'
+expect_match "state has ociVersion and created" "$(echo "$st" | jq -r '.ociVersion + " " + .created')" '^1\.2\.0 20[0-9-]+T'
 expect_eq "init is blocked before exec (still the runtime, from its sealed copy)" "$(readlink /proc/$pid/exe)" "/memfd:crun-lite (deleted)"
 fds=$(for f in /proc/$pid/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && readlink "$f"; done | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 expect_eq "created init holds only stdio and the exec.fifo gate" "$fds" " 2 $STATE/life/exec.fifo;"

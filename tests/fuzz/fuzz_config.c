@@ -6,11 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "mount_options.h"
-#include "oci_config.h"
-#include "process_attrs.h"
-#include "seccomp_filter.h"
-#include "utils.h"
+#include "config/mount_options.h"
+#include "config/oci_config.h"
+#include "process/process_attrs.h"
+#include "process/seccomp_filter.h"
+#include "base/utils.h"
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -9,7 +9,7 @@ secs=${1:-${CRL_FUZZ_SECONDS:-60}}
 command -v clang >/dev/null || { echo "1..0 # SKIP clang is not installed (apt-get install clang libclang-rt-14-dev)"; exit 77; }
 out=$(mktemp -d /tmp/crl-fuzz.XXXXXX)
 trap '[ -n "${CRL_FUZZ_KEEP:-}" ] || rm -rf "$out"' EXIT
-srcs="error utils log json_read config config_linux config_resources config_free namespaces mount_options process_attrs seccomp_filter"
+srcs="base/error base/utils base/log config/json_read config/config config/config_linux config/config_resources config/config_free config/config_check config/namespaces config/mount_options process/process_attrs process/seccomp_filter"
 files=""
 for s in $srcs; do files="$files $top/src/lib/$s.c"; done
 # shellcheck disable=SC2086

@@ -3,10 +3,10 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "oci_config.h"
-#include "error.h"
+#include "config/oci_config.h"
+#include "base/error.h"
 #include "unit.h"
-#include "utils.h"
+#include "base/utils.h"
 
 static const char *fixtures;
 

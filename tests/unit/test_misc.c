@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "lsm.h"
-#include "path_in_root.h"
-#include "sealed_exe.h"
-#include "seccomp_cache.h"
-#include "signals.h"
-#include "state.h"
+#include "process/lsm.h"
+#include "base/path_in_root.h"
+#include "container/sealed_exe.h"
+#include "process/seccomp_cache.h"
+#include "base/signals.h"
+#include "state/state.h"
 #include "unit.h"
-#include "utils.h"
+#include "base/utils.h"
 
 static void
 test_signals (void)

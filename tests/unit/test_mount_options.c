@@ -1,8 +1,8 @@
 /* Unit tests: mount options to flags, propagation and data. */
 #include <sys/mount.h>
-#include "mount_options.h"
+#include "config/mount_options.h"
 #include "unit.h"
-#include "utils.h"
+#include "base/utils.h"
 
 static struct mount_opts
 parse (const char *const *opts)

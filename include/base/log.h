@@ -1,0 +1,24 @@
+/* crun-lite: diagnostics.  Errors and warnings go to stderr and, with
+ * --log FILE, to that file too, as text or as one JSON object per line
+ * ({"level":..., "msg":..., "time":...}) the way engines read runc's log. */
+#ifndef CRL_LOG_H
+#define CRL_LOG_H
+
+#include <stdbool.h>
+#include "base/error.h"
+
+enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+
+int log_open (const char *path, const char *format, bool debug, cl_error **err);
+void log_msg (enum log_level level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+/* The one place an error is printed. */
+void log_error (const cl_error *err);
+bool log_debug_enabled (void);
+/* The log file descriptor, so that a forked container init can still write
+ * a final error before exec. -1 when there is none. */
+int log_fd (void);
+
+#define log_warning(...) log_msg (LOG_LEVEL_WARNING, __VA_ARGS__)
+#define log_debug(...) do { if (log_debug_enabled ()) log_msg (LOG_LEVEL_DEBUG, __VA_ARGS__); } while (0)
+
+#endif

@@ -1,0 +1,860 @@
+/* crun-lite: create, start, kill, delete (see include/container/container.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "config/oci_config.h"
+#include "cgroup/cgroup.h"
+#include "container/container.h"
+#include "process/console.h"
+#include "container/container_init.h"
+#include "container/id_maps.h"
+#include "container/validate.h"
+#include "process/hooks.h"
+#include "base/log.h"
+#include "process/lsm.h"
+#include "fs/idmap.h"
+#include "container/intel_rdt.h"
+#include "config/namespaces.h"
+#include "container/net_devices.h"
+#include "fs/rootfs.h"
+#include "fs/mount_sources.h"
+#include "container/notify.h"
+#include "process/seccomp_cache.h"
+#include "process/seccomp_filter.h"
+#include "process/seccomp_notify.h"
+#include "base/sync.h"
+#include "base/utils.h"
+
+#define CONFIG_COPY "config.json"
+
+static int
+resolve_rootfs (const char *bundle, const struct oci_config *cfg, char **out, cl_error **err)
+{
+  cleanup_free char *joined = cfg->root_path[0] == '/' ? xstrdup (cfg->root_path)
+                                                       : xasprintf ("%s/%s", bundle, cfg->root_path);
+  char real[PATH_MAX];
+  struct stat st;
+  if (realpath (joined, real) == NULL)
+    return cl_fail (err, errno, "root.path: rootfs `%s`", joined);
+  if (stat (real, &st) < 0 || !S_ISDIR (st.st_mode))
+    return cl_fail (err, ENOTDIR, "root.path: rootfs `%s`", joined);
+  *out = xstrdup (real);
+  return 0;
+}
+
+static void
+kill_and_reap (pid_t pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* linux.netDevices go in once the init's namespaces all exist: before the
+ * prestart/createRuntime hooks (which may configure them), else when the
+ * init is ready. */
+static int
+move_net_devices (const struct oci_config *cfg, pid_t pid, bool *moved, cl_error **err)
+{
+  if (*moved)
+    return 0;
+  *moved = true;
+  return net_devices_move_in (cfg->linux_section.net_devices, cfg->linux_section.n_net_devices, pid, err);
+}
+
+/* Drive the child through the protocol in sync.h until its init is ready. */
+static int
+drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const char *bundle, pid_t *pid,
+            int *console_master, cl_error **err)
+{
+  struct sync_msg msg;
+  bool devices_moved = false;
+  for (;;)
+    {
+      if (sync_recv (sync_fd, &msg, err) < 0)
+        return -1;
+      switch (msg.type)
+        {
+        case SYNC_USERNS_READY:
+          if (id_maps_write (*pid, cfg, err) < 0 || mount_sources_send (*pid, cfg, sync_fd, err) < 0
+              || sync_send (sync_fd, SYNC_USERNS_MAPPED, 0, err) < 0)
+            return -1;
+          break;
+        case SYNC_INIT_PID:
+          /* The intermediate exits at once; the init is now our child. */
+          while (waitpid (*pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+          *pid = msg.value;
+          break;
+        case SYNC_HOOKS_READY:
+          if (move_net_devices (cfg, *pid, &devices_moved, err) < 0)
+            return -1;
+          {
+            cleanup_free char *state = hooks_state_json (cfg, id, *pid, bundle, "creating");
+            if (hooks_run (cfg, HOOK_PRESTART, state, err) < 0 || hooks_run (cfg, HOOK_CREATE_RUNTIME, state, err) < 0
+                || sync_send (sync_fd, SYNC_HOOKS_DONE, *pid, err) < 0)
+              return -1;
+          }
+          break;
+        case SYNC_CONSOLE:
+          if (console_recv_fd (sync_fd, console_master, err) < 0)
+            return -1;
+          break;
+        case SYNC_SECCOMP_LISTENER:
+          {
+            cleanup_close int listener = -1;
+            if (console_recv_fd (sync_fd, &listener, err) < 0
+                || seccomp_listener_send (cfg, id, bundle, *pid, "creating", *pid, listener, err) < 0
+                || sync_send (sync_fd, SYNC_SECCOMP_LISTENER_DONE, 0, err) < 0)
+              return -1;
+          }
+          break;
+        case SYNC_INIT_READY:
+          return move_net_devices (cfg, *pid, &devices_moved, err);
+        case SYNC_ERROR:
+          cl_fail (err, 0, "%s", msg.text);
+          (*err)->errnum = msg.value;
+          return -1;
+        default:
+          return cl_fail (err, EPROTO, "sync: unexpected message %u", msg.type);
+        }
+    }
+}
+
+static char *
+owner_name (void)
+{
+  struct passwd *pw = getpwuid (geteuid ());
+  return pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned) geteuid ());
+}
+
+/* One write of the record; `made` lists the cgroup directories made (or
+ * about to be) for the container, NULL-terminated. */
+static int
+write_record (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+              const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, char **made, bool creating,
+              cl_error **err)
+{
+  char created[64];
+  struct container_state st = {
+    .id = (char *) o->id, .pid = pid, .pid_start_time = pid > 0 ? process_start_time (pid) : 0,
+    .bundle = (char *) bundle, .rootfs = (char *) rootfs, .created = created, .annotations = cfg->annotations,
+    .n_annotations = cfg->n_annotations, .cgroup_v2 = cg->layout == CGROUP_UNIFIED, .cgroup_created = made,
+    .systemd_unit = cg->systemd_unit, .systemd_user = cg->systemd_user, .creating = creating,
+    .host_mounts = config_namespace (cfg, CLONE_NEWNS) == NULL,
+    .net_devices = cfg->linux_section.net_devices, .n_net_devices = cfg->linux_section.n_net_devices,
+  };
+  cleanup_free char *owner = owner_name ();
+  cleanup_free struct oci_kv *dirs = xzalloc ((cg->n_dirs + 1) * sizeof *dirs);
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    dirs[i] = (struct oci_kv){ .key = cg->controllers[i], .value = cg->dirs[i] };
+  for (int k = 0; k < HOOK_KINDS; k++)
+    if (cfg->n_hooks[k])
+      st.hook_kinds |= 1u << k;
+  st.cgroup_dirs = dirs;
+  st.n_cgroup_dirs = cg->n_dirs;
+  st.owner = owner;
+  rfc3339_now (created, sizeof created);
+  return state_write (dirfd, &st, err);
+}
+
+/* cg->created as a NULL-terminated vector (borrowed strings). */
+static char **
+made_dirs (const struct cgroup *cg)
+{
+  char **v = xzalloc ((cg->n_created + 1) * sizeof *v);
+  if (cg->n_created)
+    memcpy (v, cg->created, cg->n_created * sizeof *v);
+  return v;
+}
+
+int
+container_record_plan (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+                       const struct oci_config *cfg, const struct cgroup *cg, const char *config_data,
+                       size_t config_len, cl_error **err)
+{
+  cleanup_strv char **to_make = cgroup_dirs_to_make (cg);
+  if (write_file_atomic (dirfd, CONFIG_COPY, config_data, config_len, 0600, err) < 0)
+    return -1;
+  return write_record (dirfd, o, bundle, rootfs, cfg, cg, 0, to_make, true, err);
+}
+
+int
+container_record_init (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+                       const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, cl_error **err)
+{
+  cleanup_free char **made = made_dirs (cg);
+  return write_record (dirfd, o, bundle, rootfs, cfg, cg, pid, made, true, err);
+}
+
+int
+container_record_state (int dirfd, const struct create_options *o, const char *bundle, const char *rootfs,
+                        const struct oci_config *cfg, const struct cgroup *cg, pid_t pid, cl_error **err)
+{
+  cleanup_free char **made = made_dirs (cg);
+  if (write_record (dirfd, o, bundle, rootfs, cfg, cg, pid, made, false, err) < 0)
+    return -1;
+  if (o->pid_file)
+    {
+      char buf[32];
+      int n = snprintf (buf, sizeof buf, "%d", (int) pid);
+      cleanup_free char *abs = absolute_path (o->pid_file);
+      cleanup_free char *dir = xstrdup (abs);
+      cleanup_close int dfd = -1;
+      *strrchr (dir, '/') = '\0';
+      dfd = open (*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dfd < 0 || write_file_atomic (dfd, strrchr (abs, '/') + 1, buf, (size_t) n, 0644, err) < 0)
+        return dfd < 0 ? cl_fail (err, errno, "--pid-file `%s`", o->pid_file) : cl_wrap (err, "--pid-file");
+    }
+  return 0;
+}
+
+/* An unprivileged user whose cgroup is not delegated: run without one, with
+ * a warning, unless the config asks for limits (crun's rule). */
+static int
+prepare_without_cgroup (struct cgroup *cg, const struct oci_config *cfg, cl_error **err)
+{
+  int e = (*err)->errnum;
+  cleanup_error cl_error *ignored = NULL;
+  if (!running_rootless () || (e != EACCES && e != EPERM && e != EROFS))
+    return -1;
+  if (cgroup_resources_requested (&cfg->linux_section.resources))
+    return cl_wrap (err, "linux.resources: limits need a cgroup this user can write: delegate one to user %u "
+                         "(e.g. systemd's user@%u.service), or drop the limits",
+                    (unsigned) geteuid (), (unsigned) geteuid ());
+  log_warning ("running without a cgroup (%s)", (*err)->msg);
+  cl_error_freep (err);
+  cgroup_destroy (cg, &ignored);
+  cgroup_forget (cg);
+  return 0;
+}
+
+struct clone3_args
+{
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+    cgroup;
+};
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* Clone the init, fork-like.  On cgroup v2 it is born in its cgroup
+ * (clone3 + CLONE_INTO_CGROUP), so every page it touches is charged there.
+ * Otherwise (v1, or a kernel without it) the parent moves it and tells it
+ * (SYNC_CGROUP_JOINED); a cgroup namespace is then made by the child after
+ * the move, so that its root is the container's cgroup, not the runtime's. */
+static pid_t
+clone_init (unsigned long flags, const struct cgroup *cg, struct init_ctx *ictx)
+{
+  cleanup_close int cgfd = cgroup_v2_dir_fd (cg);
+  if (cgfd >= 0)
+    {
+      struct clone3_args args = { .flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                                  .cgroup = (uint64_t) cgfd };
+      pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+      if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+        return pid;
+    }
+  if (flags & CLONE_NEWCGROUP)
+    {
+      flags &= ~(unsigned long) CLONE_NEWCGROUP;
+      ictx->unshare_flags |= CLONE_NEWCGROUP;
+    }
+  ictx->wait_for_cgroup = true;
+  return (pid_t) syscall (SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
+}
+
+/* Socket activation (sd_listen_fds): when the runtime was started with
+ * LISTEN_FDS=N, fds 3..3+N-1 go on to the container, whose process then
+ * sees LISTEN_FDS=N and LISTEN_PID=1, as runc and crun do. */
+static void
+apply_socket_activation (struct oci_config *cfg, struct init_ctx *ictx)
+{
+  const char *v = getenv ("LISTEN_FDS");
+  unsigned long long n;
+  char **env;
+  size_t len, k = 0;
+  if (v == NULL || parse_uint64 (v, &n) < 0 || n == 0 || n > 1024)
+    return;
+  if ((int) n > ictx->preserve_fds)
+    ictx->preserve_fds = (int) n;
+  len = strv_len (cfg->process.env);
+  env = xzalloc ((len + 3) * sizeof *env);
+  for (size_t i = 0; i < len; i++)
+    if (strncmp (cfg->process.env[i], "LISTEN_FDS=", 11) != 0 && strncmp (cfg->process.env[i], "LISTEN_PID=", 11) != 0)
+      env[k++] = xstrdup (cfg->process.env[i]);
+  env[k++] = xasprintf ("LISTEN_FDS=%llu", n);
+  env[k++] = xstrdup ("LISTEN_PID=1");
+  strv_free (cfg->process.env);
+  cfg->process.env = env;
+}
+
+/* The fast path is one clone with every new namespace.  When a namespace is
+ * joined by path, the child joins first and creates the rest itself. */
+static void
+plan_namespaces (const struct oci_config *cfg, struct init_ctx *ictx, unsigned long *clone_flags)
+{
+  bool any_path = false;
+  int new_flags = 0;
+  for (size_t i = 0; i < cfg->linux_section.n_namespaces; i++)
+    {
+      if (cfg->linux_section.namespaces[i].path)
+        any_path = true;
+      else
+        new_flags |= cfg->linux_section.namespaces[i].type;
+    }
+  /* A new time namespace takes its offsets before anyone is in it: the
+   * child unshares it, writes them, then enters it (see container_init.c). */
+  ictx->new_timens = (new_flags & CLONE_NEWTIME) != 0;
+  new_flags &= ~CLONE_NEWTIME;
+  ictx->new_userns = (new_flags & CLONE_NEWUSER) != 0;
+  ictx->new_cgroupns = (new_flags & CLONE_NEWCGROUP) != 0;
+  if (!any_path)
+    {
+      *clone_flags = (unsigned long) new_flags;
+      return;
+    }
+  *clone_flags = 0;
+  ictx->unshare_flags = new_flags;
+  ictx->fork_for_pidns = config_namespace (cfg, CLONE_NEWPID) != NULL;
+}
+
+int
+container_create (const struct create_options *o, pid_t *init_pid, cl_error **err)
+{
+  int master = -1;
+  int rc = container_create_with_console (o, init_pid, &master, err);
+  if (master >= 0)
+    close (master);
+  return rc;
+}
+
+int
+container_load_bundle (const char *bundle, struct oci_config **cfg, char **config_data, size_t *config_len,
+                       char **rootfs, cl_error **err)
+{
+  cleanup_free char *config_path = xasprintf ("%s/config.json", bundle);
+  cleanup_close int cfd = open (config_path, O_RDONLY | O_CLOEXEC);
+  if (cfd < 0)
+    return cl_fail (err, errno, "open `%s`", config_path);
+  if (read_all_fd (cfd, 16u << 20, config_data, config_len, err) < 0)
+    return cl_wrap (err, "%s", config_path);
+  if (config_parse (*config_data, *config_len, config_path, cfg, err) < 0 || container_validate_config (*cfg, err) < 0
+      || resolve_rootfs (bundle, *cfg, rootfs, err) < 0)
+    return -1;
+  mount_sources_make_absolute (*cfg, bundle);
+  return 0;
+}
+
+int
+container_create_with_console (const struct create_options *o, pid_t *init_pid, int *console_master,
+                               cl_error **err)
+{
+  cleanup_free char *bundle = realpath (o->bundle, NULL);
+  cleanup_free char *config_data = NULL, *rootfs = NULL;
+  cleanup_config struct oci_config *cfg = NULL;
+  cleanup_cgroup struct cgroup *cg = NULL;
+  cleanup_seccomp struct seccomp_program filter = { 0 };
+  struct process_attrs attrs;
+  cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, master = -1;
+  int sv[2] = { -1, -1 };
+  struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot, .procfd = -1 };
+  unsigned long clone_flags;
+  size_t config_len;
+  pid_t pid = -1;
+
+  if (state_validate_id (o->id, err) < 0)
+    return -1;
+  if (bundle == NULL)
+    return cl_fail (err, errno, "bundle `%s`", o->bundle);
+  if (container_load_bundle (bundle, &cfg, &config_data, &config_len, &rootfs, err) < 0
+      || (o->systemd_cgroup ? cgroup_plan_systemd (cfg, o->id, &cg, err) : cgroup_plan (cfg, o->id, &cg, err)) < 0
+      || process_attrs_prepare (cfg, &cfg->process, &attrs, err) < 0)
+    return -1;
+  if (o->no_cgroup)
+    {
+      if (cgroup_resources_requested (&cfg->linux_section.resources))
+        return cl_fail_as (err, EINVAL, "linux.resources: limits need a cgroup, and --cgroup-manager=disabled gives none");
+      cgroup_forget (cg);
+    }
+  if (cfg->process.terminal && o->console_socket == NULL && !o->foreground)
+    return cl_fail_as (err, EINVAL, "process.terminal: a terminal needs --console-socket, or `run` in the foreground");
+  if (!cfg->process.terminal && o->console_socket)
+    return cl_fail_as (err, EINVAL, "--console-socket: given, but process.terminal is false");
+  if (cfg->linux_section.seccomp)
+    {
+      if (seccomp_compile_cached (cfg->linux_section.seccomp, &filter, err) < 0)
+        return -1;
+      if (filter.skipped)
+        log_debug ("linux.seccomp: %zu syscall names unknown to this libseccomp were skipped", filter.skipped);
+      ictx.seccomp = &filter;
+    }
+  if (state_root_open (o->root, true, &rootfd, err) < 0 || state_dir_create (rootfd, o->id, &dirfd, err) < 0)
+    return -1;
+
+  /* From here on, a failure removes what was made: the init, the cgroup
+   * directories, the state directory; a runtime killed on the way leaves
+   * the record for `delete --force`. */
+  if (container_record_plan (dirfd, o, bundle, rootfs, cfg, cg, config_data, config_len, err) < 0
+      || (cgroup_create_for (cg, cfg, err) < 0 && prepare_without_cgroup (cg, cfg, err) < 0))
+    goto fail;
+  if (mkfifoat (dirfd, STATE_EXEC_FIFO, 0600) < 0)
+    {
+      cl_fail (err, errno, "mkfifo exec.fifo");
+      goto fail;
+    }
+  gate_r = openat (dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  gate_w = gate_r < 0 ? -1 : openat (dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (gate_w < 0)
+    {
+      cl_fail (err, errno, "open exec.fifo");
+      goto fail;
+    }
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      cl_fail (err, errno, "socketpair");
+      goto fail;
+    }
+
+  apply_socket_activation (cfg, &ictx);
+  {
+    cleanup_free char *state_dir = xasprintf ("%s/%s", o->root, o->id);
+    if (notify_prepare (dirfd, state_dir, cfg, err) < 0)
+      goto fail;
+  }
+  ictx.cfg = cfg;
+  ictx.rootfs = rootfs;
+  ictx.sync_fd = sv[1];
+  ictx.gate_rfd = gate_r;
+  ictx.gate_wfd = gate_w;
+  ictx.id = o->id;
+  ictx.bundle = bundle;
+  ictx.terminal = cfg->process.terminal;
+  ictx.new_keyring = !o->no_new_keyring;
+  ictx.attrs = &attrs;
+  ictx.hooks_sync = cfg->n_hooks[HOOK_PRESTART] || cfg->n_hooks[HOOK_CREATE_RUNTIME]
+                    || cfg->n_hooks[HOOK_CREATE_CONTAINER] || cfg->n_hooks[HOOK_START_CONTAINER];
+  plan_namespaces (cfg, &ictx, &clone_flags);
+  if (mount_sources_prepare_idmapped (cfg, &ictx.mount_sources, err) < 0)
+    goto fail;
+
+  fflush (stdout);
+  fflush (stderr);
+  pid = clone_init (clone_flags, cg, &ictx);
+  if (pid < 0)
+    {
+      cl_fail (err, errno, "clone the container init");
+      goto fail;
+    }
+  if (pid == 0)
+    {
+      /* The child must not hold the state lock (a flock lives as long as
+       * any copy of the fd) nor anything else of the parent's. */
+      close (sv[0]);
+      close (dirfd);
+      close (rootfd);
+      container_init (&ictx);
+    }
+  close (sv[1]);
+  sv[1] = -1;
+  mount_sources_close (&ictx.mount_sources);   /* the init has its copies */
+  if (container_record_init (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0)
+    goto fail;
+  log_debug ("container %s: init cloned as pid %d (flags %#lx, %s)", o->id, (int) pid, clone_flags,
+             ictx.wait_for_cgroup ? "moved into its cgroup" : "born in its cgroup");
+
+  if ((ictx.wait_for_cgroup && (cgroup_enter_init (cg, cfg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
+      || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
+      || intel_rdt_join (&cfg->linux_section, pid, err) < 0
+      || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
+      || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0
+      || sync_send (sv[0], SYNC_CREATED, 0, err) < 0
+      /* Last: from here the engine may signal the init at any time. */
+      || (o->pidfd_socket && pidfd_send_to_socket (o->pidfd_socket, pid, err) < 0))
+    goto fail;
+  close (sv[0]);
+  *init_pid = pid;
+  *console_master = o->console_socket ? -1 : steal_fd (&master);
+  return 0;
+
+fail:
+  if (pid > 0)
+    net_devices_move_out (cfg->linux_section.net_devices, cfg->linux_section.n_net_devices, pid);
+  kill_and_reap (pid);
+  if (sv[0] >= 0)
+    close (sv[0]);
+  if (sv[1] >= 0)
+    close (sv[1]);
+  container_undo (cg, rootfd, o->id, config_namespace (cfg, CLONE_NEWNS) ? NULL : rootfs);
+  return -1;
+}
+
+void
+container_undo (struct cgroup *cg, int rootfd, const char *id, const char *host_mounts_below)
+{
+  cleanup_error cl_error *e2 = NULL;
+  if (host_mounts_below)
+    rootfs_unmount_below (host_mounts_below);
+  if (cg && cgroup_destroy (cg, &e2) < 0)
+    log_warning ("%s", e2->msg);
+  cl_error_freep (&e2);
+  if (state_dir_remove (rootfd, id, &e2) < 0)
+    log_warning ("%s", e2->msg);
+}
+
+struct cgroup *
+container_cgroup (const struct container_state *st)
+{
+  struct cgroup *cg = xzalloc (sizeof *cg);
+  cg->layout = st->cgroup_v2 ? CGROUP_UNIFIED : CGROUP_LEGACY;
+  cg->n_dirs = st->n_cgroup_dirs;
+  cg->controllers = xzalloc ((cg->n_dirs + 1) * sizeof (char *));
+  cg->dirs = xzalloc ((cg->n_dirs + 1) * sizeof (char *));
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      cg->controllers[i] = xstrdup (st->cgroup_dirs[i].key);
+      cg->dirs[i] = xstrdup (st->cgroup_dirs[i].value);
+    }
+  cg->n_created = strv_len (st->cgroup_created);
+  cg->created = xzalloc ((cg->n_created + 1) * sizeof (char *));
+  for (size_t i = 0; i < cg->n_created; i++)
+    cg->created[i] = xstrdup (st->cgroup_created[i]);
+  if (st->systemd_unit)
+    {
+      cg->systemd_unit = xstrdup (st->systemd_unit);
+      cg->systemd_user = st->systemd_user;
+      cg->systemd_started = true;
+    }
+  return cg;
+}
+
+int
+container_ref_open (const char *root, const char *id, struct container_ref *ref, cl_error **err)
+{
+  memset (ref, 0, sizeof *ref);
+  ref->rootfd = ref->dirfd = -1;
+  if (state_validate_id (id, err) < 0)
+    return -1;
+  if (state_root_open (root, false, &ref->rootfd, err) < 0)
+    {
+      if ((*err)->errnum == ENOENT)
+        return cl_fail_as (err, ENOENT, "container does not exist: %s", id);
+      return -1;
+    }
+  if (state_dir_open (ref->rootfd, id, &ref->dirfd, err) < 0 || state_read (ref->dirfd, id, &ref->st, err) < 0)
+    {
+      container_ref_close (ref);
+      return -1;
+    }
+  ref->status = state_status (ref->dirfd, ref->st);
+  if (ref->status == STATUS_RUNNING && ref->st->n_cgroup_dirs)
+    {
+      cleanup_cgroup struct cgroup *cg = container_cgroup (ref->st);
+      if (cgroup_is_frozen (cg))
+        ref->status = STATUS_PAUSED;
+    }
+  return 0;
+}
+
+void
+container_ref_close (struct container_ref *ref)
+{
+  state_freep (&ref->st);
+  closep (&ref->dirfd);
+  closep (&ref->rootfd);
+}
+
+/* poststart and poststop: a failure is logged, and the operation goes on,
+ * as the runtime spec says. */
+static void
+run_lifecycle_hooks (const char *root, const struct container_ref *ref, enum oci_hook_kind kind, const char *status)
+{
+  cleanup_config struct oci_config *cfg = NULL;
+  cleanup_free char *path = xasprintf ("%s/%s/config.json", root, ref->st->id);
+  cleanup_free char *state = NULL;
+  cleanup_error cl_error *e = NULL;
+  /* Most containers have none: no need to read the config back. */
+  if (!(ref->st->hook_kinds & (1u << kind)))
+    return;
+  if (config_load_file (path, &cfg, &e) < 0)
+    {
+      log_warning ("%s hooks: %s", oci_hook_kind_names[kind], e->msg);
+      return;
+    }
+  if (cfg->n_hooks[kind] == 0)
+    return;
+  state = hooks_state_json (cfg, ref->st->id, ref->st->pid, ref->st->bundle, status);
+  hooks_run_warning (cfg, kind, state);
+}
+
+int
+container_start (const char *root, const char *id, cl_error **err)
+{
+  cleanup_container_ref struct container_ref ref;
+  cleanup_close int fd = -1, notify_sock = -1;
+  cleanup_free char *state_dir = xasprintf ("%s/%s", root, id);
+  char c = 0;
+
+  if (container_ref_open (root, id, &ref, err) < 0)
+    return -1;
+  /* runc's texts, which engines show and match on, then the id. */
+  if (ref.status == STATUS_STOPPED)
+    return cl_fail (err, 0, "cannot start a container that has stopped: %s", id);
+  if (ref.status == STATUS_RUNNING)
+    return cl_fail (err, 0, "cannot start an already running container: %s", id);
+  if (ref.status != STATUS_CREATED)
+    return cl_fail (err, 0, "cannot start a container that is %s: %s", state_status_name (ref.status), id);
+  /* Listen for the container's sd_notify before it can send anything. */
+  if (notify_listen (ref.dirfd, state_dir, &notify_sock, err) < 0 && *err)
+    return -1;
+  /* Non-blocking: succeeds only while the init holds the read end. */
+  fd = openat (ref.dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return cl_fail (err, errno == ENXIO ? 0 : errno, "cannot start container `%s`: its init is gone", id);
+  if (write (fd, &c, 1) != 1)
+    return cl_fail (err, errno, "start container `%s`: write exec.fifo", id);
+  if (unlinkat (ref.dirfd, STATE_EXEC_FIFO, 0) < 0)
+    return cl_fail (err, errno, "start container `%s`: remove exec.fifo", id);
+  run_lifecycle_hooks (root, &ref, HOOK_POSTSTART, "running");
+  if (notify_sock >= 0)
+    {
+      /* Wait for READY=1 unlocked (a fresh fd: a dup would keep the flock):
+       * other commands must reach the container meanwhile. */
+      cleanup_close int dirfd = open (state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      pid_t pid = ref.st->pid;
+      container_ref_close (&ref);
+      return notify_relay (dirfd, notify_sock, pid, err);
+    }
+  return 0;
+}
+
+static int
+pidfd_for (const struct container_state *st)
+{
+  int fd = (int) syscall (SYS_pidfd_open, st->pid, 0);
+  /* Opened, then re-checked: the pidfd now pins this very process. */
+  if (fd >= 0 && st->pid_start_time && process_start_time (st->pid) != st->pid_start_time)
+    {
+      close (fd);
+      errno = ESRCH;
+      return -1;
+    }
+  return fd;
+}
+
+static int
+signal_process (const struct container_state *st, int sig)
+{
+  cleanup_close int fd = pidfd_for (st);
+  if (fd < 0 && errno == ENOSYS)
+    {
+      /* No pidfds (before 5.3): the start time checked just before, a
+       * narrower window for a reused pid than none. */
+      if (st->pid_start_time && process_start_time (st->pid) != st->pid_start_time)
+        {
+          errno = ESRCH;
+          return -1;
+        }
+      return kill (st->pid, sig);
+    }
+  if (fd < 0)
+    return -1;
+  return (int) syscall (SYS_pidfd_send_signal, fd, sig, NULL, 0);
+}
+
+/* Without a cgroup to enumerate, "all processes of the container" are those
+ * in the init's pid namespace. */
+static int
+signal_pid_namespace (const struct container_state *st, int sig, cl_error **err)
+{
+  char path[64];
+  struct stat init_ns;
+  cleanup_dir DIR *proc = opendir ("/proc");
+  struct dirent *de;
+
+  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) st->pid);
+  if (stat (path, &init_ns) < 0)
+    return cl_fail (err, errno, "stat %s", path);
+  if (proc == NULL)
+    return cl_fail (err, errno, "open /proc");
+  while ((de = readdir (proc)))
+    {
+      unsigned long long pid;
+      struct stat ns;
+      if (parse_uint64 (de->d_name, &pid) < 0)
+        continue;
+      snprintf (path, sizeof path, "/proc/%llu/ns/pid", pid);
+      if (stat (path, &ns) == 0 && ns.st_ino == init_ns.st_ino && ns.st_dev == init_ns.st_dev)
+        kill ((pid_t) pid, sig);
+    }
+  return 0;
+}
+
+int
+container_kill (const char *root, const char *id, int sig, bool all, cl_error **err)
+{
+  cleanup_container_ref struct container_ref ref;
+  if (container_ref_open (root, id, &ref, err) < 0)
+    return -1;
+  /* As runc: --all of a stopped container signals what is left in its
+   * cgroup (nothing, usually) and succeeds. */
+  if (ref.status == STATUS_STOPPED && !all)
+    return cl_fail (err, 0, "container not running: %s", id);
+  if (ref.status == STATUS_STOPPED)
+    {
+      cleanup_cgroup struct cgroup *cg = ref.st->n_cgroup_dirs ? container_cgroup (ref.st) : NULL;
+      if (cg && cgroup_signal_all (cg, sig, err) < 0 && (*err)->errnum != ENOENT)
+        return -1;
+      cl_error_freep (err);
+      return 0;
+    }
+  if (all)
+    {
+      /* Every process of the container is in its cgroup; the pid namespace
+       * is the fallback for state written without one. */
+      if (ref.st->n_cgroup_dirs)
+        {
+          cleanup_cgroup struct cgroup *cg = container_cgroup (ref.st);
+          int rc = cgroup_signal_all (cg, sig, err);
+          /* A frozen process only acts on the signal once thawed; as runc,
+           * a SIGKILL of a paused container goes through. */
+          if (rc == 0 && ref.status == STATUS_PAUSED && sig == SIGKILL)
+            rc = cgroup_freeze (cg, false, err);
+          return rc;
+        }
+      struct stat own, theirs;
+      char path[64];
+      snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) ref.st->pid);
+      if (stat ("/proc/self/ns/pid", &own) == 0 && stat (path, &theirs) == 0 && own.st_ino != theirs.st_ino)
+        return signal_pid_namespace (ref.st, sig, err);
+    }
+  if (signal_process (ref.st, sig) < 0)
+    return cl_fail (err, errno, "kill container `%s`", id);
+  if (ref.status == STATUS_PAUSED && sig == SIGKILL && ref.st->n_cgroup_dirs)
+    {
+      cleanup_cgroup struct cgroup *cg = container_cgroup (ref.st);
+      return cgroup_freeze (cg, false, err);
+    }
+  return 0;
+}
+
+/* linux.netDevices back to the host while the init, and so its network
+ * namespace, still lives (that very process: its start time). */
+static void
+return_net_devices (const struct container_state *st)
+{
+  if (st->n_net_devices && st->pid > 0 && st->pid_start_time && process_start_time (st->pid) == st->pid_start_time)
+    net_devices_move_out (st->net_devices, st->n_net_devices, st->pid);
+}
+
+/* Wait (bounded) until the init has exited, so delete never races it. */
+static void
+wait_for_exit (const struct container_state *st)
+{
+  cleanup_close int fd = pidfd_for (st);
+  struct pollfd p = { .fd = fd, .events = POLLIN };
+  if (fd >= 0)
+    {
+      poll (&p, 1, 10000);
+      return;
+    }
+  for (int i = 0; i < 1000 && process_start_time (st->pid) != 0; i++)
+    usleep (10000);
+}
+
+/* What is left in the cgroup (no pid namespace, or escaped daemons) is
+ * killed, the directories and scope made for it go, then the state. */
+static int
+remove_recorded (struct container_ref *ref, const char *id, cl_error **err)
+{
+  if (ref->st->host_mounts && ref->st->rootfs)
+    rootfs_unmount_below (ref->st->rootfs);
+  if (ref->st->n_cgroup_dirs || ref->st->systemd_unit)
+    {
+      cleanup_cgroup struct cgroup *cg = container_cgroup (ref->st);
+      if (cgroup_destroy (cg, err) < 0)
+        return cl_wrap (err, "delete container `%s`", id);
+    }
+  return state_dir_remove (ref->rootfd, id, err);
+}
+
+int
+container_delete (const char *root, const char *id, bool force, cl_error **err)
+{
+  cleanup_container_ref struct container_ref ref;
+  if (container_ref_open (root, id, &ref, err) < 0)
+    {
+      /* Engines delete --force what may already be gone; what has no
+       * readable state is removed from what its config names. */
+      if (!force || state_validate_id (id, NULL) < 0)
+        return -1;
+      if ((*err)->errnum != ENOENT)
+        log_warning ("%s: removing what can be found of it", (*err)->msg);
+      cl_error_freep (err);
+      if (container_salvage (root, id, err) < 0 && (*err)->errnum == EAGAIN)
+        {
+          cl_error_freep (err);
+          return container_delete (root, id, force, err);
+        }
+      return *err ? -1 : 0;
+    }
+  if (ref.st->creating)
+    {
+      /* A create that died: its init (if it got that far, and is still
+       * that process) and whatever the record names go, without hooks. */
+      return_net_devices (ref.st);
+      if (ref.st->pid > 0 && signal_process (ref.st, SIGKILL) == 0)
+        wait_for_exit (ref.st);
+      return remove_recorded (&ref, id, err);
+    }
+  if (ref.status == STATUS_RUNNING || ref.status == STATUS_PAUSED)
+    {
+      if (!force)
+        return cl_fail (err, 0, "cannot delete container %s that is not stopped: %s", id,
+                        state_status_name (ref.status));
+    }
+  if (ref.status != STATUS_STOPPED)
+    {
+      /* A created container is deleted without --force, as runc does.
+       * Killing pid 1 of the container's pid namespace takes every process
+       * in it along. */
+      return_net_devices (ref.st);
+      signal_process (ref.st, SIGKILL);
+      if (ref.status == STATUS_PAUSED && ref.st->n_cgroup_dirs)
+        {
+          cleanup_cgroup struct cgroup *cg = container_cgroup (ref.st);
+          cleanup_error cl_error *ignored = NULL;
+          cgroup_freeze (cg, false, &ignored);
+        }
+      wait_for_exit (ref.st);
+    }
+  /* Stopped by now: poststop hooks, before its cgroup and state go. */
+  run_lifecycle_hooks (root, &ref, HOOK_POSTSTOP, "stopped");
+  return remove_recorded (&ref, id, err);
+}
+
+int
+container_state_json (const char *root, const char *id, char **out, cl_error **err)
+{
+  cleanup_container_ref struct container_ref ref;
+  if (container_ref_open (root, id, &ref, err) < 0)
+    return -1;
+  if (ref.status == STATUS_STOPPED)
+    ref.st->pid = 0;
+  *out = state_oci_json (ref.st, ref.status);
+  return 0;
+}
