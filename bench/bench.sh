@@ -119,6 +119,36 @@ for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && sec[$rt]=$(time_runti
 report "the same with podman's seccomp profile (crun-lite: compiled program from its cache):" sec
 sec=([crun-lite]=$(CRUN_LITE_NO_SECCOMP_CACHE=1 time_runtime crun-lite "$CRUN_LITE" "$work/seccomp") [crun]=${sec[crun]:-} [runc]=${sec[runc]:-})
 report "... crun-lite compiling the profile on every start (CRUN_LITE_NO_SECCOMP_CACHE=1):" sec
+# Where crun-lite's time goes: the CRUN_LITE_TRACE phases of `run` (podman's
+# profile, warm cache), each the median over PHASE_RUNS runs of the time
+# since the previous trace line (the runtime's, its init's: pid 1 in the
+# container); what is before the first line is exec and dynamic loading.
+phase_profile () {
+  local root="$work/state-phases" i
+  mkdir -p "$root"
+  for i in $(seq "${PHASE_RUNS:-30}"); do
+    CRUN_LITE_TRACE=1 "$CRUN_LITE" --root "$root" run --bundle "$1" "ph$i" 2>&1 >/dev/null | grep '^crun-lite trace:'
+    echo "--"
+  done | awk '
+    $0 == "--" { prev = ""; prevname = ""; next }
+    { t = $3 * 1000; name = $5; for (i = 6; i <= NF; i++) name = name " " $i
+      if (($4 == 1) && name !~ /^init/) name = "init: " name
+      if (name == prevname && name !~ /:/) name = "re-exec from the sealed copy"
+      prevname = name
+      if (prev != "") { if (!(name in n)) order[++k] = name; v[name, ++n[name]] = t - prev }
+      prev = t }
+    END {
+      for (j = 1; j <= k; j++) {
+        name = order[j]; m = n[name]
+        for (a = 1; a <= m; a++) s[a] = v[name, a]
+        for (a = 2; a <= m; a++) { x = s[a]; for (b = a - 1; b >= 1 && s[b] > x; b--) s[b + 1] = s[b]; s[b + 1] = x }
+        med = (m % 2) ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2
+        printf "  %7.2f ms  %s\n", med, name; total += med
+      }
+      printf "  %7.2f ms  (sum of the medians, from the first trace line)\n", total }'
+}
+echo "crun-lite's run with podman's profile, by phase (CRUN_LITE_TRACE, median of ${PHASE_RUNS:-30}):"
+phase_profile "$work/seccomp"
 echo "smallest memory limit under which /bin/true starts (bisections to 1 KiB):"
 for rt in crun-lite crun runc; do
   [ -n "${bins[$rt]}" ] || continue

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/trace.h"
 #include "cli.h"
 #include "config/oci_config.h"
 #include "config/oci_config.h"
@@ -186,6 +187,7 @@ main (int argc, char **argv)
       }
   /* Before anything is opened or made: the commands whose processes enter
    * a container run from a sealed copy of the binary. */
+  trace_phase (optind < argc ? argv[optind] : "main");
   if (optind < argc && makes_container_processes (argv[optind]) && sealed_exe_ensure (argv, &err) < 0)
     {
       cl_error *log_err = NULL;

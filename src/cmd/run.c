@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include "base/trace.h"
 #include "cli.h"
 #include "process/console.h"
 #include "base/utils.h"
@@ -103,6 +104,7 @@ cmd_run (const struct global_opts *g, int argc, char **argv)
     return 0;
   if ((master >= 0 ? console_relay (master, pid, &status, &err) : foreground_wait (pid, &status, &err)) < 0)
     return cli_fail (err);
+  trace_phase ("run: the container exited");
   if (!keep && container_delete (g->root, o.id, true, &err) < 0)
     {
       cli_fail (err);

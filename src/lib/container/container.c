@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "base/trace.h"
 #include "config/oci_config.h"
 #include "cgroup/cgroup.h"
 #include "container/container.h"
@@ -385,6 +386,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       || (o->systemd_cgroup ? cgroup_plan_systemd (cfg, o->id, &cg, err) : cgroup_plan (cfg, o->id, &cg, err)) < 0
       || process_attrs_prepare (cfg, &cfg->process, &attrs, err) < 0)
     return -1;
+  trace_phase ("create: config loaded");
   if (o->no_cgroup)
     {
       if (cgroup_resources_requested (&cfg->linux_section.resources))
@@ -402,6 +404,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       if (filter.skipped)
         log_debug ("linux.seccomp: %zu syscall names unknown to this libseccomp were skipped", filter.skipped);
       ictx.seccomp = &filter;
+      trace_phase ("create: seccomp program ready");
     }
   if (state_root_open (o->root, true, &rootfd, err) < 0 || state_dir_create (rootfd, o->id, &dirfd, err) < 0)
     return -1;
@@ -412,6 +415,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   if (container_record_plan (dirfd, o, bundle, rootfs, cfg, cg, config_data, config_len, err) < 0
       || (cgroup_create_for (cg, cfg, err) < 0 && prepare_without_cgroup (cg, cfg, err) < 0))
     goto fail;
+  trace_phase ("create: recorded, cgroup made");
   if (mkfifoat (dirfd, STATE_EXEC_FIFO, 0600) < 0)
     {
       cl_fail (err, errno, "mkfifo exec.fifo");
@@ -472,6 +476,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   close (sv[1]);
   sv[1] = -1;
   mount_sources_close (&ictx.mount_sources);   /* the init has its copies */
+  trace_phase ("create: init cloned");
   if (container_record_init (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0)
     goto fail;
   log_debug ("container %s: init cloned as pid %d (flags %#lx, %s)", o->id, (int) pid, clone_flags,
@@ -481,12 +486,13 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
       || intel_rdt_join (&cfg->linux_section, pid, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
-      || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0
+      || (trace_phase ("create: init ready"), container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err)) < 0
       || sync_send (sv[0], SYNC_CREATED, 0, err) < 0
       /* Last: from here the engine may signal the init at any time. */
       || (o->pidfd_socket && pidfd_send_to_socket (o->pidfd_socket, pid, err) < 0))
     goto fail;
   close (sv[0]);
+  trace_phase ("create: created");
   *init_pid = pid;
   *console_master = o->console_socket ? -1 : steal_fd (&master);
   return 0;
@@ -627,6 +633,7 @@ container_start (const char *root, const char *id, cl_error **err)
     return cl_fail (err, errno == ENXIO ? 0 : errno, "cannot start container `%s`: its init is gone", id);
   if (write (fd, &c, 1) != 1)
     return cl_fail (err, errno, "start container `%s`: write exec.fifo", id);
+  trace_phase ("start: released");
   if (unlinkat (ref.dirfd, STATE_EXEC_FIFO, 0) < 0)
     return cl_fail (err, errno, "start container `%s`: remove exec.fifo", id);
   run_lifecycle_hooks (root, &ref, HOOK_POSTSTART, "running");
@@ -843,8 +850,13 @@ container_delete (const char *root, const char *id, bool force, cl_error **err)
       wait_for_exit (ref.st);
     }
   /* Stopped by now: poststop hooks, before its cgroup and state go. */
+  trace_phase ("delete: stopped");
   run_lifecycle_hooks (root, &ref, HOOK_POSTSTOP, "stopped");
-  return remove_recorded (&ref, id, err);
+  {
+    int rc = remove_recorded (&ref, id, err);
+    trace_phase ("delete: removed");
+    return rc;
+  }
 }
 
 int

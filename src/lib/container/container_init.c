@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include "base/trace.h"
 #include "process/console.h"
 #include "container/container_init.h"
 #include "process/hooks.h"
@@ -338,9 +339,11 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   if (join_session_keyring (ctx, err) < 0)
     return -1;
 
+  trace_phase ("init: namespaces entered");
   rc = rootfs_prepare (&rctx, err);
   if (rc == 0)
     rc = rootfs_apply_mounts (&rctx, err);
+  trace_phase ("init: mounts made");
   mount_sources_close (&ctx->mount_sources);
   if (rc == 0)
     rc = rootfs_create_devices (&rctx, err);
@@ -354,6 +357,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     rc = hooks_before_pivot (ctx, err);
   if (rc == 0)
     rc = rootfs_pivot (&rctx, err);
+  trace_phase ("init: devices made, pivot_root done");
   /* The pty: in the container's devpts, before /dev may turn read-only. */
   if (rc == 0 && ctx->terminal)
     {
@@ -369,6 +373,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
     rc = -1;
   if (rc == 0)
     rc = rootfs_finalize (&rctx, err);
+  trace_phase ("init: masked and read-only paths done");
   closep (&rctx.rootfd);
   if (rc < 0)
     return -1;
@@ -478,6 +483,7 @@ container_init (struct init_ctx *ctx)
 
   if (wait_for_start (ctx, &err) < 0)
     goto fail;
+  trace_phase ("init: started, exec next");
   if (process_attrs_apply_final (ctx->attrs, &err) == 0)
     process_exec (&ctx->cfg->process, ctx->seccomp, ctx->preserve_fds, exe, env,
                   ctx->cfg->n_hooks[HOOK_START_CONTAINER] ? run_start_container_hooks : NULL, ctx, &err);
