@@ -117,8 +117,30 @@ report "the same with memory 64M + pids 20 + cpu 50%:" lim
 declare -A sec
 for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && sec[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/seccomp"); done
 report "the same with podman's seccomp profile (crun-lite: compiled program from its cache):" sec
+warm_run=${sec[crun-lite]:-}
 sec=([crun-lite]=$(CRUN_LITE_NO_SECCOMP_CACHE=1 time_runtime crun-lite "$CRUN_LITE" "$work/seccomp") [crun]=${sec[crun]:-} [runc]=${sec[runc]:-})
 report "... crun-lite compiling the profile on every start (CRUN_LITE_NO_SECCOMP_CACHE=1):" sec
+# The runtime's share of an engine's end to end time: crun-lite's own `run`
+# of the same process with a seccomp profile (warm cache), over the engine's.
+runtime_share () {
+  [ -n "$1" ] && [ -n "${warm_run:-}" ] || return 0
+  echo "  (crun-lite's own run with podman's profile, $(awk -v a="$warm_run" 'BEGIN {printf "%.1f", a/1000}') ms, is $(awk -v a="$warm_run" -v b="$1" 'BEGIN {printf "%.0f", 100*a/b}')% of crun-lite's end to end time here)"
+}
+
+# Throughput: THROUGHPUT_N (default 100) containers with podman's profile
+# created, started, waited for and deleted (`run`), 8 at a time; wall time.
+throughput () {
+  local name=$1 bin=$2 bundle=$3 root="$work/tp-$1" t0 t1
+  mkdir -p "$root"
+  t0=$(date +%s%N)
+  seq "${THROUGHPUT_N:-100}" | xargs -P 8 -I{} "$bin" --root "$root" run --bundle "$bundle" "tp{}" >/dev/null 2>&1
+  t1=$(date +%s%N)
+  echo $(( (t1 - t0) / 1000 ))
+}
+declare -A tput
+for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && tput[$rt]=$(throughput "$rt" "${bins[$rt]}" "$work/seccomp"); done
+report "${THROUGHPUT_N:-100} containers (podman's profile) run and deleted, 8 at a time, wall time:" tput
+
 # Where crun-lite's time goes: the CRUN_LITE_TRACE phases of `run` (podman's
 # profile, warm cache), each the median over PHASE_RUNS runs of the time
 # since the previous trace line (the runtime's, its init's: pid 1 in the
@@ -184,6 +206,7 @@ CONF
         echo $(( (t1 - t0) / 1000 )); done | median)
     done
     report "podman run --rm IMAGE /bin/true, median of $PODMAN_RUNS runs:" pmed
+    runtime_share "${pmed[crun-lite]:-}"
     pm rmi -af >/dev/null 2>&1 || true
     grep "$work/pm-root" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r umount -l
   else
@@ -216,6 +239,20 @@ if command -v dockerd >/dev/null && [ "$DOCKER_RUNS" -gt 0 ]; then
         echo $(( (t1 - t0) / 1000 )); done | median)
     done
     report "docker run --rm IMAGE /bin/true, median of $DOCKER_RUNS runs:" dmed
+    runtime_share "${dmed[crun-lite]:-}"
+    # Docker's default seccomp profile, as dockerd passes it to the runtime:
+    # taken from the bundle of a container it runs with crun-lite.
+    if dk run -d --network none --runtime crun-lite --name crl-profile crl-bench /bin/sleep 30 >/dev/null 2>&1; then
+      dk_cfg=$(find "$work/dk-exec" -name config.json -path '*moby*' 2>/dev/null | head -n 1)
+      if [ -n "$dk_cfg" ] && jq -e .linux.seccomp "$dk_cfg" >/dev/null 2>&1; then
+        cp -a "$work/bundle" "$work/dk-seccomp"
+        jq --slurpfile d "$dk_cfg" '.linux.seccomp = $d[0].linux.seccomp' "$work/bundle/config.json" > "$work/dk-seccomp/config.json"
+        declare -A dsec
+        for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && dsec[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/dk-seccomp"); done
+        report "run /bin/true + delete with Docker's default seccomp profile, median of $RUNS runs:" dsec
+      fi
+      dk rm -f crl-profile >/dev/null 2>&1
+    fi
   else
     echo "docker: could not start a private dockerd or import the bench image"
   fi

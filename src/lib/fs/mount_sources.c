@@ -48,7 +48,14 @@ open_in_namespace (int target_ns, const struct oci_config *cfg, const int *usern
   int rc = 0;
 
   if (own_ns < 0 || cwd < 0 || setns (target_ns, CLONE_NEWNS) < 0)
-    return 0;
+    {
+      /* The plain binds are left to the init; an idmapped one cannot be. */
+      for (size_t i = 0; i < cfg->n_mounts; i++)
+        if (userns[i] >= 0)
+          return cl_fail (err, errno, "mounts[%zu] (%s): idmap: enter the container's mount namespace", i,
+                          cfg->mounts[i].destination);
+      return 0;
+    }
   for (size_t i = 0; i < cfg->n_mounts && rc == 0; i++)
     if (userns[i] >= 0)
       rc = idmap_tree (cfg, i, userns[i], &fds[i], err);
