@@ -22,7 +22,7 @@ if [ -z "${CRL_BENCH_INNER:-}" ]; then
   export CRL_BENCH_INNER=1 CRUN_LITE
   if grep -q ' /sys/fs/cgroup/unified .* - cgroup2 ' /proc/self/mountinfo; then
     exec unshare -m --propagation private sh -c \
-      'mount -t tmpfs -o size=1m tmpfs /sys/fs/cgroup/unified && exec "$0" "$@"' "$0" "$RUNS"
+      'mount -t tmpfs -o size=64m tmpfs /sys/fs/cgroup/unified && exec "$0" "$@"' "$0" "$RUNS"
   fi
   exec "$0" "$RUNS"
 fi
@@ -34,7 +34,8 @@ mkdir -p "$work/bundle/rootfs/bin" "$work/bundle/rootfs/proc" "$work/bundle/root
 cp "$(command -v busybox)" "$work/bundle/rootfs/bin/busybox"
 ln -s busybox "$work/bundle/rootfs/bin/true"
 (cd "$work/bundle" && "$CRUN_LITE" spec)
-sed -i 's|"args": \[ "sh" \]|"args": [ "/bin/true" ]|; s|"terminal": true|"terminal": false|' "$work/bundle/config.json"
+# ociVersion 1.0.2: crun 1.8 refuses newer ones ("unknown version specified").
+sed -i 's|"args": \[ "sh" \]|"args": [ "/bin/true" ]|; s|"terminal": true|"terminal": false|; s|"ociVersion": "[0-9.]*"|"ociVersion": "1.0.2"|' "$work/bundle/config.json"
 cp -a "$work/bundle" "$work/limited"
 # memory 64 MiB (memory+swap the same), 20 pids, half a CPU.
 sed -i 's|"resources": { "devices": \[ { "allow": false, "access": "rwm" } \] }|"resources": { "devices": [ { "allow": false, "access": "rwm" } ], "memory": { "limit": 67108864, "swap": 67108864 }, "pids": { "limit": 20 }, "cpu": { "quota": 50000, "period": 100000 } }|' "$work/limited/config.json"
@@ -55,6 +56,22 @@ time_runtime () {
   for i in $(seq "$RUNS"); do
     t0=$(date +%s%N)
     "$bin" --root "$root" run --bundle "$bundle" "b$i" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000 ))
+  done | median
+}
+
+# time_cycle NAME BINARY BUNDLE: RUNS × create + start + delete --force (three
+# processes, as engines call them), median in µs.
+time_cycle () {
+  local name=$1 bin=$2 bundle=$3 i t0 t1
+  local root="$work/cycle-$name"
+  mkdir -p "$root"
+  for i in $(seq "$RUNS"); do
+    t0=$(date +%s%N)
+    "$bin" --root "$root" create --bundle "$bundle" "c$i" >/dev/null 2>&1 </dev/null
+    "$bin" --root "$root" start "c$i" >/dev/null 2>&1
+    "$bin" --root "$root" delete --force "c$i" >/dev/null 2>&1
     t1=$(date +%s%N)
     echo $(( (t1 - t0) / 1000 ))
   done | median
@@ -118,6 +135,9 @@ declare -A sec
 for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && sec[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/seccomp"); done
 report "the same with podman's seccomp profile (crun-lite: compiled program from its cache):" sec
 warm_run=${sec[crun-lite]:-}
+declare -A cyc
+for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && cyc[$rt]=$(time_cycle "$rt" "${bins[$rt]}" "$work/seccomp"); done
+report "create + start + delete --force with podman's profile, median of $RUNS:" cyc
 sec=([crun-lite]=$(CRUN_LITE_NO_SECCOMP_CACHE=1 time_runtime crun-lite "$CRUN_LITE" "$work/seccomp") [crun]=${sec[crun]:-} [runc]=${sec[runc]:-})
 report "... crun-lite compiling the profile on every start (CRUN_LITE_NO_SECCOMP_CACHE=1):" sec
 # The runtime's share of an engine's end to end time: crun-lite's own `run`
@@ -200,7 +220,7 @@ CONF
     declare -A pmed
     for rt in crun-lite crun runc; do
       [ -n "${bins[$rt]}" ] || continue
-      pm --runtime "$rt" run --rm localhost/crl-bench /bin/true >/dev/null 2>&1 || { echo "podman --runtime $rt: run failed"; continue; }
+      pm --runtime "$rt" run --rm localhost/crl-bench /bin/true >/dev/null 2>"$work/pm-err" || { echo "podman --runtime $rt: run failed: $(tail -n 1 "$work/pm-err")"; continue; }
       pmed[$rt]=$(for _ in $(seq 1 "$PODMAN_RUNS"); do
         t0=$(date +%s%N); pm --runtime "$rt" run --rm localhost/crl-bench /bin/true >/dev/null 2>&1; t1=$(date +%s%N)
         echo $(( (t1 - t0) / 1000 )); done | median)
@@ -233,7 +253,7 @@ if command -v dockerd >/dev/null && [ "$DOCKER_RUNS" -gt 0 ]; then
     declare -A dmed
     for rt in crun-lite crun runc; do
       [ -n "${bins[$rt]}" ] || continue
-      dk run --rm --network none --runtime "$rt" crl-bench /bin/true >/dev/null 2>&1 || { echo "docker --runtime $rt: run failed"; continue; }
+      dk run --rm --network none --runtime "$rt" crl-bench /bin/true >/dev/null 2>"$work/dk-err" || { echo "docker --runtime $rt: run failed: $(head -n 1 "$work/dk-err")"; continue; }
       dmed[$rt]=$(for _ in $(seq 1 "$DOCKER_RUNS"); do
         t0=$(date +%s%N); dk run --rm --network none --runtime "$rt" crl-bench /bin/true >/dev/null 2>&1; t1=$(date +%s%N)
         echo $(( (t1 - t0) / 1000 )); done | median)
@@ -242,7 +262,7 @@ if command -v dockerd >/dev/null && [ "$DOCKER_RUNS" -gt 0 ]; then
     runtime_share "${dmed[crun-lite]:-}"
     # Docker's default seccomp profile, as dockerd passes it to the runtime:
     # taken from the bundle of a container it runs with crun-lite.
-    if dk run -d --network none --runtime crun-lite --name crl-profile crl-bench /bin/sleep 30 >/dev/null 2>&1; then
+    if dk run -d --network none --runtime crun-lite --name crl-profile crl-bench /bin/busybox sleep 30 >/dev/null 2>&1; then
       dk_cfg=$(find "$work/dk-exec" -name config.json -path '*moby*' 2>/dev/null | head -n 1)
       if [ -n "$dk_cfg" ] && jq -e .linux.seccomp "$dk_cfg" >/dev/null 2>&1; then
         cp -a "$work/bundle" "$work/dk-seccomp"
