@@ -1,5 +1,6 @@
 /* crun-lite: host cgroup layout (see include/cgroup/cgroup_layout.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,21 +50,19 @@ same_controllers (const char *a, const char *b)
   return count_a == count_b;
 }
 
+/* Our path in the hierarchy of `controllers`, from /proc/self/cgroup's
+ * text (read once for all hierarchies). */
 static char *
-own_path_for (const char *controllers)
+own_path_for (const char *proc_cgroup, const char *controllers)
 {
-  cleanup_fclose FILE *f = fopen ("/proc/self/cgroup", "re");
-  cleanup_free char *line = NULL;
-  size_t cap = 0;
-  if (f == NULL)
-    return NULL;
-  while (getline (&line, &cap, f) > 0)
+  cleanup_free char *copy = xstrdup (proc_cgroup ? proc_cgroup : "");
+  char *save = NULL;
+  for (char *line = strtok_r (copy, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
       char *c1 = strchr (line, ':'), *c2;
       if (c1 == NULL || (c2 = strchr (c1 + 1, ':')) == NULL)
         continue;
       *c2 = '\0';
-      c2[strcspn (c2 + 1, "\n") + 1] = '\0';
       if (*(c1 + 1) && same_controllers (c1 + 1, controllers))
         return xstrdup (c2 + 1);
     }
@@ -96,8 +95,13 @@ cgroup_v1_hierarchies (struct cgroup_v1_hierarchy **out, size_t *n, cl_error **e
   size_t cap = 0, count = 0;
   struct cgroup_v1_hierarchy *v = NULL;
 
+  cleanup_free char *proc_cgroup = NULL;
+  cleanup_error cl_error *unread = NULL;
+
   if (f == NULL)
     return cl_fail (err, errno, "open /proc/self/mountinfo");
+  if (read_file_at (AT_FDCWD, "/proc/self/cgroup", 1 << 20, &proc_cgroup, NULL, &unread) < 0)
+    proc_cgroup = NULL;   /* every own path is then "/" */
   while (getline (&line, &cap, f) > 0)
     {
       /* id parent maj:min root mountpoint opts [optional...] - fstype source superopts */
@@ -122,7 +126,7 @@ cgroup_v1_hierarchies (struct cgroup_v1_hierarchy **out, size_t *n, cl_error **e
       v = xrealloc (v, (count + 1) * sizeof *v);
       v[count].mountpoint = xstrdup (mnt);
       v[count].mount_root = xstrdup (root);
-      v[count].own_path = own_path_for (controllers);
+      v[count].own_path = own_path_for (proc_cgroup, controllers);
       if (v[count].own_path == NULL)
         v[count].own_path = xstrdup ("/");
       v[count].controllers = steal_ptr (&controllers);
