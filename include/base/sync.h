@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "base/error.h"
 
 enum sync_type
@@ -57,7 +58,15 @@ struct sync_msg
 };
 
 int sync_send (int fd, enum sync_type type, int32_t value, cl_error **err);
-/* The same with an fd attached (SCM_RIGHTS). */
+/* fd passing over a unix socket, the one place SCM_RIGHTS is spelled out:
+ * one message of `len` bytes carrying `fd` when fd >= 0.  The bytes sent, or
+ * -1 with errno (EINTR retried). */
+ssize_t fd_sendmsg (int sock, const void *data, size_t len, int fd);
+/* One message into buf (at most len bytes); *fd the fd it carried
+ * (close-on-exec), else -1.  The bytes received (0 at EOF), or -1 with errno. */
+ssize_t fd_recvmsg (int sock, void *buf, size_t len, int *fd);
+
+/* A sync message with an fd attached (SCM_RIGHTS). */
 int sync_send_fd (int fd, enum sync_type type, int32_t value, int passed, cl_error **err);
 /* Send an error to the parent; used on the child's way out. */
 void sync_send_error (int fd, const cl_error *e);

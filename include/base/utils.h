@@ -72,6 +72,9 @@ unsigned long long process_start_time (pid_t pid);
  * part of the ids (rootless podman runs the runtime that way). */
 bool running_rootless (void);
 
+/* SIGKILL a child of ours and reap it (nothing for pid <= 0). */
+void kill_and_reap (pid_t pid);
+
 /* Close every fd from `from` up except those in keep[] (any order, -1
  * ignored); with `cloexec`, mark them close-on-exec instead.  close_range
  * where the kernel has it (5.9; its CLOEXEC flag 5.11), else each fd

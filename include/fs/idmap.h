@@ -15,6 +15,7 @@
 #define CRL_IDMAP_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include "base/error.h"
 #include "config/oci_config.h"
 
@@ -24,6 +25,9 @@ bool mount_is_idmapped (const struct oci_mount *m, bool *attr_recursive);
 /* Config checks: a bind, both mappings or none, none only with a new user
  * namespace of the container's. */
 int idmap_validate (const struct oci_config *cfg, cl_error **err);
+/* Write /proc/PID/FILE ("uid_map", "gid_map") with the mappings, one
+ * "inside outside count" line each (as root, or for one's own id). */
+int id_map_write (pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n, cl_error **err);
 /* A user namespace with the given maps (an fd on it). */
 int idmap_userns_open (const struct oci_mount *m, int *out, cl_error **err);
 /* The detached, idmapped tree of mounts[index]'s source. */

@@ -43,19 +43,52 @@ sync_send_error (int fd, const cl_error *e)
   (void) send (fd, &msg, len, MSG_NOSIGNAL);
 }
 
+ssize_t
+fd_sendmsg (int sock, const void *data, size_t len, int fd)
+{
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = (void *) data, .iov_len = len };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+  ssize_t n;
+  if (fd >= 0)
+    {
+      struct cmsghdr *c;
+      mh.msg_control = control;
+      mh.msg_controllen = sizeof control;
+      c = CMSG_FIRSTHDR (&mh);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (c), &fd, sizeof fd);
+    }
+  do
+    n = sendmsg (sock, &mh, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+ssize_t
+fd_recvmsg (int sock, void *buf, size_t len, int *fd)
+{
+  char control[CMSG_SPACE (sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = buf, .iov_len = len };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+  ssize_t r;
+  *fd = -1;
+  do
+    r = recvmsg (sock, &mh, MSG_CMSG_CLOEXEC);
+  while (r < 0 && errno == EINTR);
+  for (struct cmsghdr *c = r > 0 ? CMSG_FIRSTHDR (&mh) : NULL; c; c = CMSG_NXTHDR (&mh, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN (sizeof (int)))
+      memcpy (fd, CMSG_DATA (c), sizeof *fd);
+  return r;
+}
+
 int
 sync_send_fd (int fd, enum sync_type type, int32_t value, int passed, cl_error **err)
 {
   struct sync_msg msg = { .type = type, .value = value };
-  char control[CMSG_SPACE (sizeof (int))] = { 0 };
-  struct iovec iov = { .iov_base = &msg, .iov_len = offsetof (struct sync_msg, text) };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-  struct cmsghdr *c = CMSG_FIRSTHDR (&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &passed, sizeof passed);
-  if (sendmsg (fd, &mh, MSG_NOSIGNAL) < 0)
+  if (fd_sendmsg (fd, &msg, offsetof (struct sync_msg, text), passed) < 0)
     return cl_fail (err, errno, "sync: send an fd");
   return 0;
 }
@@ -74,19 +107,9 @@ sync_recv (int fd, struct sync_msg *msg, cl_error **err)
 int
 sync_recv_fd (int fd, struct sync_msg *msg, int *passed, cl_error **err)
 {
-  char control[CMSG_SPACE (sizeof (int))] = { 0 };
-  struct iovec iov = { .iov_base = msg, .iov_len = sizeof *msg - 1 };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-  struct cmsghdr *c;
   ssize_t r;
   memset (msg, 0, sizeof *msg);
-  *passed = -1;
-  do
-    r = recvmsg (fd, &mh, MSG_CMSG_CLOEXEC);
-  while (r < 0 && errno == EINTR);
-  c = r > 0 ? CMSG_FIRSTHDR (&mh) : NULL;
-  if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN (sizeof (int)))
-    memcpy (passed, CMSG_DATA (c), sizeof *passed);
+  r = fd_recvmsg (fd, msg, sizeof *msg - 1, passed);
   if (r < 0)
     return cl_fail (err, errno, "sync: receive");
   if (r == 0)

@@ -9,7 +9,9 @@
 #include <dirent.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "base/utils.h"
@@ -449,4 +451,14 @@ fds_close_from (int from, const int *keep, size_t n_keep, bool cloexec)
   for (int fd = from; (rlim_t) fd < rl.rlim_cur; fd++)
     if (!fd_kept (fd, keep, n_keep))
       fd_release (fd, cloexec);
+}
+
+void
+kill_and_reap (pid_t pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
 }

@@ -55,16 +55,6 @@ resolve_rootfs (const char *bundle, const struct oci_config *cfg, char **out, cl
   return 0;
 }
 
-static void
-kill_and_reap (pid_t pid)
-{
-  if (pid <= 0)
-    return;
-  kill (pid, SIGKILL);
-  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-}
-
 /* linux.netDevices go in once the init's namespaces all exist: before the
  * prestart/createRuntime hooks (which may configure them), else when the
  * init is ready. */
@@ -125,6 +115,7 @@ drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const cha
           }
           break;
         case SYNC_INIT_READY:
+          trace_phase ("create: init ready");
           return move_net_devices (cfg, *pid, &devices_moved, err);
         case SYNC_ERROR:
           cl_fail (err, 0, "%s", msg.text);
@@ -486,7 +477,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
       || intel_rdt_join (&cfg->linux_section, pid, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
-      || (trace_phase ("create: init ready"), container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err)) < 0
+      || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0
       || sync_send (sv[0], SYNC_CREATED, 0, err) < 0
       /* Last: from here the engine may signal the init at any time. */
       || (o->pidfd_socket && pidfd_send_to_socket (o->pidfd_socket, pid, err) < 0))

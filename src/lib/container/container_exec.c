@@ -24,6 +24,7 @@
 #include "cgroup/cgroup.h"
 #include "process/console.h"
 #include "container/container.h"
+#include "base/sync.h"
 #include "container/container_exec.h"
 #include "container/intel_rdt.h"
 #include "container/foreground.h"
@@ -297,25 +298,19 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
    * terminal), then (only on failure) an error text. */
   for (;;)
     {
-      char control[CMSG_SPACE (sizeof (int))];
-      struct iovec iov = { .iov_base = report + got, .iov_len = sizeof report - 1 - got };
-      struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-      struct cmsghdr *cm;
-      r = recvmsg (rd, &msg, MSG_CMSG_CLOEXEC);
-      if (r < 0 && errno == EINTR)
-        continue;
+      int passed;
+      r = fd_recvmsg (rd, report + got, sizeof report - 1 - got, &passed);
       if (r <= 0)
         break;
       /* The fd came with its marker: the last byte this read returned
        * (the kernel ends a read at a message carrying fds). */
-      for (cm = CMSG_FIRSTHDR (&msg); cm; cm = CMSG_NXTHDR (&msg, cm))
-        if (cm->cmsg_type == SCM_RIGHTS)
-          {
-            int *slot = report[got + (size_t) r - 1] == '\002' ? &listener : &master;
-            if (*slot >= 0)
-              close (*slot);
-            memcpy (slot, CMSG_DATA (cm), sizeof *slot);
-          }
+      if (passed >= 0)
+        {
+          int *slot = report[got + (size_t) r - 1] == '\002' ? &listener : &master;
+          if (*slot >= 0)
+            close (*slot);
+          *slot = passed;
+        }
       got += (size_t) r;
       if (got == sizeof report - 1)
         break;
@@ -348,22 +343,11 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
     }
   if (pid <= 0)
     return cl_fail (err, EPIPE, "exec in `%s`: the process could not be started", o->id);
-  if (intel_rdt_join (&cfg->linux_section, pid, err) < 0)
+  if (intel_rdt_join (&cfg->linux_section, pid, err) < 0
+      || (listener >= 0 && seccomp_listener_send (cfg, o->id, bundle, init_pid, "running", pid, listener, err) < 0))
     {
-      kill (pid, SIGKILL);
-      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-        ;
+      kill_and_reap (pid);
       return -1;
-    }
-  if (listener >= 0)
-    {
-      if (seccomp_listener_send (cfg, o->id, bundle, init_pid, "running", pid, listener, err) < 0)
-        {
-          kill (pid, SIGKILL);
-          while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-            ;
-          return -1;
-        }
     }
   if (o->pid_file)
     {
@@ -377,9 +361,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
       || (o->pidfd_socket && pidfd_send_to_socket (o->pidfd_socket, pid, err) < 0))
     {
       /* The caller never got hold of it: it must not run on. */
-      kill (pid, SIGKILL);
-      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-        ;
+      kill_and_reap (pid);
       return -1;
     }
   if (o->detach)

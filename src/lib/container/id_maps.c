@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "container/id_maps.h"
+#include "fs/idmap.h"
 #include "base/utils.h"
 
 /* Is the mapping just the caller's own id (what an unprivileged process may
@@ -56,15 +57,9 @@ write_id_map (pid_t pid, const char *file, const struct oci_id_mapping *m, size_
 {
   bool uid = strcmp (file, "uid_map") == 0;
   const char *field = uid ? "linux.uidMappings" : "linux.gidMappings";
-  char path[64];
-  cleanup_free char *buf = xzalloc (n * 36 + 1);
-  size_t len = 0;
   if (geteuid () != 0 && !only_own_id (m, n, uid ? geteuid () : getegid ()))
     return run_id_helper (uid ? "newuidmap" : "newgidmap", pid, m, n, field, err);
-  for (size_t i = 0; i < n; i++)
-    len += (size_t) sprintf (buf + len, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
-  snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, file);
-  if (write_file_at (AT_FDCWD, path, buf, len, err) < 0)
+  if (id_map_write (pid, file, m, n, err) < 0)
     return cl_wrap (err, "%s", field);
   return 0;
 }

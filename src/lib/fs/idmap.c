@@ -55,8 +55,8 @@ idmap_validate (const struct oci_config *cfg, cl_error **err)
   return 0;
 }
 
-static int
-write_map (pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n, cl_error **err)
+int
+id_map_write (pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n, cl_error **err)
 {
   char path[64];
   cleanup_free char *buf = xzalloc (n * 36 + 1);
@@ -101,8 +101,8 @@ idmap_userns_open (const struct oci_mount *m, int *out, cl_error **err)
     cl_fail (err, errno, "idmap: fork");
   else if (read (ready[0], &c, 1) != 1)
     cl_fail (err, EPERM, "idmap: a user namespace for the mount's mappings could not be made");
-  else if (write_map (child, "uid_map", m->uid_mappings, m->n_uid_mappings, err) == 0
-           && write_map (child, "gid_map", m->gid_mappings, m->n_gid_mappings, err) == 0)
+  else if (id_map_write (child, "uid_map", m->uid_mappings, m->n_uid_mappings, err) == 0
+           && id_map_write (child, "gid_map", m->gid_mappings, m->n_gid_mappings, err) == 0)
     {
       char path[64];
       snprintf (path, sizeof path, "/proc/%d/ns/user", (int) child);

@@ -23,20 +23,28 @@
 #include "fs/idmap.h"
 #include "base/utils.h"
 
+/* The propagation the container's tree gets while it is built: rprivate
+ * when rootfsPropagation asks for private, else rslave (rootfsPropagation
+ * itself is applied at the end). */
+static unsigned long
+setup_propagation (const struct oci_config *cfg)
+{
+  const char *name = cfg->linux_section.rootfs_propagation;
+  unsigned long prop = name && *name ? mount_propagation_flags (name) : 0;
+  return ((prop & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE) | MS_REC;
+}
+
 int
 rootfs_prepare (struct rootfs_ctx *ctx, cl_error **err)
 {
-  const char *prop_name = ctx->cfg->linux_section.rootfs_propagation;
-  unsigned long prop = prop_name && *prop_name ? mount_propagation_flags (prop_name) : 0;
+  unsigned long prop = setup_propagation (ctx->cfg);
   int fd;
 
   if (ctx->host_mntns)
     goto open_root;
   /* Nothing done below may propagate back to the host: make the whole
    * tree a slave (or private, when asked) before the first mount. */
-  if (!(prop & MS_PRIVATE))
-    prop = MS_SLAVE | MS_REC;
-  if (mount (NULL, "/", NULL, (prop & ~MS_SHARED) | MS_REC, NULL) < 0)
+  if (mount (NULL, "/", NULL, prop, NULL) < 0)
     return cl_fail (err, errno, "make / %s", prop & MS_PRIVATE ? "rprivate" : "rslave");
   /* pivot_root needs the rootfs to be a mount point; the recursive bind also
    * keeps an overlay (or any) mount that already sits at root.path. */
@@ -85,8 +93,6 @@ attach_idmapped (struct rootfs_ctx *ctx, const struct oci_mount *m, int tree, cl
 {
   struct stat st;
   cleanup_close int dest = -1;
-  const char *prop_name = ctx->cfg->linux_section.rootfs_propagation;
-  unsigned long prop = prop_name && *prop_name ? mount_propagation_flags (prop_name) : 0;
   char p[32];
 
   if (tree < 0)
@@ -100,7 +106,7 @@ attach_idmapped (struct rootfs_ctx *ctx, const struct oci_mount *m, int tree, cl
   closep (&dest);
   if (path_open_in_root (ctx->rootfd, m->destination, O_PATH, &dest, err) < 0)
     return -1;
-  if (mount (NULL, fd_path (dest, p), NULL, ((prop & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE) | MS_REC, NULL) < 0)
+  if (mount (NULL, fd_path (dest, p), NULL, setup_propagation (ctx->cfg), NULL) < 0)
     return cl_fail (err, errno, "idmap: propagation of `%s`", m->destination);
   return 0;
 }
@@ -324,34 +330,64 @@ unescape_mountinfo (char *s)
   *out = '\0';
 }
 
+/* The mount points /proc/self/mountinfo lists (in its order, parents
+ * before what is mounted on them) for which `want` says yes, into *out
+ * (NULL if none); -1 with errno when mountinfo cannot be read. */
+static int
+mount_points (bool (*want) (const char *root, const char *point, const char *type, const char *arg), const char *arg,
+              char ***out)
+{
+  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+
+  *out = NULL;
+  if (f == NULL)
+    return -1;
+  while (getline (&line, &cap, f) > 0)
+    {
+      char root[4096], point[4096], type[64];
+      const char *sep = strstr (line, " - ");
+      if (sep == NULL || sscanf (line, "%*s %*s %*s %4095s %4095s", root, point) != 2
+          || sscanf (sep + 3, "%63s", type) != 1)
+        continue;
+      unescape_mountinfo (root);
+      unescape_mountinfo (point);
+      if (want (root, point, type, arg))
+        strv_append (out, point);
+    }
+  return 0;
+}
+
+static bool
+is_below (const char *point, const char *dir)
+{
+  size_t n = strlen (dir);
+  return strncmp (point, dir, n) == 0 && point[n] == '/';
+}
+
+static bool
+below_rootfs (const char *root, const char *point, const char *type, const char *rootfs)
+{
+  return is_below (point, rootfs);
+}
+
 void
 rootfs_unmount_below (const char *rootfs)
 {
-  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
   cleanup_strv char **below = NULL;
-  cleanup_free char *line = NULL;
-  size_t cap = 0, rlen = strlen (rootfs), n;
+  mount_points (below_rootfs, rootfs, &below);
+  /* Last first: a submount goes before the mount it sits on. */
+  for (size_t i = strv_len (below); i > 0; i--)
+    umount2 (below[i - 1], MNT_DETACH);
+}
 
-  while (f && getline (&line, &cap, f) > 0)
-    {
-      char target[4096];
-      if (sscanf (line, "%*s %*s %*s %*s %4095s", target) != 1)
-        continue;
-      unescape_mountinfo (target);
-      if (strncmp (target, rootfs, rlen) == 0 && target[rlen] == '/')
-        strv_append (&below, target);
-    }
-  /* Longest first: a submount goes before the mount it sits on. */
-  n = strv_len (below);
-  for (size_t done = 0; done < n; done++)
-    {
-      size_t longest = 0;
-      for (size_t i = 1; i < n; i++)
-        if (below[i][0] && (!below[longest][0] || strlen (below[i]) > strlen (below[longest])))
-          longest = i;
-      umount2 (below[longest], MNT_DETACH);
-      below[longest][0] = '\0';
-    }
+/* A full procfs or sysfs outside the rootfs (see below). */
+static bool
+full_proc_or_sys_outside (const char *root, const char *point, const char *type, const char *rootfs)
+{
+  return strcmp (root, "/") == 0 && (strcmp (type, "proc") == 0 || strcmp (type, "sysfs") == 0)
+         && strcmp (point, rootfs) != 0 && !is_below (point, rootfs);
 }
 
 /* Without pivot_root the host's mounts stay in the container's mount
@@ -363,27 +399,10 @@ rootfs_unmount_below (const char *rootfs)
 static int
 hide_host_proc_and_sys (const char *rootfs, cl_error **err)
 {
-  cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
   cleanup_strv char **targets = NULL;
-  cleanup_free char *line = NULL;
-  size_t cap = 0, rlen = strlen (rootfs);
 
-  if (f == NULL)
+  if (mount_points (full_proc_or_sys_outside, rootfs, &targets) < 0)
     return cl_fail (err, errno, "--no-pivot: open /proc/self/mountinfo");
-  while (getline (&line, &cap, f) > 0)
-    {
-      char root[4096], point[4096], type[64];
-      const char *sep = strstr (line, " - ");
-      if (sep == NULL || sscanf (line, "%*s %*s %*s %4095s %4095s", root, point) != 2
-          || sscanf (sep + 3, "%63s", type) != 1)
-        continue;
-      unescape_mountinfo (root);
-      unescape_mountinfo (point);
-      if (strcmp (root, "/") != 0 || (strcmp (type, "proc") != 0 && strcmp (type, "sysfs") != 0)
-          || (strncmp (point, rootfs, rlen) == 0 && (point[rlen] == '/' || point[rlen] == '\0')))
-        continue;
-      strv_append (&targets, point);
-    }
   for (size_t i = 0; targets && targets[i]; i++)
     {
       /* Detaching must not reach the host: slave first. */

@@ -18,6 +18,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include "base/sync.h"
 #include "process/console.h"
 #include "base/path_in_root.h"
 #include "base/utils.h"
@@ -77,15 +78,7 @@ console_setup_in_container (const struct oci_process *p, bool bind_console, int 
 int
 console_send_fd (int sock, int fd, const char *tag, cl_error **err)
 {
-  char control[CMSG_SPACE (sizeof (int))] = { 0 };
-  struct iovec iov = { .iov_base = (void *) tag, .iov_len = strlen (tag) };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof fd);
-  if (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+  if (fd_sendmsg (sock, tag, strlen (tag), fd) < 0)
     return cl_fail (err, errno, "send an fd");
   return 0;
 }
@@ -93,20 +86,11 @@ console_send_fd (int sock, int fd, const char *tag, cl_error **err)
 int
 console_recv_fd (int sock, int *fd, cl_error **err)
 {
-  char control[CMSG_SPACE (sizeof (int))] = { 0 }, buf[64];
-  struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-  struct cmsghdr *c;
-  ssize_t r;
-  do
-    r = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
-  while (r < 0 && errno == EINTR);
-  if (r < 0)
+  char buf[64];
+  if (fd_recvmsg (sock, buf, sizeof buf, fd) < 0)
     return cl_fail (err, errno, "receive the terminal fd");
-  c = CMSG_FIRSTHDR (&msg);
-  if (c == NULL || c->cmsg_type != SCM_RIGHTS)
+  if (*fd < 0)
     return cl_fail (err, EPROTO, "receive the terminal fd: no fd in the message");
-  memcpy (fd, CMSG_DATA (c), sizeof *fd);
   return 0;
 }
 

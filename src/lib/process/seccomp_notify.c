@@ -7,6 +7,7 @@
 #include <yajl/yajl_gen.h>
 #include "process/hooks.h"
 #include "config/json_read.h"
+#include "base/sync.h"
 #include "process/seccomp_notify.h"
 #include "state/state.h"
 #include "base/utils.h"
@@ -46,11 +47,7 @@ seccomp_listener_send (const struct oci_config *cfg, const char *id, const char 
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   cleanup_free char *doc = process_state_json (cfg, id, bundle, init_pid, status, pid);
   cleanup_close int sock = -1;
-  char control[CMSG_SPACE (sizeof (int))] = { 0 };
   size_t len = strlen (doc);
-  struct iovec iov = { .iov_base = doc, .iov_len = len };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-  struct cmsghdr *cm = CMSG_FIRSTHDR (&msg);
   ssize_t n;
 
   if (strlen (path) >= sizeof addr.sun_path)
@@ -61,13 +58,7 @@ seccomp_listener_send (const struct oci_config *cfg, const char *id, const char 
     return cl_fail (err, errno, "linux.seccomp.listenerPath: socket");
   if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
     return cl_fail (err, errno, "linux.seccomp.listenerPath: failed to connect with seccomp agent at `%s`", path);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cm), &listener_fd, sizeof (int));
-  do
-    n = sendmsg (sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
+  n = fd_sendmsg (sock, doc, len, listener_fd);
   /* The fd goes with the first part; what did not fit follows as text. */
   if (n < 0 || ((size_t) n < len && write_all (sock, doc + n, len - (size_t) n) < 0))
     return cl_fail (err, errno, "linux.seccomp.listenerPath: send the notification fd to `%s`", path);
