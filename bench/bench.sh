@@ -199,6 +199,12 @@ done
 
 # podman run --rm IMAGE true with each runtime (podman's own storage, state
 # and configuration in the work dir; conmon in the middle, as users run it).
+# A runtime that fails half way (crun 1.8 did, in the memory bisection)
+# leaves empty cgroup directories below podman's and Docker's parents; the
+# bench removes the ones that were not there before it, at its end.
+engine_cgroups () { find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d \( -path '*/docker/*' -o -name 'libpod-*' \) 2>/dev/null | sort; }
+engine_cgroups > "$work/engine-cgroups.before"
+trap 'engine_cgroups | comm -13 "$work/engine-cgroups.before" - | sort -r | xargs -r rmdir 2>/dev/null; rm -rf "$work"' EXIT
 PODMAN_RUNS=${PODMAN_RUNS:-$(( RUNS < 20 ? RUNS : 20 ))}
 if command -v podman >/dev/null && [ "$PODMAN_RUNS" -gt 0 ]; then
   cat > "$work/containers.conf" <<CONF
