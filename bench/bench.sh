@@ -204,7 +204,7 @@ done
 # bench removes the ones that were not there before it, at its end.
 engine_cgroups () { find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d \( -path '*/docker/*' -o -name 'libpod-*' \) 2>/dev/null | sort; }
 engine_cgroups > "$work/engine-cgroups.before"
-trap 'engine_cgroups | comm -13 "$work/engine-cgroups.before" - | sort -r | xargs -r rmdir 2>/dev/null; rm -rf "$work"' EXIT
+trap 'engine_cgroups | comm -13 "$work/engine-cgroups.before" - | sort -r | xargs -r rmdir 2>/dev/null || true; rm -rf "$work"' EXIT
 PODMAN_RUNS=${PODMAN_RUNS:-$(( RUNS < 20 ? RUNS : 20 ))}
 if command -v podman >/dev/null && [ "$PODMAN_RUNS" -gt 0 ]; then
   cat > "$work/containers.conf" <<CONF
