@@ -53,8 +53,6 @@ int read_file_at (int dirfd, const char *path, size_t max, char **out, size_t *l
 int write_file_at (int dirfd, const char *path, const char *data, size_t len, cl_error **err);
 /* Create or replace a file atomically: temp file in the same directory, then rename. */
 int write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode, cl_error **err);
-/* The same, synced to disk before the rename (state records). */
-int write_file_durable (int dirfd, const char *name, const char *data, size_t len, mode_t mode, cl_error **err);
 
 int mkdir_p (const char *path, mode_t mode, cl_error **err);
 /* `path` made absolute against the current directory (a copy). */

@@ -28,8 +28,6 @@ void cgroup_forget (struct cgroup *cg);
 
 /* The directory of a v1 hierarchy holding `controller`; NULL when absent. */
 const char *cgroup_v1_dir (const struct cgroup *cg, const char *controller);
-/* An O_DIRECTORY fd of the v2 directory, for clone3(CLONE_INTO_CGROUP); -1 on v1. */
-int cgroup_v2_dir_fd (const struct cgroup *cg);
 
 /* Read one value file of the container's cgroup for a controller ("memory",
  * or "" on v2); caller frees.  Used by stats and tests of `update`. */

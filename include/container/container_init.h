@@ -5,6 +5,7 @@
 #define CRL_CONTAINER_INIT_H
 
 #include <stdbool.h>
+#include "cgroup/cgroup.h"
 #include "cgroup/cgroup_layout.h"
 #include "fs/mount_sources.h"
 #include "config/oci_config.h"
@@ -24,6 +25,8 @@ struct init_ctx
   bool fork_for_pidns;     /* a pid namespace applies to children only: fork once */
   bool no_pivot;
   bool wait_for_cgroup;     /* the parent moves us into the cgroup: wait for it */
+  bool born_in_cgroup;      /* clone3 put us in the v2 directory */
+  struct cgroup_entry cgroup_entry;   /* how we join the rest (cgroup.h) */
   const struct seccomp_program *seccomp;   /* compiled by the parent; NULL: none */
   const char *id, *bundle;  /* for the state hooks receive */
   const struct process_attrs *attrs;

@@ -131,7 +131,7 @@ crash_errno_applies () {
   [ "$2" = close ] && [ "$1" != KILL ] && return 1
   case "$1" in
     EIO|KILL) return 0 ;;
-    ENOSPC) case "$2" in write|pwrite64|fdatasync|fsync|mkdir|mkdirat|openat|renameat|mknodat|symlinkat|sendfile) return 0 ;; esac ;;
+    ENOSPC) case "$2" in write|pwrite64|mkdir|mkdirat|openat|renameat|mknodat|symlinkat|sendfile) return 0 ;; esac ;;
     ENOMEM) case "$2" in mmap|brk|clone|clone3|vfork|mount|memfd_create|openat|openat2|socketpair) return 0 ;; esac ;;
     EINTR) case "$2" in read|write|recvfrom|recvmsg|sendmsg|sendto|wait4|waitid|flock|poll|ppoll|connect) return 0 ;; esac ;;
     EAGAIN) case "$2" in clone|clone3|vfork|flock|read|recvmsg|recvfrom|setresuid) return 0 ;; esac ;;

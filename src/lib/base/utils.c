@@ -220,14 +220,14 @@ write_file_at (int dirfd, const char *path, const char *data, size_t len, cl_err
   return 0;
 }
 
-static int
-replace_file (int dirfd, const char *name, const char *data, size_t len, mode_t mode, bool sync, cl_error **err)
+int
+write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode, cl_error **err)
 {
   cleanup_free char *tmp = xasprintf ("%s.tmp.%d", name, (int) getpid ());
   cleanup_close int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return cl_fail (err, errno, "create `%s`", tmp);
-  if (write_all (fd, data, len) < 0 || (sync && fdatasync (fd) < 0))
+  if (write_all (fd, data, len) < 0)
     {
       int saved = errno;
       unlinkat (dirfd, tmp, 0);
@@ -240,21 +240,6 @@ replace_file (int dirfd, const char *name, const char *data, size_t len, mode_t 
       return cl_fail (err, saved, "rename `%s` to `%s`", tmp, name);
     }
   return 0;
-}
-
-int
-write_file_atomic (int dirfd, const char *name, const char *data, size_t len, mode_t mode, cl_error **err)
-{
-  return replace_file (dirfd, name, data, len, mode, false, err);
-}
-
-/* On disk before it replaces the old file, so that a crash or a power loss
- * leaves the old or the new contents, never an empty file (free on tmpfs,
- * where the state lives by default). */
-int
-write_file_durable (int dirfd, const char *name, const char *data, size_t len, mode_t mode, cl_error **err)
-{
-  return replace_file (dirfd, name, data, len, mode, true, err);
 }
 
 char *

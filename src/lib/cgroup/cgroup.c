@@ -242,8 +242,62 @@ cgroup_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error
   return driver (cg)->apply (cg, res, err);
 }
 
+/* See struct cgroup_entry in cgroup.h. */
+int
+cgroup_entry_open (const struct cgroup *cg, struct cgroup_entry *e, cl_error **err)
+{
+  *e = (struct cgroup_entry){ .born_in_fd = -1, .procs_fd = -1 };
+  if (cg && cg->systemd_unit)
+    e->parent_moves = true;
+  if (cg == NULL || cg->systemd_unit || cg->n_dirs == 0)
+    return 0;
+  e->tasks_fds = xzalloc (cg->n_dirs * sizeof *e->tasks_fds);
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      bool v2 = cg->layout == CGROUP_UNIFIED || strcmp (cg->controllers[i], HYBRID_V2_KEY) == 0;
+      cleanup_close int dirfd = open (cg->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      int fd = dirfd < 0 ? -1 : openat (dirfd, v2 ? "cgroup.procs" : "tasks", O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          cgroup_entry_close (e);
+          return cl_fail (err, errno, "open cgroup `%s`", cg->dirs[i]);
+        }
+      if (!v2)
+        e->tasks_fds[e->n_tasks++] = fd;
+      else
+        {
+          e->procs_fd = fd;
+          e->born_in_fd = steal_fd (&dirfd);
+        }
+    }
+  return 0;
+}
 
+int
+cgroup_entry_join (struct cgroup_entry *e, bool born_in, cl_error **err)
+{
+  int rc = 0;
+  if (!born_in && e->procs_fd >= 0 && write (e->procs_fd, "0", 1) != 1)
+    rc = cl_fail (err, errno, "move the init into its cgroup (cgroup.procs)");
+  for (size_t i = 0; rc == 0 && i < e->n_tasks; i++)
+    if (write (e->tasks_fds[i], "0", 1) != 1)
+      rc = cl_fail (err, errno, "move the init into its cgroup (a v1 hierarchy's tasks)");
+  cgroup_entry_close (e);
+  return rc;
+}
 
+void
+cgroup_entry_close (struct cgroup_entry *e)
+{
+  for (size_t i = 0; i < e->n_tasks; i++)
+    close (e->tasks_fds[i]);
+  free (e->tasks_fds);
+  if (e->procs_fd >= 0)
+    close (e->procs_fd);
+  if (e->born_in_fd >= 0)
+    close (e->born_in_fd);
+  *e = (struct cgroup_entry){ .born_in_fd = -1, .procs_fd = -1 };
+}
 
 int
 cgroup_enter_init (struct cgroup *cg, const struct oci_config *cfg, pid_t pid, cl_error **err)

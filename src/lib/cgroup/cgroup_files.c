@@ -163,14 +163,6 @@ cgroup_forget (struct cgroup *cg)
   cg->n_dirs = 0;
 }
 
-int
-cgroup_v2_dir_fd (const struct cgroup *cg)
-{
-  if (cg->layout != CGROUP_UNIFIED || cg->n_dirs == 0)
-    return -1;
-  return open (cg->dirs[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
 const char *
 cgroup_v1_dir (const struct cgroup *cg, const char *controller)
 {

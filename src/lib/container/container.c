@@ -244,29 +244,39 @@ struct clone3_args
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 
-/* Clone the init, fork-like.  On cgroup v2 it is born in its cgroup
- * (clone3 + CLONE_INTO_CGROUP), so every page it touches is charged there.
- * Otherwise (v1, or a kernel without it) the parent moves it and tells it
- * (SYNC_CGROUP_JOINED); a cgroup namespace is then made by the child after
- * the move, so that its root is the container's cgroup, not the runtime's. */
+/* Clone the init, fork-like.  On cgroup v2 (and a hybrid host's cgroup2
+ * hierarchy) it is born in its cgroup (clone3 + CLONE_INTO_CGROUP), so
+ * every page it touches is charged there; it moves itself into the v1
+ * hierarchies first thing (cgroup_entry_join says why it, not the parent).
+ * With the systemd driver the parent moves it and tells it
+ * (SYNC_CGROUP_JOINED).  Whenever the init is not born in all of its
+ * cgroup, it makes the cgroup namespace itself after the move, so that the
+ * namespace's root is the container's cgroup, not the runtime's. */
 static pid_t
-clone_init (unsigned long flags, const struct cgroup *cg, struct init_ctx *ictx)
+clone_init (unsigned long flags, struct init_ctx *ictx)
 {
-  cleanup_close int cgfd = cgroup_v2_dir_fd (cg);
-  if (cgfd >= 0)
+  const struct cgroup_entry *e = &ictx->cgroup_entry;
+  if (e->born_in_fd >= 0)
     {
-      struct clone3_args args = { .flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
-                                  .cgroup = (uint64_t) cgfd };
-      pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+      /* A v1 move still to come: the init makes its cgroup namespace after it. */
+      unsigned long born_flags = e->n_tasks ? flags & ~(unsigned long) CLONE_NEWCGROUP : flags;
+      struct clone3_args args = { .flags = born_flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                                  .cgroup = (uint64_t) e->born_in_fd };
+      pid_t pid;
+      if (born_flags != flags)
+        ictx->unshare_flags |= CLONE_NEWCGROUP;
+      ictx->born_in_cgroup = true;
+      pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
       if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
         return pid;
+      ictx->born_in_cgroup = false;
     }
   if (flags & CLONE_NEWCGROUP)
     {
       flags &= ~(unsigned long) CLONE_NEWCGROUP;
       ictx->unshare_flags |= CLONE_NEWCGROUP;
     }
-  ictx->wait_for_cgroup = true;
+  ictx->wait_for_cgroup = e->parent_moves;
   return (pid_t) syscall (SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
 }
 
@@ -364,7 +374,8 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   struct process_attrs attrs;
   cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, master = -1;
   int sv[2] = { -1, -1 };
-  struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot, .procfd = -1 };
+  struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot, .procfd = -1,
+                           .cgroup_entry = { .born_in_fd = -1, .procs_fd = -1 } };
   unsigned long clone_flags;
   size_t config_len;
   pid_t pid = -1;
@@ -444,12 +455,13 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   ictx.hooks_sync = cfg->n_hooks[HOOK_PRESTART] || cfg->n_hooks[HOOK_CREATE_RUNTIME]
                     || cfg->n_hooks[HOOK_CREATE_CONTAINER] || cfg->n_hooks[HOOK_START_CONTAINER];
   plan_namespaces (cfg, &ictx, &clone_flags);
-  if (mount_sources_prepare_idmapped (cfg, &ictx.mount_sources, err) < 0)
+  if (mount_sources_prepare_idmapped (cfg, &ictx.mount_sources, err) < 0
+      || cgroup_entry_open (cg, &ictx.cgroup_entry, err) < 0)
     goto fail;
 
   fflush (stdout);
   fflush (stderr);
-  pid = clone_init (clone_flags, cg, &ictx);
+  pid = clone_init (clone_flags, &ictx);
   if (pid < 0)
     {
       cl_fail (err, errno, "clone the container init");
@@ -467,11 +479,12 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   close (sv[1]);
   sv[1] = -1;
   mount_sources_close (&ictx.mount_sources);   /* the init has its copies */
+  cgroup_entry_close (&ictx.cgroup_entry);
   trace_phase ("create: init cloned");
   if (container_record_init (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0)
     goto fail;
   log_debug ("container %s: init cloned as pid %d (flags %#lx, %s)", o->id, (int) pid, clone_flags,
-             ictx.wait_for_cgroup ? "moved into its cgroup" : "born in its cgroup");
+             ictx.wait_for_cgroup ? "moved into its cgroup" : ictx.born_in_cgroup ? "born in its cgroup" : "joins its cgroup");
 
   if ((ictx.wait_for_cgroup && (cgroup_enter_init (cg, cfg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
       || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
@@ -489,6 +502,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   return 0;
 
 fail:
+  cgroup_entry_close (&ictx.cgroup_entry);
   if (pid > 0)
     net_devices_move_out (cfg->linux_section.net_devices, cfg->linux_section.n_net_devices, pid);
   kill_and_reap (pid);

@@ -117,6 +117,9 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
       if (sync_expect (ctx->sync_fd, SYNC_CGROUP_JOINED, &msg, err) < 0)
         return -1;
     }
+  else if (!cgroup_entry_empty (&ctx->cgroup_entry)
+           && cgroup_entry_join (&ctx->cgroup_entry, ctx->born_in_cgroup, err) < 0)
+    return -1;
   for (size_t i = 0; i < n_namespace_kinds; i++)
     {
       const struct oci_namespace *ns = config_namespace (ctx->cfg, namespace_kinds[i].clone_flag);
@@ -400,16 +403,22 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
 static void
 close_inherited_fds (const struct init_ctx *ctx)
 {
-  /* And the idmapped trees the runtime made before the clone. */
-  size_t n = 4 + ctx->mount_sources.n;
-  cleanup_free int *keep = xmalloc (n * sizeof *keep);
-  keep[0] = ctx->sync_fd;
-  keep[1] = ctx->gate_rfd;
-  keep[2] = ctx->gate_wfd;
-  keep[3] = log_fd ();
+  /* And the idmapped trees the runtime made before the clone, and the
+   * cgroup files the init joins through. */
+  const struct cgroup_entry *e = &ctx->cgroup_entry;
+  size_t n = 4 + ctx->mount_sources.n, k = 0;
+  cleanup_free int *keep = xmalloc ((n + 2 + e->n_tasks) * sizeof *keep);
+  keep[k++] = ctx->sync_fd;
+  keep[k++] = ctx->gate_rfd;
+  keep[k++] = ctx->gate_wfd;
+  keep[k++] = log_fd ();
   for (size_t i = 0; i < ctx->mount_sources.n; i++)
-    keep[4 + i] = ctx->mount_sources.fds[i];
-  fds_close_from (3 + ctx->preserve_fds, keep, n, false);
+    keep[k++] = ctx->mount_sources.fds[i];
+  keep[k++] = e->born_in_fd;
+  keep[k++] = e->procs_fd;
+  for (size_t i = 0; i < e->n_tasks; i++)
+    keep[k++] = e->tasks_fds[i];
+  fds_close_from (3 + ctx->preserve_fds, keep, k, false);
 }
 
 

@@ -251,14 +251,7 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
     }
   yajl_gen_map_close (g);
   doc = json_gen_take (g, true);
-  /* Synced only when it is the first record, written before anything
-   * exists that would need undoing: after a power loss that record is what
-   * is left to find.  Later updates are plain atomic replacements; losing
-   * one with the power loses nothing (the cgroups and processes they name
-   * are gone too), and a torn file is removed by delete --force anyway.
-   * The sync is free on tmpfs and ~0.5 ms on a disk. */
-  if (st->creating && st->pid == 0)
-    return write_file_durable (dirfd, "state.json", doc, strlen (doc), 0600, err);
+  /* Never synced: see "Crash safety" in the README. */
   return write_file_atomic (dirfd, "state.json", doc, strlen (doc), 0600, err);
 }
 
