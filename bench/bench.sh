@@ -47,34 +47,32 @@ jq --slurpfile p "$top/tests/fixtures/podman-4.3-config.json" '.linux.seccomp = 
 
 median () { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-# time_runtime NAME BINARY BUNDLE: RUNS × (run + automatic removal), median in µs.
-time_runtime () {
-  local name=$1 bin=$2 bundle=$3 i t0 t1
-  local root="$work/state-$name"
-  mkdir -p "$root"
-  "$bin" --root "$root" run --bundle "$bundle" "warm-$name" >"$work/warm.log" 2>&1 || { echo "$name: run failed: $(tail -n 2 "$work/warm.log")" >&2; return 1; }
-  for i in $(seq "$RUNS"); do
-    t0=$(date +%s%N)
-    "$bin" --root "$root" run --bundle "$bundle" "b$i" >/dev/null 2>&1
-    t1=$(date +%s%N)
-    echo $(( (t1 - t0) / 1000 ))
-  done | median
-}
+# The timer: bench/interleave runs the runtimes' commands in turns, one run
+# of each per round (a drift in the machine's load falls on all alike, and
+# no runtime always follows itself), forking nothing but the command.
+for tool in interleave floor; do
+  "${CC:-cc}" -O2 -o "$work/$tool" "$top/bench/$tool.c" || { echo "bench: cannot build bench/$tool.c" >&2; exit 1; }
+done
 
-# time_cycle NAME BINARY BUNDLE: RUNS × create + start + delete --force (three
-# processes, as engines call them), median in µs.
-time_cycle () {
-  local name=$1 bin=$2 bundle=$3 i t0 t1
-  local root="$work/cycle-$name"
-  mkdir -p "$root"
-  for i in $(seq "$RUNS"); do
-    t0=$(date +%s%N)
-    "$bin" --root "$root" create --bundle "$bundle" "c$i" >/dev/null 2>&1 </dev/null
-    "$bin" --root "$root" start "c$i" >/dev/null 2>&1
-    "$bin" --root "$root" delete --force "c$i" >/dev/null 2>&1
-    t1=$(date +%s%N)
-    echo $(( (t1 - t0) / 1000 ))
-  done | median
+# time_rows ARRAY MODE BUNDLE [floor]: each runtime's median (µs) over RUNS
+# of MODE, `run` (the container removed after it exits) or `cycle` (create
+# + start + delete --force: three processes, as engines call them), and its
+# median peak RSS in rss[]; with `floor`, bench/floor.c's start in turn too.
+time_rows () {
+  local -n out=$1
+  local mode=$2 bundle=$3 rt root i=0 v kib
+  local cmds=() names=()
+  if [ "${4:-}" = floor ]; then cmds+=("$work/floor $bundle/rootfs"); names+=(floor); fi
+  for rt in crun-lite crun runc; do
+    [ -n "${bins[$rt]}" ] || continue
+    root="$work/state-$mode-$rt-${bundle##*/}"
+    mkdir -p "$root"
+    if [ "$mode" = run ]; then cmds+=("${bins[$rt]} --root $root run --bundle $bundle b{}")
+    else cmds+=("${bins[$rt]} --root $root create --bundle $bundle c{} && ${bins[$rt]} --root $root start c{} && ${bins[$rt]} --root $root delete --force c{}")
+    fi
+    names+=("$rt")
+  done
+  while read -r v kib; do out[${names[$i]}]=$v; rss[${names[$i]}]=$kib; i=$((i + 1)); done < <("$work/interleave" "$RUNS" "${cmds[@]}")
 }
 
 # smallest_memory NAME BINARY: bisect (to 1 KiB) the memory limit under
@@ -105,7 +103,7 @@ smallest_memory () {
   done | sort -n | awk '{a[NR]=$1} END {printf "%d KiB (median of %d; %d..%d)", a[int((NR+1)/2)], NR, a[1], a[NR]}'
 }
 
-declare -A bins med lim mem
+declare -A bins med lim mem rss
 for rt in crun-lite crun runc; do
   case $rt in
     crun-lite) bins[$rt]=$CRUN_LITE ;;
@@ -127,18 +125,26 @@ report () {
   done
 }
 
-for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && med[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/bundle"); done
-report "run /bin/true + delete, median of $RUNS runs:" med
-for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && lim[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/limited"); done
+time_rows med run "$work/bundle" floor
+report "run /bin/true + delete, median of $RUNS runs (interleaved):" med
+printf '  %-10s %8.1f ms   (crun-lite takes %.2fx the floor: bench/floor.c, clone + pivot_root + exec only)\n' floor \
+  "$(awk -v v="${med[floor]}" 'BEGIN {print v/1000}')" "$(awk -v a="${med[crun-lite]}" -v b="${med[floor]}" 'BEGIN {print a/b}')"
+echo "peak RSS of that run (the largest of the runtime's processes, median):"
+for rt in crun-lite crun runc; do
+  [ -n "${rss[$rt]:-}" ] && printf '  %-10s %8.2f MiB\n' "$rt" "$(awk -v v="${rss[$rt]}" 'BEGIN {print v/1024}')"
+done
+time_rows lim run "$work/limited"
 report "the same with memory 64M + pids 20 + cpu 50%:" lim
 declare -A sec
-for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && sec[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/seccomp"); done
+time_rows sec run "$work/seccomp"
 report "the same with podman's seccomp profile (crun-lite: compiled program from its cache):" sec
 warm_run=${sec[crun-lite]:-}
 declare -A cyc
-for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && cyc[$rt]=$(time_cycle "$rt" "${bins[$rt]}" "$work/seccomp"); done
+time_rows cyc cycle "$work/seccomp"
 report "create + start + delete --force with podman's profile, median of $RUNS:" cyc
-sec=([crun-lite]=$(CRUN_LITE_NO_SECCOMP_CACHE=1 time_runtime crun-lite "$CRUN_LITE" "$work/seccomp") [crun]=${sec[crun]:-} [runc]=${sec[runc]:-})
+mkdir -p "$work/state-cold"
+sec=([crun-lite]=$(CRUN_LITE_NO_SECCOMP_CACHE=1 "$work/interleave" "$RUNS" "$CRUN_LITE --root $work/state-cold run --bundle $work/seccomp b{}" | cut -d' ' -f1)
+     [crun]=${sec[crun]:-} [runc]=${sec[runc]:-})
 report "... crun-lite compiling the profile on every start (CRUN_LITE_NO_SECCOMP_CACHE=1):" sec
 # The runtime's share of an engine's end to end time: crun-lite's own `run`
 # of the same process with a seccomp profile (warm cache), over the engine's.
@@ -274,7 +280,7 @@ if command -v dockerd >/dev/null && [ "$DOCKER_RUNS" -gt 0 ]; then
         cp -a "$work/bundle" "$work/dk-seccomp"
         jq --slurpfile d "$dk_cfg" '.linux.seccomp = $d[0].linux.seccomp' "$work/bundle/config.json" > "$work/dk-seccomp/config.json"
         declare -A dsec
-        for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && dsec[$rt]=$(time_runtime "$rt" "${bins[$rt]}" "$work/dk-seccomp"); done
+        time_rows dsec run "$work/dk-seccomp"
         report "run /bin/true + delete with Docker's default seccomp profile, median of $RUNS runs:" dsec
       fi
       dk rm -f crl-profile >/dev/null 2>&1
