@@ -40,6 +40,11 @@ int cgroup_apply (const struct cgroup *cg, const struct oci_resources *res, cl_e
 /* Does linux.resources ask for any limit (device rules aside)? */
 bool cgroup_resources_requested (const struct oci_resources *r);
 int cgroup_enter (const struct cgroup *cg, pid_t pid, cl_error **err);
+/* Put pid in dir, a directory of hierarchy i of cg (errno on failure).  A
+ * process moving itself writes "0" to a v1 hierarchy's `tasks`: the one
+ * move without the global lock (struct cgroup_entry says why).  The
+ * runtime is single-threaded, so that moving the thread moves it all. */
+int cgroup_join_dir (const struct cgroup *cg, size_t i, const char *dir, pid_t pid);
 /* As cgroup_enter, into sub-cgroups (exec --cgroup): each spec is "PATH"
  * (every hierarchy) or "CTRL[,CTRL]:PATH" (those controllers' hierarchies,
  * v1), PATH relative to the container's cgroup and inside it; NULL specs

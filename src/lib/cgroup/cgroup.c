@@ -313,20 +313,26 @@ cgroup_enter_init (struct cgroup *cg, const struct oci_config *cfg, pid_t pid, c
 }
 
 int
+cgroup_join_dir (const struct cgroup *cg, size_t i, const char *dir, pid_t pid)
+{
+  bool self_v1 = pid == getpid () && cg->layout != CGROUP_UNIFIED && strcmp (cg->controllers[i], HYBRID_V2_KEY) != 0;
+  char buf[32];
+  int n = self_v1 ? snprintf (buf, sizeof buf, "0") : snprintf (buf, sizeof buf, "%d", (int) pid);
+  cleanup_close int dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int fd = dirfd < 0 ? -1 : openat (dirfd, self_v1 ? "tasks" : "cgroup.procs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  if (write (fd, buf, (size_t) n) != n)
+    return -1;
+  return 0;
+}
+
+int
 cgroup_enter (const struct cgroup *cg, pid_t pid, cl_error **err)
 {
-  char buf[32];
-  int n = snprintf (buf, sizeof buf, "%d", (int) pid);
   for (size_t i = 0; i < cg->n_dirs; i++)
-    {
-      cleanup_close int fd = open (cg->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (fd < 0 || write_file_at (fd, "cgroup.procs", buf, (size_t) n, err) < 0)
-        {
-          if (fd < 0)
-            cl_fail (err, errno, "open cgroup `%s`", cg->dirs[i]);
-          return cl_wrap (err, "move pid %d into cgroup `%s`", (int) pid, cg->dirs[i]);
-        }
-    }
+    if (cgroup_join_dir (cg, i, cg->dirs[i], pid) < 0)
+      return cl_fail (err, errno, "move pid %d into cgroup `%s`", (int) pid, cg->dirs[i]);
   return 0;
 }
 

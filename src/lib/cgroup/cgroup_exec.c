@@ -62,17 +62,12 @@ spec_path_for (const struct cgroup *cg, size_t i, const char *spec, const char *
 int
 cgroup_enter_sub (const struct cgroup *cg, pid_t pid, char *const *specs, cl_error **err)
 {
-  char buf[32];
-  int n = snprintf (buf, sizeof buf, "%d", (int) pid);
-
   if (specs == NULL || specs[0] == NULL)
     return cgroup_enter (cg, pid, err);
   for (size_t i = 0; i < cg->n_dirs; i++)
     {
       const char *sub = "";
       cleanup_free char *dir = NULL;
-      cleanup_error cl_error *write_err = NULL;
-      cleanup_close int fd = -1;
       for (char *const *s = specs; *s; s++)
         {
           const char *p = NULL;
@@ -84,10 +79,9 @@ cgroup_enter_sub (const struct cgroup *cg, pid_t pid, char *const *specs, cl_err
       while (*sub == '/')
         sub++;
       dir = *sub ? xasprintf ("%s/%s", cg->dirs[i], sub) : xstrdup (cg->dirs[i]);
-      fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (fd < 0 || write_file_at (fd, "cgroup.procs", buf, (size_t) n, &write_err) < 0)
+      if (cgroup_join_dir (cg, i, dir, pid) < 0)
         {
-          int e = fd < 0 ? errno : write_err->errnum;
+          int e = errno;
           return cl_fail_as (err, e, "adding pid %d to cgroups: write %s/cgroup.procs: %s", (int) pid, dir,
                              errno_text_lower (e));
         }
