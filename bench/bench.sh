@@ -1,10 +1,13 @@
 #!/bin/bash
 # crun-lite benchmark: `run` of /bin/true (the container is removed after it
 # exits) with crun-lite, crun and runc on the same busybox bundle, in one
-# run; prints each runtime's median and the ratios to crun-lite.  Then the
-# same with memory+pids+cpu limits, with podman's seccomp profile (warm and
-# cold cache), and, by bisection, the smallest memory
-# limit under which each runtime still starts /bin/true.
+# run, beside the floor (bench/floor.c) and with each one's peak RSS;
+# prints each runtime's median and the ratios to crun-lite.  Then the same
+# with memory+pids+cpu limits, with podman's seccomp profile (warm and cold
+# cache), create+start+delete, 100 containers 8 at a time, Docker's default
+# profile, the smallest memory limit under which each runtime still starts
+# /bin/true (bisection), and podman's and Docker's run --rm.  Runs are
+# interleaved (bench/interleave.c; the README says why).
 #
 #   bench/bench.sh [RUNS]        (default 50 runs per runtime, as root)
 #
