@@ -69,13 +69,8 @@ struct cgroup_entry
   bool parent_moves;
 };
 int cgroup_entry_open (const struct cgroup *cg, struct cgroup_entry *e, cl_error **err);
-static inline bool
-cgroup_entry_empty (const struct cgroup_entry *e)
-{
-  return e->procs_fd < 0 && e->n_tasks == 0;
-}
 /* In the init, single-threaded: join (born_in: the clone put it in the v2
- * directory already), then close the files. */
+ * directory already), then close the files.  Nothing to do on an empty one. */
 int cgroup_entry_join (struct cgroup_entry *e, bool born_in, cl_error **err);
 void cgroup_entry_close (struct cgroup_entry *e);
 /* cgroup_enter for the container's init.  With the systemd driver this

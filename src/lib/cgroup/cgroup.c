@@ -242,33 +242,47 @@ cgroup_apply (const struct cgroup *cg, const struct oci_resources *res, cl_error
   return driver (cg)->apply (cg, res, err);
 }
 
+/* Is directory i of cg in a cgroup2 hierarchy (v2, or a hybrid host's)? */
+static bool
+dir_is_v2 (const struct cgroup *cg, size_t i)
+{
+  return cg->layout == CGROUP_UNIFIED || strcmp (cg->controllers[i], HYBRID_V2_KEY) == 0;
+}
+
+/* The file through which a task enters dir: cgroup.procs, or on v1 `tasks`
+ * for a task moving itself (see struct cgroup_entry); the directory's fd in
+ * *dirfd when asked. */
+static int
+open_join_file (const char *dir, bool tasks, int *dirfd)
+{
+  cleanup_close int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = dfd < 0 ? -1 : openat (dfd, tasks ? "tasks" : "cgroup.procs", O_WRONLY | O_CLOEXEC);
+  if (fd >= 0 && dirfd)
+    *dirfd = steal_fd (&dfd);
+  return fd;
+}
+
 /* See struct cgroup_entry in cgroup.h. */
 int
 cgroup_entry_open (const struct cgroup *cg, struct cgroup_entry *e, cl_error **err)
 {
-  *e = (struct cgroup_entry){ .born_in_fd = -1, .procs_fd = -1 };
-  if (cg && cg->systemd_unit)
-    e->parent_moves = true;
-  if (cg == NULL || cg->systemd_unit || cg->n_dirs == 0)
+  *e = (struct cgroup_entry){ .born_in_fd = -1, .procs_fd = -1, .parent_moves = cg->systemd_unit != NULL };
+  if (cg->systemd_unit || cg->n_dirs == 0)
     return 0;
   e->tasks_fds = xzalloc (cg->n_dirs * sizeof *e->tasks_fds);
   for (size_t i = 0; i < cg->n_dirs; i++)
     {
-      bool v2 = cg->layout == CGROUP_UNIFIED || strcmp (cg->controllers[i], HYBRID_V2_KEY) == 0;
-      cleanup_close int dirfd = open (cg->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      int fd = dirfd < 0 ? -1 : openat (dirfd, v2 ? "cgroup.procs" : "tasks", O_WRONLY | O_CLOEXEC);
+      bool v2 = dir_is_v2 (cg, i);
+      int fd = open_join_file (cg->dirs[i], !v2, v2 ? &e->born_in_fd : NULL);
       if (fd < 0)
         {
           cgroup_entry_close (e);
           return cl_fail (err, errno, "open cgroup `%s`", cg->dirs[i]);
         }
-      if (!v2)
-        e->tasks_fds[e->n_tasks++] = fd;
+      if (v2)
+        e->procs_fd = fd;
       else
-        {
-          e->procs_fd = fd;
-          e->born_in_fd = steal_fd (&dirfd);
-        }
+        e->tasks_fds[e->n_tasks++] = fd;
     }
   return 0;
 }
@@ -315,14 +329,11 @@ cgroup_enter_init (struct cgroup *cg, const struct oci_config *cfg, pid_t pid, c
 int
 cgroup_join_dir (const struct cgroup *cg, size_t i, const char *dir, pid_t pid)
 {
-  bool self_v1 = pid == getpid () && cg->layout != CGROUP_UNIFIED && strcmp (cg->controllers[i], HYBRID_V2_KEY) != 0;
+  bool self_v1 = pid == getpid () && !dir_is_v2 (cg, i);
   char buf[32];
   int n = self_v1 ? snprintf (buf, sizeof buf, "0") : snprintf (buf, sizeof buf, "%d", (int) pid);
-  cleanup_close int dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  cleanup_close int fd = dirfd < 0 ? -1 : openat (dirfd, self_v1 ? "tasks" : "cgroup.procs", O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  if (write (fd, buf, (size_t) n) != n)
+  cleanup_close int fd = open_join_file (dir, self_v1, NULL);
+  if (fd < 0 || write (fd, buf, (size_t) n) != n)
     return -1;
   return 0;
 }

@@ -117,8 +117,7 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
       if (sync_expect (ctx->sync_fd, SYNC_CGROUP_JOINED, &msg, err) < 0)
         return -1;
     }
-  else if (!cgroup_entry_empty (&ctx->cgroup_entry)
-           && cgroup_entry_join (&ctx->cgroup_entry, ctx->born_in_cgroup, err) < 0)
+  else if (cgroup_entry_join (&ctx->cgroup_entry, ctx->born_in_cgroup, err) < 0)
     return -1;
   for (size_t i = 0; i < n_namespace_kinds; i++)
     {
