@@ -66,6 +66,13 @@ int parse_uint64 (const char *s, unsigned long long *out);
  * a later reuse of the same number.  0 if the process does not exist. */
 unsigned long long process_start_time (pid_t pid);
 
+/* The name /etc/passwd gives uid, read as runc reads it (the file itself,
+ * no NSS: the first line whose third field is the uid), or the number as
+ * text; passwd_name_of looks it up in the text of such a file (NULL when
+ * no line has it).  Both return a string to free. */
+char *user_name_of (uid_t uid);
+char *passwd_name_of (const char *passwd, uid_t uid);
+
 /* Not really root: not uid 0, or uid 0 in a user namespace that maps only
  * part of the ids (rootless podman runs the runtime that way). */
 bool running_rootless (void);

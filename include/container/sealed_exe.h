@@ -9,10 +9,14 @@
  * ld.so.preload.  Whatever it then opens must not be the host's file.
  *
  * Before a command that makes such processes does anything else, the
- * runtime re-executes itself from a sealed memfd copy of the loadable part
- * of its binary (no write, grow, shrink or unseal is possible, and it is a
- * copy: the host's file is not reachable through it).  Nothing is done when
- * the binary already is a sealed memfd, or sits on a read-only mount. */
+ * runtime re-executes itself through a detached read-only bind mount of
+ * its binary (a write through it fails with EROFS, and the mount is in no
+ * namespace where its flag could be changed) or, where the kernel or the
+ * caller's privileges do not allow that mount, from a sealed memfd copy of
+ * the loadable part of its binary (no write, grow, shrink or unseal is
+ * possible, and it is a copy: the host's file is not reachable through
+ * it).  Nothing is done when the binary already is a sealed memfd, or sits
+ * on a read-only mount. */
 #ifndef CRL_SEALED_EXE_H
 #define CRL_SEALED_EXE_H
 
@@ -23,7 +27,8 @@
 bool sealed_exe_is_safe (int exe_fd);
 
 /* Make the running binary safe: returns 0 when it already is; otherwise
- * re-executes from a sealed copy (does not return), or fails with err
+ * re-executes through a read-only mount or from a sealed copy (does not
+ * return), or fails with err
  * naming why (the caller must then refuse to make a container). */
 int sealed_exe_ensure (char **argv, cl_error **err);
 

@@ -21,8 +21,8 @@ groups_for () {
   case $1 in
     openat2)       echo "mounts security cves exec process" ;;
     clone3)        echo "lifecycle isolation exec" ;;
-    mount-api)     echo "process mounts cves lsm" ;;
-    mount_setattr) echo "mounts security" ;;
+    mount-api)     echo "process mounts cves lsm lifecycle cve_exe" ;;
+    mount_setattr) echo "mounts security cve_exe" ;;
     pidfd)         echo "lifecycle exec hooks cli" ;;
     close_range)   echo "lifecycle security exec cve_exe" ;;
     all)           echo "" ;;   # the default list of run-e2e.sh: everything

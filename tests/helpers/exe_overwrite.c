@@ -11,7 +11,8 @@
  *    CAP_SYS_PTRACE as a container's process: it watches every other
  *    process of the container and keeps an fd on each /proc/PID/exe that it
  *    can open (the runtime's waiting init, an exec helper before its exec),
- *    then tries to write through them.
+ *    and, with CAP_CHECKPOINT_RESTORE too, on each /proc/PID/map_files
+ *    entry that maps the same file, then tries to write through them.
  * Every outcome is appended to /attack.log in the container. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -105,6 +106,42 @@ attack (void)
   _exit (0);
 }
 #else
+/* The mappings of a runtime process's binary, through /proc/PID/map_files
+ * (open needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE): the same file by
+ * another path, which a protection of /proc/PID/exe alone would miss. */
+static int
+hold_map_files (int pid, const struct stat *exe, int *fds, char (*names)[64], int n, int *held)
+{
+  char dir[32], path[320];
+  DIR *d;
+  struct dirent *e;
+  snprintf (dir, sizeof dir, "/proc/%d/map_files", pid);
+  d = opendir (dir);
+  while (d && (e = readdir (d)) != NULL && n < 256)
+    {
+      struct stat st;
+      int fd;
+      if (e->d_name[0] == '.')
+        continue;
+      snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
+      fd = open (path, O_PATH | O_CLOEXEC);
+      if (fd < 0)
+        continue;
+      if (fstat (fd, &st) == 0 && st.st_dev == exe->st_dev && st.st_ino == exe->st_ino)
+        {
+          fds[n] = fd;
+          snprintf (names[n], sizeof names[n], "%s", path);
+          n++;
+          (*held)++;
+        }
+      else
+        close (fd);
+    }
+  if (d)
+    closedir (d);
+  return n;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -112,7 +149,7 @@ main (int argc, char **argv)
   static int fds[256];
   static char names[256][64];
   static char seen[1 << 16];
-  int n = 0;
+  int n = 0, mapped = 0;
   if (argc > 2 && strcmp (argv[1], "hold") == 0)
     {
       fds[0] = atoi (argv[2]);
@@ -156,11 +193,13 @@ main (int argc, char **argv)
           fds[n] = fd;
           snprintf (names[n], sizeof names[n], "%s", path);
           n++;
+          n = hold_map_files (pid, &st, fds, names, n, &mapped);
         }
       if (d)
         closedir (d);
     }
   note ("scanner holds %s exe links%s\n", n ? "some" : "no", 0);
+  note ("scanner holds %s map_files links%s\n", mapped ? "some" : "no", 0);
   write_through (fds, names, n, 3.0);
   return 0;
 }

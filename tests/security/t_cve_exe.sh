@@ -78,8 +78,8 @@ else
   vcrl run -d --bundle "$b" exe-exec >/dev/null 2>&1 </dev/null
   vcrl exec exe-exec /bin/evil >/dev/null 2>&1 </dev/null
   expect_not_overwritten "CVE-2019-5736 (#!/proc/self/exe, exec)" "$b" "$h" 'preload: holding /proc/self/exe'
-  expect_match "CVE-2019-5736: what the container reaches is a sealed copy, not the host file" \
-    "$(cat "$b/rootfs/attack.log")" 'exe -> /memfd:crun-lite'
+  expect_match "CVE-2019-5736: what the container reaches is a read-only mount or a sealed copy, not the host file" \
+    "$(cat "$b/rootfs/attack.log")" 'exe -> (/|/memfd:crun-lite.*)$'
   crl delete -f exe-exec >/dev/null 2>&1
 
   else
@@ -99,6 +99,20 @@ else
   vcrl start exe-init >/dev/null 2>&1
   expect_not_overwritten "CVE-2019-5736 (CAP_SYS_PTRACE, /proc/1/exe of the created init)" "$b" "$h" 'scanner holds some'
   crl delete -f exe-init >/dev/null 2>&1
+
+  # 3b. The same with CAP_CHECKPOINT_RESTORE as well: the init's mappings
+  # of the binary through /proc/1/map_files, another path to the same file.
+  h=$(fresh_copy)
+  b=$(exe_bundle exe-maps)
+  cfg "$b" '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE", "CAP_CHECKPOINT_RESTORE"])'
+  args "$b" sleep 100
+  vcrl create --bundle "$b" exe-maps >/dev/null 2>&1 </dev/null
+  vcrl exec -d exe-maps /bin/exe_scan scan 2 >/dev/null 2>&1 </dev/null
+  sleep 2.5
+  vcrl start exe-maps >/dev/null 2>&1
+  expect_not_overwritten "CVE-2019-5736 (CAP_SYS_PTRACE + CAP_CHECKPOINT_RESTORE, /proc/1/map_files of the created init)" \
+    "$b" "$h" 'scanner holds some map_files'
+  crl delete -f exe-maps >/dev/null 2>&1
 
   # 4. CAP_SYS_PTRACE: exec helpers, caught before their exec.
   h=$(fresh_copy)

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "process/lsm.h"
@@ -228,6 +229,33 @@ test_seccomp_cache_key (void)
   CHECK (!same_key (&p2, &p3), "seccomp cache key: an empty listenerPath is not an absent one");
 }
 
+static void
+test_passwd_name (void)
+{
+  const char *passwd = "root:x:0:0:root:/root:/bin/bash\n"
+                       "# a comment\n"
+                       "broken\n"
+                       "nouid:x::0::/:/bin/sh\n"
+                       "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+                       "a1000:x:1000x:1000::/:/bin/sh\n"
+                       "alice:x:1000:1000::/home/alice:/bin/sh\n"
+                       "dup:x:1000:1000::/:/bin/sh\n"
+                       "last:x:4294967294:1::/:";
+  char *n;
+  CHECK ((n = passwd_name_of (passwd, 0)) && strcmp (n, "root") == 0, "uid 0 is root");
+  free (n);
+  CHECK ((n = passwd_name_of (passwd, 1000)) && strcmp (n, "alice") == 0,
+         "uid 1000: the first line whose uid field is exactly 1000 (not 1000x)");
+  free (n);
+  CHECK ((n = passwd_name_of (passwd, 4294967294u)) && strcmp (n, "last") == 0, "the last line, no newline");
+  free (n);
+  CHECK (passwd_name_of (passwd, 2) == NULL, "an unknown uid");
+  CHECK (passwd_name_of ("", 0) == NULL, "an empty file");
+  n = user_name_of (geteuid ());
+  CHECK (n && *n, "the running user has a name or a number");
+  free (n);
+}
+
 int
 main (void)
 {
@@ -239,5 +267,6 @@ main (void)
   test_paths ("fallback walk");
   test_sealed_exe_image ();
   test_seccomp_cache_key ();
+  test_passwd_name ();
   return unit_done ();
 }

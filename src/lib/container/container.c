@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,11 +126,14 @@ drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const cha
     }
 }
 
+/* Looked up once: a create writes its record three times. */
 static char *
 owner_name (void)
 {
-  struct passwd *pw = getpwuid (geteuid ());
-  return pw ? xstrdup (pw->pw_name) : xasprintf ("%u", (unsigned) geteuid ());
+  static char *name;
+  if (name == NULL)
+    name = user_name_of (geteuid ());
+  return xstrdup (name);
 }
 
 /* One write of the record; `made` lists the cgroup directories made (or
