@@ -34,6 +34,11 @@ const char *cgroup_v1_dir (const struct cgroup *cg, const char *controller);
 int cgroup_read (const struct cgroup *cg, const char *controller, const char *file, char **out, cl_error **err);
 /* Write `value` to dir/file; the error names the config field and the file. */
 int cgroup_write (const char *dir, const char *file, const char *field, const char *value, cl_error **err);
+/* cgroup_write in two steps, for a file written many times (one rule per
+ * write): open `dir/file` for writing, then write `value` to that fd; the
+ * errors read as cgroup_write's. */
+int cgroup_open_file (const char *dir, const char *file, const char *field, int *out, cl_error **err);
+int cgroup_write_fd (int fd, const char *dir, const char *file, const char *field, const char *value, cl_error **err);
 /* cgroup_write to `file`, or to `fallback` where the kernel has no `file`
  * (blkio.weight and blkio.bfq.weight): an error names both when neither is there. */
 int cgroup_write_or (const char *dir, const char *file, const char *fallback, const char *field, const char *value,

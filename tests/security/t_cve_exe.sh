@@ -26,6 +26,7 @@ exe_bundle () {
   local b
   b=$(new_bundle "$1")
   ldd "$R" | grep -o '/[^ ]*' | while read -r lib; do cp -L --parents "$lib" "$b/rootfs/" 2>/dev/null; done
+  mkdir -p "$b/rootfs/lib"
   "$cc" -shared -fPIC -DPRELOAD -O2 -o "$b/rootfs/lib/crl-attack.so" "$TESTS_SRCDIR/helpers/exe_overwrite.c" || return 1
   "$cc" -static -O2 -o "$b/rootfs/bin/exe_scan" "$TESTS_SRCDIR/helpers/exe_overwrite.c" || return 1
   echo /lib/crl-attack.so > "$b/rootfs/etc/ld.so.preload"
@@ -54,10 +55,41 @@ expect_not_overwritten () {
   expect_eq "$1: the runtime binary is unchanged" "$(v_hash)" "$3"
 }
 
+# fifo_route NAME ID BUNDLE HASH: the exec helper runs `#!/proc/self/exe
+# --log=/hold.fifo`, which makes the kernel run the runtime's binary as a
+# process of the container (dumpable, with the container's own credentials:
+# no capability needed), held open on the fifo while the container's
+# scanner takes its /proc/PID/exe; released, it exits and the scanner
+# writes.  Needs nothing of the binary's linking.
+fifo_route () {
+  local name=$1 id=$2 b=$3 h=$4
+  printf '#!/proc/self/exe --log=/hold.fifo\n' > "$b/rootfs/bin/evil-fifo"
+  chmod 755 "$b/rootfs/bin/evil-fifo"
+  mkfifo "$b/rootfs/hold.fifo"
+  chown --reference="$b/rootfs" "$b/rootfs/hold.fifo" "$b/rootfs/bin/evil-fifo"
+  args "$b" sleep 100
+  vcrl run -d --bundle "$b" "$id" >/dev/null 2>&1 </dev/null
+  vcrl exec -d "$id" /bin/exe_scan scan 2 >/dev/null 2>&1 </dev/null
+  sleep 0.5
+  vcrl exec -d "$id" /bin/evil-fifo >/dev/null 2>&1 </dev/null
+  sleep 2
+  timeout 10 cat "$b/rootfs/hold.fifo" >/dev/null 2>&1 &
+  expect_not_overwritten "$name" "$b" "$h" 'scanner holds some exe'
+  crl delete -f "$id" >/dev/null 2>&1
+  wait
+}
+
 # A sanitizer build cannot run with a preloaded library (ASan must come
 # first): the script routes are checked on the plain build.
 script_routes=yes
 ldd "$R" | grep -q libasan && script_routes=""
+# A static build loads no ld.so.preload: nothing of the container's runs in
+# the runtime's own process there, and the script route is attacked from
+# another process of the container instead (2b, either build).
+static_why=""
+ldd "$R" 2>&1 | grep -q 'ld-linux' || static_why="a static binary loads no ld.so.preload (route 2b attacks the script route from outside)"
+[ -z "$static_why" ] || script_routes=""
+no_script_why=${static_why:-"a sanitizer build cannot run with the preloaded attack library"}
 if ! command -v "$cc" >/dev/null; then
   skip "CVE-2019-5736 attacks" "no C compiler ($cc) to build the attacker"
 else
@@ -83,8 +115,14 @@ else
   crl delete -f exe-exec >/dev/null 2>&1
 
   else
-    skip "CVE-2019-5736 (#!/proc/self/exe through run and exec)" "a sanitizer build cannot run with the attacker's preloaded library"
+    skip "CVE-2019-5736 (#!/proc/self/exe through run and exec)" "$no_script_why"
   fi
+
+  # 2b. The script route without preloading anything and without a
+  # capability (fifo_route, above).
+  h=$(fresh_copy)
+  b=$(exe_bundle exe-fifo)
+  fifo_route "CVE-2019-5736 (#!/proc/self/exe run by exec, held by a fifo, no capability)" exe-fifo "$b" "$h"
 
   # 3. CAP_SYS_PTRACE: the created init, still the runtime, seen from an
   # exec'd process; the handle is tried once start has run.
@@ -137,7 +175,15 @@ else
   expect_not_overwritten "CVE-2019-5736 (user namespace, the copy owned by the container's root)" "$b" "$h" 'preload: holding /proc/self/exe'
   crl delete -f exe-userns >/dev/null 2>&1
   else
-    skip "CVE-2019-5736 (user namespace)" "a sanitizer build cannot run with the attacker's preloaded library"
+    skip "CVE-2019-5736 (user namespace)" "$no_script_why"
   fi
+
+  # 5b. The same container and copy, attacked as in 2b.
+  b=$(exe_bundle exe-userns-fifo)
+  cfg "$b" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+  chown -R 100000:100000 "$b/rootfs"
+  h=$(fresh_copy)
+  chown 100000:100000 "$V"
+  fifo_route "CVE-2019-5736 (user namespace, the copy owned by the container's root, held by a fifo)" exe-userns-fifo "$b" "$h"
   expect_no_leftovers "CVE-2019-5736"
 fi

@@ -117,20 +117,23 @@ char **
 cgroup_dirs_to_make (const struct cgroup *cg)
 {
   char **out = NULL;
+  /* From the leaf up to the first directory that exists (the leaf's
+   * parent, mostly: two calls), then listed from the top down. */
   for (size_t i = 0; i < cg->n_dirs; i++)
     {
       cleanup_free char *copy = xstrdup (cg->dirs[i]);
-      for (char *p = copy + strlen (V2_ROOT) + 1;; p++)
+      char *cut[64];
+      size_t n = 0;
+      while (n < 64 && strlen (copy) > strlen (V2_ROOT) && access (copy, F_OK) < 0 && errno == ENOENT)
         {
-          bool end = *p == '\0';
-          if (*p != '/' && !end)
-            continue;
-          *p = '\0';
-          if (access (copy, F_OK) < 0 && errno == ENOENT && !strv_has (out, copy))
+          cut[n] = strrchr (copy, '/');
+          *cut[n++] = '\0';
+        }
+      while (n > 0)
+        {
+          *cut[--n] = '/';
+          if (!strv_has (out, copy))
             strv_append (&out, copy);
-          if (end)
-            break;
-          *p = '/';
         }
     }
   return out;
@@ -502,6 +505,10 @@ cgroup_destroy (struct cgroup *cg, cl_error **err)
   for (size_t i = cg->n_created; i > 0; i--)
     {
       const char *d = cg->created[i - 1];
+      /* An empty leaf, the common case, goes in one call; only a refused
+       * removal looks for sub-cgroups (six calls a hierarchy). */
+      if (rmdir (d) == 0 || errno == ENOENT)
+        continue;
       remove_sub_cgroups (d, 0);
       for (int tries = 0; rmdir (d) < 0; tries++)
         {

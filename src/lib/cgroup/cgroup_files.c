@@ -53,11 +53,26 @@ cgroup_add_hybrid_unified_dir (struct cgroup *cg, const char *path, bool from_ro
   return 0;
 }
 
-/* mkdir -p, recording each directory made. */
+static void
+record_made (struct cgroup *cg, const char *dir)
+{
+  cg->created = xrealloc (cg->created, (cg->n_created + 1) * sizeof (char *));
+  cg->created[cg->n_created++] = xstrdup (dir);
+}
+
+/* mkdir -p, recording each directory made; the leaf first, as its parent
+ * mostly exists (one call, not one per component). */
 int
 cgroup_make_dirs (struct cgroup *cg, const char *dir, cl_error **err)
 {
   cleanup_free char *copy = xstrdup (dir);
+  if (mkdir (dir, 0755) == 0)
+    {
+      record_made (cg, dir);
+      return 0;
+    }
+  if (errno == EEXIST)
+    return 0;
   for (char *p = copy + strlen (V2_ROOT) + 1;; p++)
     {
       bool end = *p == '\0';
@@ -65,10 +80,7 @@ cgroup_make_dirs (struct cgroup *cg, const char *dir, cl_error **err)
         continue;
       *p = '\0';
       if (mkdir (copy, 0755) == 0)
-        {
-          cg->created = xrealloc (cg->created, (cg->n_created + 1) * sizeof (char *));
-          cg->created[cg->n_created++] = xstrdup (copy);
-        }
+        record_made (cg, copy);
       else if (errno != EEXIST)
         return cl_fail (err, errno, "create cgroup `%s`", copy);
       if (end)
@@ -123,22 +135,36 @@ cgroup_write_or (const char *dir, const char *file, const char *fallback, const 
 }
 
 int
-cgroup_write (const char *dir, const char *file, const char *field, const char *value, cl_error **err)
+cgroup_open_file (const char *dir, const char *file, const char *field, int *out, cl_error **err)
 {
   cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  cleanup_close int f = -1;
   if (fd < 0)
     return cl_fail (err, errno, "%s: open cgroup `%s`", field, dir);
-  f = openat (fd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (f < 0)
+  *out = openat (fd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (*out < 0)
     {
       if (errno == ENOENT)
         return cl_fail_as (err, ENOENT, "%s: this host's cgroup has no `%s` (in %s)", field, file, dir);
       return cl_fail (err, errno, "%s: open `%s/%s`", field, dir, file);
     }
-  if (write_all (f, value, strlen (value)) < 0)
+  return 0;
+}
+
+int
+cgroup_write_fd (int fd, const char *dir, const char *file, const char *field, const char *value, cl_error **err)
+{
+  if (write_all (fd, value, strlen (value)) < 0)
     return cl_fail (err, errno, "%s: write `%s` to `%s/%s`", field, value, dir, file);
   return 0;
+}
+
+int
+cgroup_write (const char *dir, const char *file, const char *field, const char *value, cl_error **err)
+{
+  cleanup_close int f = -1;
+  if (cgroup_open_file (dir, file, field, &f, err) < 0)
+    return -1;
+  return cgroup_write_fd (f, dir, file, field, value, err);
 }
 
 char *

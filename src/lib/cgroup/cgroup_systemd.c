@@ -26,7 +26,7 @@
   X (sd_bus_open_user) X (sd_bus_open_system) X (sd_bus_flush_close_unref) X (sd_bus_message_unref)          \
   X (sd_bus_error_free) X (sd_bus_message_read) X (sd_bus_match_signal) X (sd_bus_call) X (sd_bus_slot_unref) \
   X (sd_bus_process) X (sd_bus_wait) X (sd_bus_message_append) X (sd_bus_call_method)                        \
-  X (sd_bus_get_property_string) X (sd_bus_message_new_method_call) X (sd_bus_message_open_container)         \
+  X (sd_bus_message_enter_container) X (sd_bus_message_new_method_call) X (sd_bus_message_open_container)         \
   X (sd_bus_message_close_container)
 
 static struct
@@ -69,7 +69,7 @@ load_libsystemd (cl_error **err)
 #define sd_bus_wait SD_CALL (sd_bus_wait)
 #define sd_bus_message_append SD_CALL (sd_bus_message_append)
 #define sd_bus_call_method SD_CALL (sd_bus_call_method)
-#define sd_bus_get_property_string SD_CALL (sd_bus_get_property_string)
+#define sd_bus_message_enter_container SD_CALL (sd_bus_message_enter_container)
 #define sd_bus_message_new_method_call SD_CALL (sd_bus_message_new_method_call)
 #define sd_bus_message_open_container SD_CALL (sd_bus_message_open_container)
 #define sd_bus_message_close_container SD_CALL (sd_bus_message_close_container)
@@ -277,9 +277,18 @@ unit_control_group (sd_bus *bus, const char *unit, char **out, cl_error **err)
   if ((r = sd_bus_message_read (reply, "o", &obj)) < 0)
     return cl_fail (err, -r, "systemd unit `%s`: reply", unit);
   path = xstrdup (obj);
-  r = sd_bus_get_property_string (bus, SD_DEST, path, "org.freedesktop.systemd1.Scope", "ControlGroup", &e, out);
-  if (r < 0 || *out == NULL || **out != '/')
+  /* Read out of the reply and copied: memory libsystemd allocated is
+   * freed only by libsystemd (a static crun-lite has a libc of its own,
+   * and the dlopen'ed library another). */
+  sd_bus_message_unref (reply);
+  reply = NULL;
+  r = sd_bus_call_method (bus, SD_DEST, path, "org.freedesktop.DBus.Properties", "Get", &e, &reply, "ss",
+                          "org.freedesktop.systemd1.Scope", "ControlGroup");
+  if (r >= 0 && (r = sd_bus_message_enter_container (reply, 'v', "s")) >= 0)
+    r = sd_bus_message_read (reply, "s", &obj);
+  if (r < 0 || obj == NULL || *obj != '/')
     return cl_fail (err, r < 0 ? -r : ENOENT, "systemd unit `%s`: no cgroup", unit);
+  *out = xstrdup (obj);
   return 0;
 }
 

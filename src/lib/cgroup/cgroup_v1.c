@@ -2,6 +2,7 @@
  * directories, linux.resources in its hierarchies, the freezer. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -195,12 +196,16 @@ static int
 apply_devices (const struct cgroup *cg, const struct oci_resources *r, cl_error **err)
 {
   const char *dir;
+  cleanup_close int deny_fd = -1, allow_fd = -1;
   if (r->n_devices == 0)
     return 0;
   if ((dir = need (cg, "devices", R "devices", err)) == NULL)
     return -1;
-  /* A new cgroup inherits "a *:* rwm": start from nothing, as on v2. */
-  if (cgroup_write (dir, "devices.deny", R "devices", "a", err) < 0)
+  /* A new cgroup inherits "a *:* rwm": start from nothing, as on v2.  One
+   * open of each file: the kernel takes one rule per write. */
+  if (cgroup_open_file (dir, "devices.deny", R "devices", &deny_fd, err) < 0
+      || cgroup_open_file (dir, "devices.allow", R "devices", &allow_fd, err) < 0
+      || cgroup_write_fd (deny_fd, dir, "devices.deny", R "devices", "a", err) < 0)
     return -1;
   for (size_t i = 0; i < r->n_devices; i++)
     {
@@ -218,7 +223,7 @@ apply_devices (const struct cgroup *cg, const struct oci_resources *r, cl_error 
         snprintf (rule, sizeof rule, "a");
       else
         snprintf (rule, sizeof rule, "%c %s:%s %s", d->type, major, minor, d->access && *d->access ? d->access : "rwm");
-      if (cgroup_write (dir, d->allow ? "devices.allow" : "devices.deny", R "devices", rule, err) < 0)
+      if (cgroup_write_fd (d->allow ? allow_fd : deny_fd, dir, d->allow ? "devices.allow" : "devices.deny", R "devices", rule, err) < 0)
         return cl_wrap (err, "rule %zu", i);
     }
   return 0;
@@ -274,37 +279,53 @@ apply (const struct cgroup *cg, const struct oci_resources *r, cl_error **err)
   return 0;
 }
 
-/* A new v1 cpuset has no cpus or mems: a task could not join it.  Copy them
- * down from the nearest configured ancestor. */
+/* A new v1 cpuset has no cpus or mems: a task could not join it.  Copy
+ * each one it lacks down from the nearest configured ancestor; `values`
+ * gets the directory's own (or copied) cpus and mems, for a child's copy. */
+static int
+cpuset_fill (const char *dir, char *values[2], cl_error **err)
+{
+  static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+  cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  char *from_parent[2] = { NULL, NULL };
+  cleanup_free char *parent = xstrdup (dir);
+  bool empty[2];
+  int rc = 0;
+
+  if (fd < 0)
+    return cl_fail (err, errno, "open `%s`", dir);
+  for (int f = 0; f < 2; f++)
+    {
+      if (read_file_at (fd, files[f], 4096, &values[f], NULL, err) < 0)
+        return -1;
+      empty[f] = values[f][strspn (values[f], " \n")] == '\0';
+    }
+  if (!empty[0] && !empty[1])
+    return 0;
+  *strrchr (parent, '/') = '\0';
+  if (cpuset_fill (parent, from_parent, err) < 0)
+    rc = -1;
+  for (int f = 0; f < 2 && rc == 0; f++)
+    if (empty[f])
+      {
+        if (write_file_at (fd, files[f], from_parent[f], strlen (from_parent[f]), err) < 0)
+          rc = cl_wrap (err, "cgroup `%s`", dir);
+        free (values[f]);
+        values[f] = steal_ptr (&from_parent[f]);
+      }
+  free (from_parent[0]);
+  free (from_parent[1]);
+  return rc;
+}
+
 static int
 cpuset_inherit (const char *dir, cl_error **err)
 {
-  static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-  for (int f = 0; f < 2; f++)
-    {
-      cleanup_free char *mine = NULL;
-      cleanup_free char *parent = xstrdup (dir);
-      cleanup_free char *value = NULL;
-      cleanup_close int fd = -1;
-      char *slash;
-      fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (fd < 0 || read_file_at (fd, files[f], 4096, &mine, NULL, err) < 0)
-        return fd < 0 ? cl_fail (err, errno, "open `%s`", dir) : -1;
-      if (mine[strspn (mine, " \n")] != '\0')
-        continue;
-      slash = strrchr (parent, '/');
-      *slash = '\0';
-      if (cpuset_inherit (parent, err) < 0)
-        return -1;
-      {
-        cleanup_close int pfd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (pfd < 0 || read_file_at (pfd, files[f], 4096, &value, NULL, err) < 0)
-          return pfd < 0 ? cl_fail (err, errno, "open `%s`", parent) : -1;
-      }
-      if (write_file_at (fd, files[f], value, strlen (value), err) < 0)
-        return cl_wrap (err, "cgroup `%s`", dir);
-    }
-  return 0;
+  char *values[2] = { NULL, NULL };
+  int rc = cpuset_fill (dir, values, err);
+  free (values[0]);
+  free (values[1]);
+  return rc;
 }
 
 static int

@@ -500,8 +500,13 @@ open_dev_null (int rootfd, int *out, cl_error **err)
   return 0;
 }
 
+/* A masked file gets /dev/null bound over it; a masked directory an empty
+ * read-only tmpfs, one for all of them: the first is mounted and its fd
+ * kept in *empty_dir, the others are binds of it (each tmpfs is a
+ * superblock made now and torn down when the container's mount namespace
+ * goes, on the way to the parent's wait; the bind is a mount only). */
 static int
-mask_path (int rootfd, int devnull, const char *path, cl_error **err)
+mask_path (int rootfd, int devnull, int *empty_dir, const char *path, cl_error **err)
 {
   cleanup_close int fd = -1;
   cleanup_error cl_error *e = NULL;
@@ -512,10 +517,16 @@ mask_path (int rootfd, int devnull, const char *path, cl_error **err)
     return e->errnum == ENOENT ? 0 : cl_fail (err, e->errnum, "%s", e->msg);
   if (fstat (fd, &st) < 0)
     return cl_fail (err, errno, "stat `%s`", path);
-  if (S_ISDIR (st.st_mode))
+  if (S_ISDIR (st.st_mode) && *empty_dir >= 0)
+    {
+      if (mount (fd_path (*empty_dir, src), fd_path (fd, p), NULL, MS_BIND, NULL) < 0)
+        return cl_fail (err, errno, "mask `%s`", path);
+    }
+  else if (S_ISDIR (st.st_mode))
     {
       if (mount ("tmpfs", fd_path (fd, p), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
         return cl_fail (err, errno, "mask `%s`", path);
+      return path_open_in_root (rootfd, path, O_PATH | O_DIRECTORY, empty_dir, err);
     }
   else if (mount (fd_path (devnull, src), fd_path (fd, p), NULL, MS_BIND, NULL) < 0)
     return cl_fail (err, errno, "mask `%s`", path);
@@ -540,11 +551,11 @@ rootfs_finalize (struct rootfs_ctx *ctx, cl_error **err)
       return cl_wrap (err, "linux.readonlyPaths");
   if (l->masked_paths && l->masked_paths[0])
     {
-      cleanup_close int devnull = -1;
+      cleanup_close int devnull = -1, empty_dir = -1;
       if (open_dev_null (ctx->rootfd, &devnull, err) < 0)
         return cl_wrap (err, "linux.maskedPaths");
       for (char **p = l->masked_paths; *p; p++)
-        if (mask_path (ctx->rootfd, devnull, *p, err) < 0)
+        if (mask_path (ctx->rootfd, devnull, &empty_dir, *p, err) < 0)
           return cl_wrap (err, "linux.maskedPaths");
     }
   if (ctx->dev_readonly && remount_bind ("/dev", MS_RDONLY | ctx->dev_flags, "/dev", err) < 0)
