@@ -5,7 +5,7 @@
 # prints each runtime's median and the ratios to crun-lite.  Then the same
 # with memory+pids+cpu limits, with podman's seccomp profile (warm and cold
 # cache), create+start+delete, 100 containers 8 at a time, Docker's default
-# profile, the smallest memory limit under which each runtime still starts
+# profile (run, and create+start+delete), the smallest memory limit under which each runtime still starts
 # /bin/true (bisection), and podman's and Docker's run --rm.  Runs are
 # interleaved (bench/interleave.c; the README says why).
 #
@@ -285,6 +285,9 @@ if command -v dockerd >/dev/null && [ "$DOCKER_RUNS" -gt 0 ]; then
         declare -A dsec
         time_rows dsec run "$work/dk-seccomp"
         report "run /bin/true + delete with Docker's default seccomp profile, median of $RUNS runs:" dsec
+        declare -A dcyc
+        time_rows dcyc cycle "$work/dk-seccomp"
+        report "create + start + delete --force with Docker's default profile, median of $RUNS:" dcyc
       fi
       dk rm -f crl-profile >/dev/null 2>&1
     fi

@@ -28,7 +28,8 @@
 #include "process/seccomp_cache.h"
 #include "base/utils.h"
 
-#define CACHE_MAGIC "crun-lite seccomp cache 1\n"
+/* Bumped with each change to how programs are made (2: binary tree). */
+#define CACHE_MAGIC "crun-lite seccomp cache 2\n"
 #define CACHE_MAX_ENTRIES 64
 
 struct keybuf

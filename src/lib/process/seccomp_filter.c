@@ -196,6 +196,13 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, cl_er
     return cl_fail (err, EINVAL, "seccomp: init");
   /* Our own limits are in the BPF; libseccomp must not add no_new_privs. */
   seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+  /* A binary tree of syscall numbers, not a list: the same decisions, in
+   * ~10 comparisons instead of up to one per rule.  The kernel runs the
+   * filter once per syscall number and architecture when it is loaded (to
+   * find the always-allowed ones), so a list costs the init ~1 ms for
+   * Docker's 350-name profile on three architectures, and every syscall of
+   * the container its walk.  libseccomp before 2.5 lacks the attribute. */
+  seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   for (char **a = s->architectures; a && *a; a++)
     {
       uint32_t arch = parse_arch (*a);
