@@ -5,9 +5,10 @@
 # prints each runtime's median and the ratios to crun-lite.  Then the same
 # with memory+pids+cpu limits, with podman's seccomp profile (warm and cold
 # cache), create+start+delete, 100 containers 8 at a time, Docker's default
-# profile (run, and create+start+delete), the smallest memory limit under which each runtime still starts
-# /bin/true (bisection), and podman's and Docker's run --rm.  Runs are
-# interleaved (bench/interleave.c; the README says why).
+# profile (run, and create+start+delete), the smallest memory limit under
+# which each runtime still starts /bin/true (bisection), and podman's and
+# Docker's run --rm.  Runs are interleaved (bench/interleave.c; the README
+# says why).
 #
 #   bench/bench.sh [RUNS]        (default 50 runs per runtime, as root)
 #
