@@ -107,7 +107,8 @@ crash_points () {
 }
 
 # What a failed command may print: one line of its own after warnings, or
-# the dynamic loader's line when it cannot start the binary at all.  `run`
+# the dynamic loader's line (or a static binary's own start-up code's: its
+# TLS cannot be set up) when it cannot start the binary at all.  `run`
 # and `start` may add a second: the init, failing after `create` returned,
 # says why on the stderr it was given, then start finds it stopped.
 crash_output_ok () {
@@ -115,7 +116,7 @@ crash_output_ok () {
   errs=$(grep -v -E '^crun-lite: warning: ' "$cw_out.err")
   lines=$(printf '%s' "$errs" | grep -c '')
   [ "$lines" -ge 1 ] || return 1
-  if printf '%s' "$errs" | grep -q -E 'error while loading shared libraries|cannot set up thread-local storage|cannot allocate TLS data structures'; then
+  if printf '%s' "$errs" | grep -q -E 'error while loading shared libraries|cannot set up thread-local storage|cannot allocate TLS data structures|cannot set %fs base address for thread-local storage'; then
     [ "$lines" = 1 ]; return
   fi
   printf '%s\n' "$errs" | grep -q -v -E "^(crun-lite|$R): " && return 1
