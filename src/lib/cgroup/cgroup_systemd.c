@@ -26,7 +26,7 @@
   X (sd_bus_open_user) X (sd_bus_open_system) X (sd_bus_flush_close_unref) X (sd_bus_message_unref)          \
   X (sd_bus_error_free) X (sd_bus_message_read) X (sd_bus_match_signal) X (sd_bus_call) X (sd_bus_slot_unref) \
   X (sd_bus_process) X (sd_bus_wait) X (sd_bus_message_append) X (sd_bus_call_method)                        \
-  X (sd_bus_message_enter_container) X (sd_bus_message_new_method_call) X (sd_bus_message_open_container)         \
+  X (sd_bus_message_enter_container) X (sd_bus_message_new_method_call) X (sd_bus_message_open_container)     \
   X (sd_bus_message_close_container)
 
 static struct

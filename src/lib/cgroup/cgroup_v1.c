@@ -223,7 +223,8 @@ apply_devices (const struct cgroup *cg, const struct oci_resources *r, cl_error 
         snprintf (rule, sizeof rule, "a");
       else
         snprintf (rule, sizeof rule, "%c %s:%s %s", d->type, major, minor, d->access && *d->access ? d->access : "rwm");
-      if (cgroup_write_fd (d->allow ? allow_fd : deny_fd, dir, d->allow ? "devices.allow" : "devices.deny", R "devices", rule, err) < 0)
+      if (cgroup_write_fd (d->allow ? allow_fd : deny_fd, dir, d->allow ? "devices.allow" : "devices.deny",
+                           R "devices", rule, err) < 0)
         return cl_wrap (err, "rule %zu", i);
     }
   return 0;
