@@ -22,6 +22,13 @@
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
 #endif
+/* mount_setattr(2)'s argument (linux/mount.h's struct mount_attr, which
+ * older headers lack), under a name of ours so the two never clash. */
+struct crl_mount_attr
+{
+  unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif

@@ -79,6 +79,23 @@ fifo_route () {
   wait
 }
 
+# created_init_route NAME ID JQ_CAPS WANT: a created (waiting) init, still
+# the runtime, scanned by a process exec'd into the container with the
+# capabilities JQ_CAPS gives; the handles are tried once start has run.
+created_init_route () {
+  local name=$1 id=$2 caps=$3 want=$4 b h
+  h=$(fresh_copy)
+  b=$(exe_bundle "$id")
+  cfg "$b" "$caps"
+  args "$b" sleep 100
+  vcrl create --bundle "$b" "$id" >/dev/null 2>&1 </dev/null
+  vcrl exec -d "$id" /bin/exe_scan scan 2 >/dev/null 2>&1 </dev/null
+  sleep 2.5
+  vcrl start "$id" >/dev/null 2>&1
+  expect_not_overwritten "$name" "$b" "$h" "$want"
+  crl delete -f "$id" >/dev/null 2>&1
+}
+
 # A sanitizer build cannot run with a preloaded library (ASan must come
 # first): the script routes are checked on the plain build.
 script_routes=yes
@@ -127,30 +144,14 @@ else
   # 3. CAP_SYS_PTRACE: the created init, still the runtime, seen from an
   # exec'd process; the handle is tried once start has run.
   ptrace='.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
-  h=$(fresh_copy)
-  b=$(exe_bundle exe-init)
-  cfg "$b" "$ptrace"
-  args "$b" sleep 100
-  vcrl create --bundle "$b" exe-init >/dev/null 2>&1 </dev/null
-  vcrl exec -d exe-init /bin/exe_scan scan 2 >/dev/null 2>&1 </dev/null
-  sleep 2.5
-  vcrl start exe-init >/dev/null 2>&1
-  expect_not_overwritten "CVE-2019-5736 (CAP_SYS_PTRACE, /proc/1/exe of the created init)" "$b" "$h" 'scanner holds some'
-  crl delete -f exe-init >/dev/null 2>&1
+  created_init_route "CVE-2019-5736 (CAP_SYS_PTRACE, /proc/1/exe of the created init)" exe-init "$ptrace" \
+    'scanner holds some'
 
   # 3b. The same with CAP_CHECKPOINT_RESTORE as well: the init's mappings
   # of the binary through /proc/1/map_files, another path to the same file.
-  h=$(fresh_copy)
-  b=$(exe_bundle exe-maps)
-  cfg "$b" '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE", "CAP_CHECKPOINT_RESTORE"])'
-  args "$b" sleep 100
-  vcrl create --bundle "$b" exe-maps >/dev/null 2>&1 </dev/null
-  vcrl exec -d exe-maps /bin/exe_scan scan 2 >/dev/null 2>&1 </dev/null
-  sleep 2.5
-  vcrl start exe-maps >/dev/null 2>&1
-  expect_not_overwritten "CVE-2019-5736 (CAP_SYS_PTRACE + CAP_CHECKPOINT_RESTORE, /proc/1/map_files of the created init)" \
-    "$b" "$h" 'scanner holds some map_files'
-  crl delete -f exe-maps >/dev/null 2>&1
+  created_init_route "CVE-2019-5736 (CAP_SYS_PTRACE + CAP_CHECKPOINT_RESTORE, /proc/1/map_files of the created init)" \
+    exe-maps '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE", "CAP_CHECKPOINT_RESTORE"])' \
+    'scanner holds some map_files'
 
   # 4. CAP_SYS_PTRACE: exec helpers, caught before their exec.
   h=$(fresh_copy)

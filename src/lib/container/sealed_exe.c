@@ -141,7 +141,7 @@ static void
 exec_through_ro_bind (int exe_fd, char **argv)
 {
   extern char **environ;
-  struct { unsigned long long attr_set, attr_clr, propagation, userns_fd; } attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  struct crl_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
   cleanup_close int tree
       = (int) syscall (SYS_open_tree, exe_fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 

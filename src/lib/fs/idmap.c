@@ -141,7 +141,7 @@ idmap_tree (const struct oci_config *cfg, size_t index, int userns_fd, int *out,
   const struct oci_mount *m = &cfg->mounts[index];
   struct mount_opts o;
   bool attr_recursive;
-  struct { unsigned long long attr_set, attr_clr, propagation, userns_fd; } attr = { .attr_set = MOUNT_ATTR_IDMAP };
+  struct crl_mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
   cleanup_close int tree = -1;
   char name[32];
 

@@ -229,10 +229,7 @@ mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, struct moun
 static int
 set_recursive_attrs (struct rootfs_ctx *ctx, const char *dest, const struct mount_opts *o, cl_error **err)
 {
-  struct
-  {
-    unsigned long long attr_set, attr_clr, propagation, userns_fd;
-  } attr = { .attr_set = o->rec_attr_set, .attr_clr = o->rec_attr_clr };
+  struct crl_mount_attr attr = { .attr_set = o->rec_attr_set, .attr_clr = o->rec_attr_clr };
   cleanup_close int fd = -1;
 
   if (path_open_in_root (ctx->rootfd, dest, O_PATH, &fd, err) < 0)

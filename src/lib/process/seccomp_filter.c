@@ -202,7 +202,9 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program *out, cl_er
    * find the always-allowed ones), so a list costs the init ~1 ms for
    * Docker's 350-name profile on three architectures, and every syscall of
    * the container its walk.  libseccomp before 2.5 lacks the attribute. */
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 5)
   seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+#endif
   for (char **a = s->architectures; a && *a; a++)
     {
       uint32_t arch = parse_arch (*a);
