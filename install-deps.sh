@@ -4,8 +4,8 @@
 # containerd, Docker), runc and crun as references, QEMU and mmdebstrap for
 # the cgroup v2 and systemd guests, strace for fault injection, and the
 # sources and build dependencies of runc's own integration suite (a deb-src
-# line for the Debian archive is added when none is configured).  The README
-# and .ci/run both start with it.
+# entry derived from the configured deb entries is added when none exists).
+# The README and .ci/run both start with it.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
@@ -15,9 +15,5 @@ apt-get install -y --no-install-recommends build-essential autoconf automake pkg
   qemu-system-x86 cpio xz-utils mmdebstrap criu apparmor clang libclang-rt-14-dev \
   podman catatonit containerd runc crun docker.io docker-compose \
   bats gawk golang-go python3-jsonschema dpkg-dev
-if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
-  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    > /etc/apt/sources.list.d/crl-deb-src.sources
-  apt-get update
-fi
+"$(dirname "$0")"/tests/helpers/add-deb-src.sh
 apt-get build-dep -y runc

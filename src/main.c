@@ -11,6 +11,7 @@
 #include "config/oci_config.h"
 #include "base/log.h"
 #include "container/sealed_exe.h"
+#include "config/config_peek.h"
 #include "state/state.h"
 #include "base/utils.h"
 
@@ -106,16 +107,25 @@ cli_parse_preserve_fds (const char *command, const char *arg, int *out)
   return 0;
 }
 
-/* Commands that clone or exec processes into a container (which then run
- * this binary until their execve; see include/container/sealed_exe.h). */
-static bool
-makes_container_processes (const char *command)
+int
+cli_protect_binary (const struct global_opts *g, const char *config_path)
 {
-  static const char *const names[] = { "create", "run", "exec", "restore" };
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (strcmp (command, names[i]) == 0)
-      return true;
-  return false;
+  cl_error *err = NULL;
+  cleanup_free char *choice = config_peek_annotation_file (config_path, EXE_PROTECTION_ANNOTATION);
+  enum exe_protection mode;
+
+  if (sealed_exe_mode_parse (choice, &mode, &err) < 0)
+    {
+      cl_wrap (&err, "%s", config_path);
+      cli_fail (err);
+      return -1;
+    }
+  if (sealed_exe_ensure (g->argv, mode, &err) < 0)
+    {
+      cli_fail (err);
+      return -1;
+    }
+  return 0;
 }
 
 int
@@ -185,16 +195,8 @@ main (int argc, char **argv)
           return cli_fail (err);
         return cli_usage_error (NULL, "unknown global option `%s`", argv[optind - 1]);
       }
-  /* Before anything is opened or made: the commands whose processes enter
-   * a container run from a sealed copy of the binary. */
   trace_phase (optind < argc ? argv[optind] : "main");
-  if (optind < argc && makes_container_processes (argv[optind]) && sealed_exe_ensure (argv, &err) < 0)
-    {
-      cl_error *log_err = NULL;
-      if (log_open (g.log, g.log_format, g.debug, &log_err) < 0)
-        cl_error_free (log_err);
-      return cli_fail (err);
-    }
+  g.argv = argv;
   if (log_open (g.log, g.log_format, g.debug, &err) < 0)
     return cli_fail (err);
   if (optind >= argc)

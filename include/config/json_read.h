@@ -53,6 +53,13 @@ int jr_object_array (struct jreader *r, yajl_val obj, const char *key, size_t it
 #include <yajl/yajl_gen.h>
 char *json_gen_take (yajl_gen g, bool newline);
 
+/* Deeper documents are refused before yajl sees them. */
+#define JSON_MAX_DEPTH 10000
+
+/* The deepest nesting of objects and arrays in a JSON text (strings
+ * skipped), counting stops once past `limit`. */
+size_t json_max_depth (const char *data, size_t len, size_t limit);
+
 /* Parse a JSON text into a tree, with a one-line error naming `source`. */
 int jr_parse_tree (const char *data, size_t len, const char *source, yajl_val *out, cl_error **err);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "container/checkpoint.h"
 #include "cli.h"
+#include "base/utils.h"
 
 enum { OPT_IMAGE = 256, OPT_WORK, OPT_LEAVE, OPT_TCP, OPT_UNIX, OPT_SHELL, OPT_LOCKS, OPT_CGMODE, OPT_PIDFILE, OPT_EMPTY };
 
@@ -143,6 +144,11 @@ cmd_restore (const struct global_opts *g, int argc, char **argv)
   if (cli_want_args ("restore", argc, argv, optind, 1, "container id"))
     return 1;
   o.id = argv[optind];
+  {
+    cleanup_free char *config_path = xasprintf ("%s/config.json", o.bundle ? o.bundle : ".");
+    if (cli_protect_binary (g, config_path) < 0)
+      return 1;
+  }
   if (g->systemd_cgroup)
     {
       cl_fail_as (&err, ENOTSUP, "restore `%s`: --systemd-cgroup is not supported yet for restore "

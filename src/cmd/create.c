@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include "cli.h"
+#include "base/utils.h"
 #include "container/container.h"
 
 static const char usage_text[] =
@@ -65,6 +66,11 @@ cmd_create (const struct global_opts *g, int argc, char **argv)
   if (cli_want_args ("create", argc, argv, optind, 1, "container id"))
     return 1;
   o.id = argv[optind];
+  {
+    cleanup_free char *config_path = xasprintf ("%s/config.json", o.bundle);
+    if (cli_protect_binary (g, config_path) < 0)
+      return 1;
+  }
   if (container_create (&o, &pid, &err) < 0)
     return cli_fail (err);
   return 0;

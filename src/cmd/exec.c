@@ -10,6 +10,7 @@
 #include "config/oci_config.h"
 #include "process/process.h"
 #include "base/utils.h"
+#include "state/state.h"
 
 static const char usage_text[] =
   "Usage: crun-lite exec [OPTIONS] ID [COMMAND [ARG...]]\n\n"
@@ -181,6 +182,13 @@ cmd_exec (const struct global_opts *g, int argc, char **argv)
   if (optind >= argc)
     return cli_usage_error ("exec", "missing container id");
   o.id = argv[optind];
+  {
+    cleanup_free char *config_path = xasprintf ("%s/%s/config.json", g->root, o.id);
+    if (state_validate_id (o.id, &err) < 0)
+      return exec_failed (err);
+    if (cli_protect_binary (g, config_path) < 0)
+      return 255;
+  }
 
   if (process_file)
     {

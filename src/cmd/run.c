@@ -86,6 +86,11 @@ cmd_run (const struct global_opts *g, int argc, char **argv)
   if (cli_want_args ("run", argc, argv, optind, 1, "container id"))
     return 1;
   o.id = argv[optind];
+  {
+    cleanup_free char *config_path = xasprintf ("%s/config.json", o.bundle);
+    if (cli_protect_binary (g, config_path) < 0)
+      return 1;
+  }
 
   o.foreground = !detach;
   if (!detach)

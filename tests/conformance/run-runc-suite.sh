@@ -36,14 +36,7 @@ SRC=$CACHE/runc-$runc_version
 prepare_source () {
   [ -f "$SRC/tests/integration/helpers.bash" ] && return 0
   if ! apt-get source --print-uris "runc=$runc_version" >/dev/null 2>&1; then
-    cat > /etc/apt/sources.list.d/crl-deb-src.sources <<'SOURCES'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
-    apt-get update >>"$log" 2>&1
+    "$here/../helpers/add-deb-src.sh" >>"$log" 2>&1 || return 1
   fi
   rm -rf "$CACHE/unpack"; mkdir -p "$CACHE/unpack"
   (cd "$CACHE/unpack" && apt-get source "runc=$runc_version") >>"$log" 2>&1 || return 1

@@ -178,7 +178,7 @@ test_sealed_exe_image (void)
   CHECK (sealed_exe_image_size (head, (size_t) n, size - 1) == 0, "segments past the end of the file are refused");
   head[0] = 0;
   CHECK (sealed_exe_image_size (head, (size_t) n, (size_t) st.st_size) == 0, "not ELF: 0");
-  CHECK (!sealed_exe_is_safe (fd), "a binary on a writable filesystem is not safe as it is");
+  CHECK (!sealed_exe_is_safe (fd, EXE_PROTECTION_COPY), "a binary on a writable filesystem is not safe as it is");
   close (fd);
 }
 

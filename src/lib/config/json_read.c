@@ -344,6 +344,38 @@ jr_object_array (struct jreader *r, yajl_val obj, const char *key, size_t item_s
   return 0;
 }
 
+size_t
+json_max_depth (const char *data, size_t len, size_t limit)
+{
+  size_t depth = 0, max = 0;
+  bool in_string = false;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = data[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = false;
+          continue;
+        }
+      if (c == '"')
+        in_string = true;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max)
+            max = depth;
+          if (max > limit)
+            return max;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return max;
+}
+
 int
 jr_parse_tree (const char *data, size_t len, const char *source, yajl_val *out, cl_error **err)
 {
@@ -352,6 +384,11 @@ jr_parse_tree (const char *data, size_t len, const char *source, yajl_val *out, 
 
   if (strlen (data) != len)
     return cl_fail (err, 0, "%s: invalid JSON: NUL byte in the document", source);
+  /* yajl builds and frees its tree recursively: a document nested a few
+   * hundred thousand levels deep would overflow the stack.  No config
+   * nests past a dozen levels; runc's decoder stops at 10000 too. */
+  if (json_max_depth (data, len, JSON_MAX_DEPTH) > JSON_MAX_DEPTH)
+    return cl_fail (err, 0, "%s: invalid JSON: nested more than %d levels deep", source, JSON_MAX_DEPTH);
   tree = yajl_tree_parse (data, errbuf, sizeof errbuf);
   if (tree == NULL)
     {

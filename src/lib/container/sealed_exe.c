@@ -30,7 +30,7 @@
 #define ELF_HEAD_MAX 4096
 
 bool
-sealed_exe_is_safe (int exe_fd)
+sealed_exe_is_safe (int exe_fd, enum exe_protection mode)
 {
   struct statvfs vfs;
   int seals = fcntl (exe_fd, F_GET_SEALS);
@@ -38,8 +38,24 @@ sealed_exe_is_safe (int exe_fd)
   if (seals >= 0 && (seals & SEALS_NEEDED) == SEALS_NEEDED)
     return true;
   /* A read-only mount of the host's mount namespace: a container can
-   * neither write through it nor remount it (it is not in its namespace). */
-  return fstatvfs (exe_fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+   * neither write through it nor remount it (it is not in its namespace),
+   * but its pages are the host file's: only where the operator chose that. */
+  return mode == EXE_PROTECTION_RO_MOUNT && fstatvfs (exe_fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
+int
+sealed_exe_mode_parse (const char *value, enum exe_protection *mode, cl_error **err)
+{
+  if (value == NULL)
+    *mode = CRL_DEFAULT_EXE_PROTECTION;
+  else if (strcmp (value, "independent-copy") == 0)
+    *mode = EXE_PROTECTION_COPY;
+  else if (strcmp (value, "ro-shared-pages") == 0)
+    *mode = EXE_PROTECTION_RO_MOUNT;
+  else
+    return cl_fail_as (err, EINVAL, "annotations.%s: unknown value `%s` (expected independent-copy or ro-shared-pages)",
+                    EXE_PROTECTION_ANNOTATION, value);
+  return 0;
 }
 
 size_t
@@ -132,11 +148,11 @@ sealed_copy (int exe_fd, cl_error **err)
  * detached (open_tree) and so in no mount namespace: what /proc/PID/exe and
  * /proc/PID/map_files then name is that mount, where a write fails with
  * EROFS, and no one can clear its read-only flag (mount_setattr refuses a
- * mount that is not attached, open_tree refuses to clone it).  Costs two
- * calls where the copy costs a page per 4 KiB of binary (0.35 ms for this
- * one, 1.3 ms for a static build, on a 2-core VM).  Returns only when the
- * kernel or the caller's privileges refuse (pre-5.12 kernels, a user
- * without CAP_SYS_ADMIN over its mount namespace); the caller then copies. */
+ * mount that is not attached, open_tree refuses to clone it).  Its pages
+ * are the host file's page cache (the opt-in mode: see sealed_exe.h).
+ * Returns only when the kernel or the caller's privileges refuse (pre-5.12
+ * kernels, a user without CAP_SYS_ADMIN over its mount namespace); the
+ * caller then copies. */
 static void
 exec_through_ro_bind (int exe_fd, char **argv)
 {
@@ -151,7 +167,7 @@ exec_through_ro_bind (int exe_fd, char **argv)
 }
 
 int
-sealed_exe_ensure (char **argv, cl_error **err)
+sealed_exe_ensure (char **argv, enum exe_protection mode, cl_error **err)
 {
   extern char **environ;
   cleanup_close int exe_fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -159,9 +175,12 @@ sealed_exe_ensure (char **argv, cl_error **err)
 
   if (exe_fd < 0)
     return cl_fail (err, errno, "cannot protect the runtime binary from the container: open /proc/self/exe");
-  if (sealed_exe_is_safe (exe_fd))
+  if (sealed_exe_is_safe (exe_fd, mode))
     return 0;
-  exec_through_ro_bind (exe_fd, argv);
+  if (mode == EXE_PROTECTION_RO_MOUNT)
+    exec_through_ro_bind (exe_fd, argv);
+  /* The copy is the safer of the two: where the mount cannot be made, it
+   * serves those who chose the mount too. */
   mem_fd = sealed_copy (exe_fd, err);
   if (mem_fd < 0)
     return cl_wrap (err, "cannot protect the runtime binary from the container");
