@@ -1,8 +1,10 @@
 /* crun-lite: sd_notify through the container.  When the runtime is called
  * with NOTIFY_SOCKET (podman's sdnotify=container), the container gets a
  * socket of its own at /run/notify/notify.sock (a directory of the state
- * dir, bind-mounted); `start` listens there and relays READY=1 (and what
- * came with it) to the caller's NOTIFY_SOCKET, as crun does. */
+ * dir, bind-mounted); `start` listens there and, once the container says
+ * READY=1, sends the caller's NOTIFY_SOCKET "READY=1" and the init's host
+ * pid, nothing else (as runc does): what else the container says is read
+ * at a bounded rate and dropped. */
 #ifndef CRL_NOTIFY_H
 #define CRL_NOTIFY_H
 
@@ -20,7 +22,7 @@ int notify_prepare (int state_dirfd, const char *state_dir, struct oci_config *c
 /* At start, before the process runs: bind the container-side socket.
  * Returns -1 without error when the container has no notify socket. */
 int notify_listen (int state_dirfd, const char *state_dir, int *sock, cl_error **err);
-/* Relay until READY=1 is seen or the init `pid` exits. */
+/* Wait until READY=1 is seen (then tell the caller) or the init `pid` exits. */
 int notify_relay (int state_dirfd, int sock, pid_t pid, cl_error **err);
 
 #endif

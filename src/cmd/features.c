@@ -10,12 +10,12 @@
 #include <sys/capability.h>
 #include <yajl/yajl_gen.h>
 #include "cli.h"
+#include "container/sealed_exe.h"
 #include "container/intel_rdt.h"
 #include "config/oci_config.h"
 #include "config/json_read.h"
 #include "config/mount_options.h"
 #include "config/namespaces.h"
-#include "config/oci_config.h"
 #include "process/process_attrs.h"
 
 #define GEN_STR(g, s) yajl_gen_string (g, (const unsigned char *) (s), strlen (s))
@@ -174,6 +174,12 @@ cmd_features (const struct global_opts *g_opts, int argc, char **argv)
   GEN_STR (g, "org.crun-lite.version");
   GEN_STR (g, PACKAGE_VERSION);
   yajl_gen_map_close (g);
+  /* Annotations that change how the runtime itself runs: engines pass
+   * them from users only when told to (runtime-spec 1.3). */
+  {
+    static const char *const unsafe[] = { EXE_PROTECTION_ANNOTATION };
+    gen_strv (g, "potentiallyUnsafeConfigAnnotations", unsafe, sizeof unsafe / sizeof unsafe[0]);
+  }
   yajl_gen_map_close (g);
   {
     char *text = json_gen_take (g, true);

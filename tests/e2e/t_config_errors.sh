@@ -106,6 +106,10 @@ expect_match "unknown --log-format" "rc=$rc $out" "^rc=1 crun-lite: --log-format
 # namespace: refused like runc, naming the field; allowed when joining one.
 bad_config "sysctl kernel.hostname with an own UTS namespace" '.linux.sysctl = {"kernel.hostname": "x"}' \
   "$b/config.json: linux.sysctl: kernel.hostname: conflicts with the container's own UTS namespace \(set \"hostname\" instead\)$"
+bad_config "sysctl kernel.domainname beside the domainname field" '.domainname = "a.example" | .linux.sysctl = {"kernel.domainname": "x"}' \
+  "linux.sysctl.kernel.domainname: conflicts with the container's own UTS namespace \(set \"domainname\" instead\)$"
+echo "$good" | jq '.linux.sysctl = {"kernel.domainname": "sysctl.example"} | .process.args = ["cat", "/proc/sys/kernel/domainname"]' > "$b/config.json"
+expect_eq "sysctl kernel.domainname with an own UTS namespace is set (runc, crun)" "$(crl run --bundle "$b" dn 2>&1)" sysctl.example
 bad_config "seccomp: SCMP_ACT_NOTIFY for write is refused (runc)" \
   '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"/tmp/x.sock","syscalls":[{"names":["write"],"action":"SCMP_ACT_NOTIFY"}]}' \
   "linux.seccomp.syscalls\[0\]: SCMP_ACT_NOTIFY cannot be used for the write syscall$"

@@ -225,14 +225,16 @@ cgroup_create (struct cgroup *cg, const struct oci_resources *res, cl_error **er
   if (driver (cg)->freeze_requested (cg))
     return cl_fail_as (err, EBUSY, "container's cgroup unexpectedly frozen (thaw it first: %s)",
                        cg->layout == CGROUP_UNIFIED ? "cgroup.freeze" : "freezer.state");
-  /* Sharing a cgroup with other processes makes its limits and `delete`
-   * act on them too: allowed, as in runc, but said. */
+  /* Sharing a cgroup with other processes would put them under the
+   * container's limits, and within reach of its `kill --all`: refused, as
+   * runc (1.2+) does. */
   {
     cleanup_free pid_t *pids = NULL;
     cleanup_error cl_error *e = NULL;
     size_t n = 0;
     if (cg->n_dirs && cgroup_pids (cg, &pids, &n, &e) == 0 && n > 0)
-      log_warning ("container's cgroup is not empty: %zu process(es) found", n);
+      return cl_fail_as (err, EBUSY, "container's cgroup `%s` is not empty: %zu process(es) found (runc refuses it too)",
+                         cg->dirs[0], n);
   }
   return cgroup_apply (cg, res, err);
 }
@@ -499,7 +501,13 @@ int
 cgroup_destroy (struct cgroup *cg, cl_error **err)
 {
   int rc = 0;
-  empty_cgroup (cg);
+  /* A cgroup the container did not make holds what others put there: only
+   * the container's own processes are stopped (by its caller, through the
+   * init and its pid namespace), never the cgroup emptied by force. */
+  if (!leaf_preexisted (cg) || cg->systemd_started)
+    empty_cgroup (cg);
+  else if (cg->n_dirs)
+    log_warning ("cgroup `%s` was there before the container: left as it is", cg->dirs[0]);
   /* Children before parents; a directory some other container also uses
    * (not empty) is left to it. */
   for (size_t i = cg->n_created; i > 0; i--)

@@ -200,10 +200,11 @@ parse_time_offsets (struct jreader *r, yajl_val v, struct oci_linux *l)
   return 0;
 }
 
-/* kernel.hostname and kernel.domainname in a UTS namespace of the
- * container's own would fight its "hostname" and "domainname" fields:
- * refused, as runc does.  Joining another's UTS namespace, they are
- * settings of that namespace, and allowed. */
+/* kernel.hostname in a UTS namespace of the container's own would fight
+ * its "hostname" field: refused, as runc does.  kernel.domainname is
+ * accepted there, as runc and crun do, unless "domainname" is given too
+ * (container/validate.c).  Joining another's UTS namespace, both are
+ * settings of that namespace. */
 static int
 check_uts_sysctl (struct jreader *r, const struct oci_linux *l)
 {
@@ -211,11 +212,10 @@ check_uts_sysctl (struct jreader *r, const struct oci_linux *l)
   for (size_t i = 0; i < l->n_namespaces; i++)
     own_uts |= l->namespaces[i].type == CLONE_NEWUTS && (l->namespaces[i].path == NULL || *l->namespaces[i].path == '\0');
   for (size_t i = 0; own_uts && i < l->n_sysctl; i++)
-    if (strcmp (l->sysctl[i].key, "kernel.hostname") == 0 || strcmp (l->sysctl[i].key, "kernel.domainname") == 0)
+    if (strcmp (l->sysctl[i].key, "kernel.hostname") == 0)
       {
         size_t mark = jr_key (r, "sysctl");
-        jr_fail (r, "%s: conflicts with the container's own UTS namespace (set \"%s\" instead)", l->sysctl[i].key,
-                 strcmp (l->sysctl[i].key, "kernel.hostname") == 0 ? "hostname" : "domainname");
+        jr_fail (r, "kernel.hostname: conflicts with the container's own UTS namespace (set \"hostname\" instead)");
         jr_pop (r, mark);
         return -1;
       }

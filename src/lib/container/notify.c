@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include "container/notify.h"
 #include "base/utils.h"
@@ -113,6 +115,36 @@ forward (const char *host, const char *msg, size_t len, cl_error **err)
   return 0;
 }
 
+/* Whether a datagram says READY=1 on a line of its own (sd_notify's
+ * format: newline-separated assignments). */
+static bool
+says_ready (const char *msg)
+{
+  for (const char *line = msg; line; line = strchr (line, '\n'))
+    {
+      if (*line == '\n')
+        line++;
+      if (strncmp (line, "READY=1", 7) == 0 && (line[7] == '\n' || line[7] == '\0'))
+        return true;
+    }
+  return false;
+}
+
+/* Datagrams read per 100 ms at most: a container that floods the socket
+ * fills its queue and blocks on its own sends, not the host. */
+#define NOTIFY_BURST 64
+#define NOTIFY_PAUSE_NS 100000000L
+
+static void
+throttle (unsigned *count)
+{
+  struct timespec pause = { 0, NOTIFY_PAUSE_NS };
+  if (++*count < NOTIFY_BURST)
+    return;
+  *count = 0;
+  nanosleep (&pause, NULL);
+}
+
 int
 notify_relay (int dirfd, int sock, pid_t pid, cl_error **err)
 {
@@ -120,6 +152,7 @@ notify_relay (int dirfd, int sock, pid_t pid, cl_error **err)
   cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
   /* Without pidfds (before 5.3) the init is looked at every 100 ms. */
   unsigned long long started = pidfd < 0 ? process_start_time (pid) : 0;
+  unsigned received = 0;
   if (read_file_at (dirfd, "notify-host", 4096, &host, NULL, err) < 0)
     return cl_wrap (err, "NOTIFY_SOCKET");
   if (pidfd < 0 && started == 0)
@@ -140,17 +173,19 @@ notify_relay (int dirfd, int sock, pid_t pid, cl_error **err)
         continue;
       if (!(p[0].revents & POLLIN))
         return 0; /* the container exited without READY=1 */
-      r = recv (sock, msg, sizeof msg - 1, 0);
+      r = recv (sock, msg, sizeof msg - 1, MSG_DONTWAIT);
       if (r <= 0)
         continue;
       msg[r] = '\0';
-      /* The container's view of its pid means nothing outside: say ours. */
-      if (strstr (msg, "READY=1"))
+      /* Nothing the container says reaches the caller but that it is
+       * ready, once, with the init's pid as the host sees it: a MAINPID,
+       * STATUS, WATCHDOG or FDSTORE of the container's own would be taken
+       * by systemd as the unit's (a stop would signal a host process). */
+      if (says_ready (msg))
         {
-          cleanup_free char *out = xasprintf ("%s\nMAINPID=%d", msg, (int) pid);
+          cleanup_free char *out = xasprintf ("READY=1\nMAINPID=%d", (int) pid);
           return forward (host, out, strlen (out), err);
         }
-      if (forward (host, msg, (size_t) r, err) < 0)
-        return -1;
+      throttle (&received);
     }
 }

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "config/namespaces.h"
 #include "config/oci_config.h"
 #include "container/intel_rdt.h"
@@ -12,41 +13,63 @@
 #include "process/lsm.h"
 #include "base/utils.h"
 
-/* A sysctl is only the container's own when the namespace it belongs to
- * is: net.* needs a network namespace, the IPC ones an IPC namespace,
- * hostname/domainname a UTS namespace.  Anything else is the host's. */
+/* Whether the namespace a config entry joins by path is the runtime's own
+ * (the host's, as far as the container is concerned): runc compares the
+ * namespace files' inodes too. */
+static bool
+joins_own_namespace (const struct oci_namespace *ns)
+{
+  char self[64];
+  struct stat a, b;
+  if (ns->path == NULL || *ns->path == '\0')
+    return false;
+  snprintf (self, sizeof self, "/proc/self/ns/%s", namespace_by_flag (ns->type)->proc_name);
+  return stat (ns->path, &a) == 0 && stat (self, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The namespace a sysctl key belongs to (a CLONE_NEW* flag), or 0 when it
+ * is not namespaced. */
 static int
-validate_sysctl (const struct oci_config *cfg, cl_error **err)
+sysctl_namespace (const char *k)
 {
   static const char *const ipc_keys[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
                                           "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced" };
+  if (strncmp (k, "net.", 4) == 0)
+    return CLONE_NEWNET;
+  if (strncmp (k, "fs.mqueue.", 10) == 0)
+    return CLONE_NEWIPC;
+  for (size_t j = 0; j < sizeof ipc_keys / sizeof ipc_keys[0]; j++)
+    if (strcmp (k, ipc_keys[j]) == 0)
+      return CLONE_NEWIPC;
+  if (strcmp (k, "kernel.hostname") == 0 || strcmp (k, "kernel.domainname") == 0)
+    return CLONE_NEWUTS;
+  return 0;
+}
+
+/* A sysctl is only the container's own when the namespace it belongs to
+ * is: net.* needs a network namespace, the IPC ones an IPC namespace,
+ * hostname/domainname a UTS namespace, and none of them may be the
+ * runtime's own joined by path.  Anything else is the host's. */
+static int
+validate_sysctl (const struct oci_config *cfg, cl_error **err)
+{
   for (size_t i = 0; i < cfg->linux_section.n_sysctl; i++)
     {
       const char *k = cfg->linux_section.sysctl[i].key;
-      const struct oci_namespace *ns;
-      bool ipc = strncmp (k, "fs.mqueue.", 10) == 0;
+      int kind = sysctl_namespace (k);
+      const struct oci_namespace *ns = kind ? config_namespace (cfg, kind) : NULL;
       if (strchr (k, '/') || strstr (k, "..") || *k == '.' || *k == '\0')
         return cl_fail_as (err, EINVAL, "linux.sysctl: invalid key `%s`", k);
-      for (size_t j = 0; j < sizeof ipc_keys / sizeof ipc_keys[0]; j++)
-        ipc |= strcmp (k, ipc_keys[j]) == 0;
-      if (strncmp (k, "net.", 4) == 0)
-        {
-          ns = config_namespace (cfg, CLONE_NEWNET);
-          if (ns == NULL)
-            return cl_fail_as (err, EINVAL, "linux.sysctl.%s: needs the container's own network namespace", k);
-        }
-      else if (ipc)
-        {
-          if (config_namespace (cfg, CLONE_NEWIPC) == NULL)
-            return cl_fail_as (err, EINVAL, "linux.sysctl.%s: needs the container's own IPC namespace", k);
-        }
-      else if (strcmp (k, "kernel.hostname") == 0 || strcmp (k, "kernel.domainname") == 0)
-        {
-          if (config_namespace (cfg, CLONE_NEWUTS) == NULL)
-            return cl_fail_as (err, EINVAL, "linux.sysctl.%s: needs the container's own UTS namespace", k);
-        }
-      else
+      if (kind == 0)
         return cl_fail_as (err, EINVAL, "linux.sysctl.%s: not namespaced: it would change the host", k);
+      if (ns == NULL)
+        return cl_fail_as (err, EINVAL, "linux.sysctl.%s: needs the container's own %s namespace", k,
+                           kind == CLONE_NEWNET ? "network" : kind == CLONE_NEWIPC ? "IPC" : "UTS");
+      if (strcmp (k, "kernel.domainname") == 0 && cfg->domainname && *cfg->domainname && ns->path == NULL)
+        return cl_fail_as (err, EINVAL, "linux.sysctl.%s: conflicts with the container's own UTS namespace (set \"domainname\" instead)", k);
+      if (joins_own_namespace (ns))
+        return cl_fail_as (err, EINVAL, "linux.sysctl.%s: the %s namespace `%s` is the runtime's own: it would change the host",
+                           k, namespace_by_flag (kind)->oci_name, ns->path);
     }
   return 0;
 }

@@ -140,23 +140,25 @@ struct entry_header
 };
 
 /* The cache's directory, made on first use: CRUN_LITE_SECCOMP_CACHE, else
- * /var/cache/crun-lite/seccomp for root and $XDG_CACHE_HOME (or
- * ~/.cache)/crun-lite/seccomp for anyone else: a cache, not state, so it
- * stays out of every state root (`list`, engines' roots) and may outlive a
- * reboot (the key holds every version it depends on).  -1 when there is
- * none to use. */
+ * /var/cache/crun-lite/seccomp for root: a cache, not state, so it stays
+ * out of every state root (`list`, engines' roots) and may outlive a
+ * reboot (the key holds every version it depends on).
+ *
+ * None for anyone else unless named: a user's own cache (~/.cache) is
+ * writable by every container of that user that sees the home directory
+ * (toolbox and distrobox bind it), and its checksum keeps nothing out that
+ * can recompute it; a forged entry would unfilter every later container.
+ * A rootless start compiles its program instead (CRUN_LITE_SECCOMP_CACHE
+ * names a directory the user knows no container reaches).  NULL when
+ * there is none to use. */
 static char *
 cache_dir_path (void)
 {
-  const char *env = getenv ("CRUN_LITE_SECCOMP_CACHE"), *xdg = getenv ("XDG_CACHE_HOME"), *home = getenv ("HOME");
+  const char *env = getenv ("CRUN_LITE_SECCOMP_CACHE");
   if (env && *env)
     return xstrdup (env);
   if (geteuid () == 0)
     return xstrdup ("/var/cache/crun-lite/seccomp");
-  if (xdg && *xdg == '/')
-    return xasprintf ("%s/crun-lite/seccomp", xdg);
-  if (home && *home == '/')
-    return xasprintf ("%s/.cache/crun-lite/seccomp", home);
   return NULL;
 }
 
