@@ -186,6 +186,10 @@ struct oci_linux
    * same when the entry gives none). */
   struct oci_kv *net_devices;
   size_t n_net_devices;
+  /* Filled at create, one per device: its interface index inside the
+   * container, the one identity the container cannot give another
+   * interface (names it can change). */
+  int *net_device_index;
   char *intel_rdt_clos_id;      /* linux.intelRdt.closID */
   bool intel_rdt_has_schemata;  /* any field that would make or change the group */
 };

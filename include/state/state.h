@@ -42,9 +42,11 @@ struct container_state
   /* The config had no mount namespace: its mounts were made below the
    * rootfs in the runtime's own, and go with the container. */
   bool host_mounts;
-  /* linux.netDevices moved in: host name -> name inside, moved back at delete. */
+  /* linux.netDevices moved in: host name -> name inside, moved back at
+   * delete by the interface index each had inside once moved (0: none). */
   struct oci_kv *net_devices;
   size_t n_net_devices;
+  int *net_device_index;
   /* Set while `create` is making the container: the record is written
    * before the first cgroup, scope or process exists and names what will
    * be made, so that a runtime killed at any step leaves something

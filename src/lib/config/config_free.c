@@ -86,6 +86,7 @@ linux_release (struct oci_linux *l)
   config_resources_release (&l->resources);
   kv_free (l->sysctl, l->n_sysctl);
   kv_free (l->net_devices, l->n_net_devices);
+  free (l->net_device_index);
   seccomp_free (l->seccomp);
   free (l->rootfs_propagation);
   strv_free (l->masked_paths);

@@ -58,17 +58,18 @@ resolve_rootfs (const char *bundle, const struct oci_config *cfg, char **out, cl
  * prestart/createRuntime hooks (which may configure them), else when the
  * init is ready. */
 static int
-move_net_devices (const struct oci_config *cfg, pid_t pid, bool *moved, cl_error **err)
+move_net_devices (struct oci_config *cfg, pid_t pid, bool *moved, cl_error **err)
 {
+  struct oci_linux *l = &cfg->linux_section;
   if (*moved)
     return 0;
   *moved = true;
-  return net_devices_move_in (cfg->linux_section.net_devices, cfg->linux_section.n_net_devices, pid, err);
+  return net_devices_move_in (l->net_devices, l->n_net_devices, pid, &l->net_device_index, err);
 }
 
 /* Drive the child through the protocol in sync.h until its init is ready. */
 static int
-drive_init (int sync_fd, const struct oci_config *cfg, const char *id, const char *bundle, pid_t *pid,
+drive_init (int sync_fd, struct oci_config *cfg, const char *id, const char *bundle, pid_t *pid,
             int *console_master, cl_error **err)
 {
   struct sync_msg msg;
@@ -151,6 +152,7 @@ write_record (int dirfd, const struct create_options *o, const char *bundle, con
     .systemd_unit = cg->systemd_unit, .systemd_user = cg->systemd_user, .creating = creating,
     .host_mounts = config_namespace (cfg, CLONE_NEWNS) == NULL,
     .net_devices = cfg->linux_section.net_devices, .n_net_devices = cfg->linux_section.n_net_devices,
+    .net_device_index = cfg->linux_section.net_device_index,
   };
   cleanup_free char *owner = owner_name ();
   cleanup_free struct oci_kv *dirs = xzalloc ((cg->n_dirs + 1) * sizeof *dirs);
@@ -506,7 +508,8 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
 fail:
   cgroup_entry_close (&ictx.cgroup_entry);
   if (pid > 0)
-    net_devices_move_out (cfg->linux_section.net_devices, cfg->linux_section.n_net_devices, pid);
+    net_devices_move_out (cfg->linux_section.net_devices, cfg->linux_section.n_net_devices,
+                          cfg->linux_section.net_device_index, pid);
   kill_and_reap (pid);
   if (sv[0] >= 0)
     close (sv[0]);
@@ -772,7 +775,7 @@ static void
 return_net_devices (const struct container_state *st)
 {
   if (st->n_net_devices && st->pid > 0 && st->pid_start_time && process_start_time (st->pid) == st->pid_start_time)
-    net_devices_move_out (st->net_devices, st->n_net_devices, st->pid);
+    net_devices_move_out (st->net_devices, st->n_net_devices, st->net_device_index, st->pid);
 }
 
 /* Wait (bounded) until the init has exited, so delete never races it. */

@@ -94,26 +94,64 @@ open_ns (pid_t pid, const char *kind)
   return open (path, O_RDONLY | O_CLOEXEC);
 }
 
-int
-net_devices_move_in (const struct oci_kv *devs, size_t n, pid_t pid, cl_error **err)
+/* Sockets made in `pid`'s network namespace (sockets belong to the
+ * namespace they are made in, and name its interfaces), the caller then
+ * back in its own, `own`.  False when that namespace is gone. */
+static bool
+sockets_in (pid_t pid, int own, int *nl, int *ioc)
 {
-  cleanup_close int nl = -1, target = -1;
+  cleanup_close int theirs = open_ns (pid, "net");
+  if (own < 0 || theirs < 0 || setns (theirs, CLONE_NEWNET) < 0)
+    return false;
+  *nl = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  *ioc = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (setns (own, CLONE_NEWNET) < 0)
+    {
+      log_warning ("linux.netDevices: cannot return to the runtime's network namespace: %s", strerror (errno));
+      _exit (1);
+    }
+  return *nl >= 0 && *ioc >= 0;
+}
+
+static int
+index_of (int ioc, const char *name)
+{
+  struct ifreq ifr = { 0 };
+  snprintf (ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+  return ioctl (ioc, SIOCGIFINDEX, &ifr) < 0 ? 0 : ifr.ifr_ifindex;
+}
+
+int
+net_devices_move_in (const struct oci_kv *devs, size_t n, pid_t pid, int **indexes, cl_error **err)
+{
+  cleanup_close int nl = -1, target = -1, own = -1, in_nl = -1, in_ioc = -1;
+  int *index;
   if (n == 0)
     return 0;
   target = open_ns (pid, "net");
+  own = open_ns (0, "net");
   nl = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (target < 0 || nl < 0)
+  if (target < 0 || nl < 0 || !sockets_in (pid, own, &in_nl, &in_ioc))
     return cl_fail (err, errno, "linux.netDevices: the container's network namespace");
+  index = *indexes = xzalloc ((n + 1) * sizeof *index);
   for (size_t i = 0; i < n; i++)
     {
-      unsigned int index = if_nametoindex (devs[i].key);
+      unsigned int host_index = if_nametoindex (devs[i].key);
       int e;
-      if (index == 0)
-        return cl_fail (err, errno, "linux.netDevices: `%s`", devs[i].key);
-      e = link_move (nl, (int) index, target, devs[i].value);
+      if (host_index == 0)
+        {
+          e = errno;
+          net_devices_move_out (devs, i, index, pid);
+          return cl_fail_as (err, e, "linux.netDevices: `%s`: %s", devs[i].key, strerror (e));
+        }
+      e = link_move (nl, (int) host_index, target, devs[i].value);
+      /* No process of the container runs yet: the name inside is still the
+       * one just given, and its index is what identifies it from now on. */
+      if (e == 0 && (index[i] = index_of (in_ioc, devs[i].value)) == 0)
+        e = errno;
       if (e)
         {
-          net_devices_move_out (devs, i, pid);
+          net_devices_move_out (devs, i, index, pid);
           return cl_fail_as (err, e, "linux.netDevices: move `%s` into the container as `%s`: %s", devs[i].key,
                              devs[i].value, strerror (e));
         }
@@ -122,31 +160,23 @@ net_devices_move_in (const struct oci_kv *devs, size_t n, pid_t pid, cl_error **
 }
 
 void
-net_devices_move_out (const struct oci_kv *devs, size_t n, pid_t pid)
+net_devices_move_out (const struct oci_kv *devs, size_t n, const int *index, pid_t pid)
 {
-  cleanup_close int own = open_ns (0, "net"), theirs = -1, nl = -1, ioc = -1;
-  if (n == 0 || own < 0 || (theirs = open_ns (pid, "net")) < 0)
+  cleanup_close int own = open_ns (0, "net"), nl = -1, ioc = -1;
+  if (n == 0 || index == NULL || !sockets_in (pid, own, &nl, &ioc))
     return;   /* its namespace is gone, and with it the devices (see the header) */
-  /* Sockets belong to the namespace they are made in: made in the
-   * container's, they name its interfaces; then back to ours. */
-  if (setns (theirs, CLONE_NEWNET) < 0)
-    return;
-  nl = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  ioc = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (setns (own, CLONE_NEWNET) < 0)
+  for (size_t i = 0; i < n; i++)
     {
-      log_warning ("linux.netDevices: cannot return to the runtime's network namespace: %s", strerror (errno));
-      _exit (1);
-    }
-  for (size_t i = 0; i < n && nl >= 0 && ioc >= 0; i++)
-    {
-      struct ifreq ifr = { 0 };
       int e;
-      snprintf (ifr.ifr_name, sizeof ifr.ifr_name, "%s", devs[i].value);
-      if (ioctl (ioc, SIOCGIFINDEX, &ifr) < 0)
-        continue;   /* removed or renamed inside: nothing to return */
-      e = link_move (nl, ifr.ifr_ifindex, own, devs[i].key);
-      if (e)
-        log_warning ("linux.netDevices: move `%s` back as `%s`: %s", devs[i].value, devs[i].key, strerror (e));
+      /* By the index it had when lent, whatever it is called now: an
+       * interface the container made, even under the lent one's name, is
+       * never taken for it. */
+      if (index[i] <= 0)
+        continue;
+      e = link_move (nl, index[i], own, devs[i].key);
+      if (e == ENODEV)
+        log_warning ("linux.netDevices: `%s` is no longer in the container: not moved back", devs[i].key);
+      else if (e)
+        log_warning ("linux.netDevices: move `%s` back: %s", devs[i].key, strerror (e));
     }
 }

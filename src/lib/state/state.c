@@ -238,6 +238,11 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
           GEN_STR (g, st->net_devices[i].value);
         }
       yajl_gen_map_close (g);
+      GEN_STR (g, "netDeviceIndexes");
+      yajl_gen_array_open (g);
+      for (size_t i = 0; i < st->n_net_devices; i++)
+        yajl_gen_integer (g, st->net_device_index ? st->net_device_index[i] : 0);
+      yajl_gen_array_close (g);
     }
   if (st->host_mounts)
     {
@@ -286,6 +291,27 @@ state_oci_json (const struct container_state *st, enum container_status status)
   return state_oci_json_as (st, state_status_name (status), true);
 }
 
+/* "netDeviceIndexes": one interface index per netDevices entry, in order
+ * (absent in records of older builds: all 0, nothing is moved back). */
+static int
+read_net_device_indexes (struct jreader *r, yajl_val tree, struct container_state *st)
+{
+  yajl_val v = jr_get (tree, "netDeviceIndexes");
+  st->net_device_index = xzalloc ((st->n_net_devices + 1) * sizeof *st->net_device_index);
+  if (v == NULL)
+    return 0;
+  if (!YAJL_IS_ARRAY (v) || v->u.array.len != st->n_net_devices)
+    return jr_fail (r, "netDeviceIndexes: expected one index per netDevices entry");
+  for (size_t i = 0; i < st->n_net_devices; i++)
+    {
+      uint32_t index;
+      if (jr_u32_value (r, v->u.array.values[i], &index) < 0)
+        return -1;
+      st->net_device_index[i] = (int) index;
+    }
+  return 0;
+}
+
 int
 state_read (int dirfd, const char *id, struct container_state **out, cl_error **err)
 {
@@ -322,6 +348,7 @@ state_read (int dirfd, const char *id, struct container_state **out, cl_error **
         || jr_bool (&r, tree, "systemdUser", &st->systemd_user) < 0
         || jr_bool (&r, tree, "hostMountNamespace", &st->host_mounts) < 0
         || jr_kv_map (&r, tree, "netDevices", &st->net_devices, &st->n_net_devices) < 0
+        || read_net_device_indexes (&r, tree, st) < 0
         || jr_bool (&r, tree, "creating", &st->creating) < 0)
          ? -1
          : 0;
@@ -369,6 +396,7 @@ state_free (struct container_state *st)
       free (st->net_devices[i].value);
     }
   free (st->net_devices);
+  free (st->net_device_index);
   strv_free (st->cgroup_created);
   free (st->systemd_unit);
   free (st);
