@@ -152,12 +152,14 @@ cgroup_dirs_to_make (const struct cgroup *cg)
 static struct oci_device_rule *
 effective_device_rules (const struct oci_config *cfg, size_t *n)
 {
+  /* runc's list exactly: mknod of anything; null, zero, full, random,
+   * urandom, tty; ptmx and the ptys; tun.  Not the host's console (c 5:1):
+   * a container's /dev/console is its own pty, bound over the path. */
   static const struct oci_device_rule defaults[] = {
     { true, 'c', -1, -1, (char *) "m" },    { true, 'b', -1, -1, (char *) "m" },
     { true, 'c', 1, 3, (char *) "rwm" },    { true, 'c', 1, 5, (char *) "rwm" }, { true, 'c', 1, 7, (char *) "rwm" },
     { true, 'c', 1, 8, (char *) "rwm" },    { true, 'c', 1, 9, (char *) "rwm" }, { true, 'c', 5, 0, (char *) "rwm" },
-    { true, 'c', 5, 1, (char *) "rwm" },    { true, 'c', 5, 2, (char *) "rwm" }, { true, 'c', 136, -1, (char *) "rwm" },
-    { true, 'c', 10, 200, (char *) "rwm" },
+    { true, 'c', 5, 2, (char *) "rwm" },    { true, 'c', 136, -1, (char *) "rwm" }, { true, 'c', 10, 200, (char *) "rwm" },
   };
   const struct oci_resources *r = &cfg->linux_section.resources;
   size_t nd = sizeof defaults / sizeof defaults[0];
