@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,30 +29,70 @@ hooks_state (const struct oci_config *cfg, const char *id, pid_t pid, const char
                                    .annotations = cfg->annotations, .n_annotations = cfg->n_annotations };
 }
 
-/* Does child `pid` exit within `timeout_ms`?  It is left unreaped.  A pidfd
- * to poll where the kernel has them (5.3), else waitid(WNOWAIT) polled every
- * 10 ms. */
-static bool
-exits_within (pid_t pid, long long timeout_ms)
+static long long
+now_ms (void)
 {
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before `deadline` (-1: none), for poll. */
+static int
+left_ms (long long deadline)
+{
+  long long left;
+  if (deadline < 0)
+    return -1;
+  left = deadline - now_ms ();
+  return left <= 0 ? 0 : left > 1000000000 ? 1000000000 : (int) left;
+}
+
+/* Has child `pid` exited?  It is left unreaped. */
+static bool
+has_exited (pid_t pid)
+{
+  siginfo_t si = { 0 };
+  return waitid (P_PID, (id_t) pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == pid;
+}
+
+/* Write the state to the hook's stdin (a non-blocking pipe) and wait for
+ * its exit, all before `deadline` (-1: none).  A hook that stops reading
+ * cannot hold the runtime past its timeout; one that exits unread ends the
+ * write.  The exit is seen through a pidfd where the kernel has them
+ * (5.3), else by looking every 10 ms.  True when it exited in time (left
+ * unreaped).  Takes `in_fd` (closed on return). */
+static bool
+feed_and_wait (pid_t pid, int in_fd, const char *data, size_t len, long long deadline)
+{
+  cleanup_close int in = in_fd; /* closed on return, whatever happened */
   cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-  if (pidfd >= 0)
+  size_t done = 0;
+  for (;;)
     {
-      struct pollfd p = { .fd = pidfd, .events = POLLIN };
-      int r;
-      do
-        r = poll (&p, 1, (int) timeout_ms);
-      while (r < 0 && errno == EINTR);
-      return r != 0;
-    }
-  for (long long waited = 0;; waited += 10)
-    {
-      siginfo_t si = { 0 };
-      if (waitid (P_PID, (id_t) pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == pid)
+      struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = in, .events = POLLOUT } };
+      int timeout = left_ms (deadline), r;
+      if (pidfd < 0)
+        {
+          if (has_exited (pid))
+            return true;
+          timeout = timeout < 0 || timeout > 10 ? 10 : timeout;
+        }
+      r = poll (pidfd < 0 ? p + 1 : p, (in >= 0) + (pidfd >= 0), timeout);
+      if (r < 0 && errno != EINTR)
+        return true; /* cannot wait: let waitpid decide */
+      if (pidfd >= 0 && (p[0].revents & POLLIN))
         return true;
-      if (waited >= timeout_ms)
-        return false;
-      nanosleep (&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+      if (in >= 0 && (p[1].revents & (POLLOUT | POLLERR | POLLHUP)))
+        {
+          ssize_t n = write (in, data + done, len - done);
+          if (n > 0)
+            done += (size_t) n;
+          if ((n < 0 && errno != EAGAIN && errno != EINTR) || done == len)
+            closep (&in); /* all written, or the hook closed its stdin */
+        }
+      if (deadline >= 0 && now_ms () >= deadline)
+        return pidfd < 0 ? has_exited (pid) : false;
     }
 }
 
@@ -61,6 +102,7 @@ run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_
   int in[2];
   pid_t pid;
   int status;
+  bool timed_out;
   long timeout_ms = h->timeout.set ? (long) h->timeout.v * 1000 : -1;
 
   if (pipe2 (in, O_CLOEXEC) < 0)
@@ -84,15 +126,17 @@ run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_
       _exit (127);
     }
   close (in[0]);
-  /* A hook that does not read its stdin must not block us: ignore EPIPE. */
+  /* The timeout covers the hook's whole run, the state's write included. */
   {
     struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    bool in_time;
+    fcntl (in[1], F_SETFL, O_NONBLOCK);
     sigaction (SIGPIPE, &ign, &old);
-    (void) write_all (in[1], state_json, strlen (state_json));
+    in_time = feed_and_wait (pid, in[1], state_json, strlen (state_json), timeout_ms > 0 ? now_ms () + timeout_ms : -1);
     sigaction (SIGPIPE, &old, NULL);
+    timed_out = !in_time;
   }
-  close (in[1]);
-  if (timeout_ms > 0 && !exits_within (pid, timeout_ms))
+  if (timed_out)
     {
       kill (pid, SIGKILL);
       waitpid (pid, NULL, 0);
