@@ -14,9 +14,12 @@ void log_msg (enum log_level level, const char *fmt, ...) __attribute__ ((format
 /* The one place an error is printed. */
 void log_error (const cl_error *err);
 bool log_debug_enabled (void);
-/* The log file descriptor, so that a forked container init can still write
- * a final error before exec. -1 when there is none. */
+/* The log file descriptor (kept open by a forked child until log_close).
+ * -1 when there is none. */
 int log_fd (void);
+/* Stop writing the log file (stderr only from now on): a process that may
+ * share the container with its processes holds no host file. */
+void log_close (void);
 
 #define log_warning(...) log_msg (LOG_LEVEL_WARNING, __VA_ARGS__)
 #define log_debug(...) do { if (log_debug_enabled ()) log_msg (LOG_LEVEL_DEBUG, __VA_ARGS__); } while (0)

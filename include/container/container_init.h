@@ -17,7 +17,8 @@ struct init_ctx
   const struct oci_config *cfg;
   const char *rootfs;
   int sync_fd;
-  int gate_rfd, gate_wfd;  /* exec.fifo, both ends: read blocks until `start` writes */
+  int gate_fd;             /* the start gate's listening socket (container/start_gate.h) */
+  int start_conn;          /* `start`'s connection, once it came: for an exec's error */
   int unshare_flags;       /* namespaces the child creates itself (slow path) */
   bool new_userns;
   bool new_timens;         /* made by the child after the user namespace, with linux.timeOffsets */

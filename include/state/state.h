@@ -1,7 +1,7 @@
 /* crun-lite: the state directory, <root>/<id>/, one per container:
  *   state.json   what `state`, `list` and later commands need (written atomically)
  *   config.json  the config the container was created from (exec reads it)
- *   exec.fifo    the create/start gate; its presence means "created"
+ *   exec.sock    the create/start gate (container/start_gate.h); its presence means "created"
  * Commands on one id take an exclusive flock on the directory itself. */
 #ifndef CRL_STATE_H
 #define CRL_STATE_H
@@ -12,7 +12,7 @@
 #include "config/oci_config.h"
 #include "base/error.h"
 
-#define STATE_EXEC_FIFO "exec.fifo"
+#define STATE_START_GATE "exec.sock"
 #define STATE_MAX_ID_LEN 1024
 
 enum container_status { STATUS_CREATED, STATUS_RUNNING, STATUS_PAUSED, STATUS_STOPPED };

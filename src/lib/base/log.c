@@ -41,6 +41,14 @@ log_debug_enabled (void)
   return log_debug_on;
 }
 
+void
+log_close (void)
+{
+  if (log_file >= 0)
+    close (log_file);
+  log_file = -1;
+}
+
 int
 log_fd (void)
 {

@@ -28,6 +28,7 @@
 #include "container/intel_rdt.h"
 #include "config/namespaces.h"
 #include "container/net_devices.h"
+#include "container/start_gate.h"
 #include "fs/rootfs.h"
 #include "fs/mount_sources.h"
 #include "container/notify.h"
@@ -376,9 +377,9 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   cleanup_cgroup struct cgroup *cg = NULL;
   cleanup_seccomp struct seccomp_program filter = { 0 };
   struct process_attrs attrs;
-  cleanup_close int rootfd = -1, dirfd = -1, gate_r = -1, gate_w = -1, master = -1;
+  cleanup_close int rootfd = -1, dirfd = -1, gate = -1, master = -1;
   int sv[2] = { -1, -1 };
-  struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot, .procfd = -1,
+  struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot, .procfd = -1, .gate_fd = -1, .start_conn = -1,
                            .cgroup_entry = { .born_in_fd = -1, .procs_fd = -1 } };
   unsigned long clone_flags;
   size_t config_len;
@@ -422,18 +423,8 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       || (cgroup_create_for (cg, cfg, err) < 0 && prepare_without_cgroup (cg, cfg, err) < 0))
     goto fail;
   trace_phase ("create: recorded, cgroup made");
-  if (mkfifoat (dirfd, STATE_EXEC_FIFO, 0600) < 0)
-    {
-      cl_fail (err, errno, "mkfifo exec.fifo");
-      goto fail;
-    }
-  gate_r = openat (dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  gate_w = gate_r < 0 ? -1 : openat (dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (gate_w < 0)
-    {
-      cl_fail (err, errno, "open exec.fifo");
-      goto fail;
-    }
+  if (start_gate_open (dirfd, &gate, err) < 0)
+    goto fail;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {
       cl_fail (err, errno, "socketpair");
@@ -449,8 +440,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   ictx.cfg = cfg;
   ictx.rootfs = rootfs;
   ictx.sync_fd = sv[1];
-  ictx.gate_rfd = gate_r;
-  ictx.gate_wfd = gate_w;
+  ictx.gate_fd = gate;
   ictx.id = o->id;
   ictx.bundle = bundle;
   ictx.terminal = cfg->process.terminal;
@@ -483,6 +473,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   close (sv[1]);
   sv[1] = -1;
   mount_sources_close (&ictx.mount_sources);   /* the init has its copies */
+  closep (&gate);
   cgroup_entry_close (&ictx.cgroup_entry);
   trace_phase ("create: init cloned");
   if (container_record_init (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0)
@@ -621,9 +612,8 @@ int
 container_start (const char *root, const char *id, cl_error **err)
 {
   cleanup_container_ref struct container_ref ref;
-  cleanup_close int fd = -1, notify_sock = -1;
+  cleanup_close int notify_sock = -1;
   cleanup_free char *state_dir = xasprintf ("%s/%s", root, id);
-  char c = 0;
 
   if (container_ref_open (root, id, &ref, err) < 0)
     return -1;
@@ -637,15 +627,9 @@ container_start (const char *root, const char *id, cl_error **err)
   /* Listen for the container's sd_notify before it can send anything. */
   if (notify_listen (ref.dirfd, state_dir, &notify_sock, err) < 0 && *err)
     return -1;
-  /* Non-blocking: succeeds only while the init holds the read end. */
-  fd = openat (ref.dirfd, STATE_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0)
-    return cl_fail (err, errno == ENXIO ? 0 : errno, "cannot start container `%s`: its init is gone", id);
-  if (write (fd, &c, 1) != 1)
-    return cl_fail (err, errno, "start container `%s`: write exec.fifo", id);
+  if (start_gate_release (ref.dirfd, id, err) < 0)
+    return -1;
   trace_phase ("start: released");
-  if (unlinkat (ref.dirfd, STATE_EXEC_FIFO, 0) < 0)
-    return cl_fail (err, errno, "start container `%s`: remove exec.fifo", id);
   run_lifecycle_hooks (root, &ref, HOOK_POSTSTART, "running");
   if (notify_sock >= 0)
     {

@@ -168,6 +168,10 @@ join_and_fork (struct exec_child *c)
    * fork (CVE-2016-9962): nothing in the container can ptrace it or open
    * its /proc files until its exec. */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* A dumpable check does not stop a container process with CAP_SYS_PTRACE
+   * (pidfd_getfd): no host file is held once we join (errors travel on
+   * report_fd to the runtime, which logs them). */
+  log_close ();
   if (c->cg && cgroup_enter_sub (c->cg, getpid (), c->o->cgroup_specs, &err) < 0)
     child_fail (c->report_fd, err);
   /* One setns on the pidfd enters them all at once (5.8+); else one by one. */

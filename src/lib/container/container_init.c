@@ -18,6 +18,7 @@
 #include "base/trace.h"
 #include "process/console.h"
 #include "container/container_init.h"
+#include "container/start_gate.h"
 #include "process/hooks.h"
 #include "base/log.h"
 #include "process/lsm.h"
@@ -408,8 +409,7 @@ close_inherited_fds (const struct init_ctx *ctx)
   size_t n = 4 + ctx->mount_sources.n, k = 0;
   cleanup_free int *keep = xmalloc ((n + 2 + e->n_tasks) * sizeof *keep);
   keep[k++] = ctx->sync_fd;
-  keep[k++] = ctx->gate_rfd;
-  keep[k++] = ctx->gate_wfd;
+  keep[k++] = ctx->gate_fd;
   keep[k++] = log_fd ();
   for (size_t i = 0; i < ctx->mount_sources.n; i++)
     keep[k++] = ctx->mount_sources.fds[i];
@@ -431,24 +431,26 @@ run_start_container_hooks (void *arg, cl_error **err)
   return hooks_run (ctx->cfg, HOOK_START_CONTAINER, state, err);
 }
 
-/* Block until `start` writes a byte into exec.fifo.  This process holds a
- * write end itself, so the read waits for data instead of seeing EOF. */
+static void
+exit_on_signal (int sig)
+{
+  _exit (128 + sig);
+}
+
+/* Block until `start` opens the gate.  As pid 1 of its pid namespace the
+ * init ignores every signal it has no handler for, so a created container
+ * would outlive a `kill TERM` (runc's stops): the termination signals
+ * end it while it waits (handlers go at the exec). */
 static int
 wait_for_start (struct init_ctx *ctx, cl_error **err)
 {
-  char c;
-  ssize_t r;
-  int flags = fcntl (ctx->gate_rfd, F_GETFL);
-  if (flags < 0 || fcntl (ctx->gate_rfd, F_SETFL, flags & ~O_NONBLOCK) < 0)
-    return cl_fail (err, errno, "exec.fifo");
-  do
-    r = read (ctx->gate_rfd, &c, 1);
-  while (r < 0 && errno == EINTR);
-  if (r != 1)
-    return cl_fail (err, r < 0 ? errno : EPIPE, "wait for start on exec.fifo");
-  closep (&ctx->gate_rfd);
-  closep (&ctx->gate_wfd);
-  return 0;
+  static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+  struct sigaction stop = { .sa_handler = exit_on_signal };
+  int gate = ctx->gate_fd;
+  for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+    sigaction (stop_signals[i], &stop, NULL);
+  ctx->gate_fd = -1;
+  return start_gate_wait (gate, &ctx->start_conn, err);
 }
 
 _Noreturn void
@@ -481,6 +483,10 @@ container_init (struct init_ctx *ctx)
    * SYNC_CREATED: drop the death signal before asking for it.  Should the
    * runtime die in between, the receive below sees EOF and we exit. */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  /* From here on processes may be exec'd into the container beside us:
+   * we hold no host file they could take (the --log file included; what
+   * we have to say goes to `start` or stderr). */
+  log_close ();
   if (sync_send (ctx->sync_fd, SYNC_INIT_READY, 0, &err) < 0
       || sync_expect (ctx->sync_fd, SYNC_CREATED, &msg, &err) < 0)
     {
@@ -496,7 +502,8 @@ container_init (struct init_ctx *ctx)
     process_exec (&ctx->cfg->process, ctx->seccomp, ctx->preserve_fds, exe, env,
                   ctx->cfg->n_hooks[HOOK_START_CONTAINER] ? run_start_container_hooks : NULL, ctx, &err);
 fail:
-  /* Past `create`: stderr (and the log) is the only way left to report. */
-  log_error (err);
+  /* Past `create`: `start` waits for our word; stderr if it is gone. */
+  if (!start_gate_report (ctx->start_conn, err))
+    log_error (err);
   _exit (127);
 }

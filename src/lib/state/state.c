@@ -426,7 +426,7 @@ state_status (int dirfd, const struct container_state *st)
   /* A create that died half-way: whatever it made is not a container. */
   if (st->creating || !init_alive (st))
     return STATUS_STOPPED;
-  if (faccessat (dirfd, STATE_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+  if (faccessat (dirfd, STATE_START_GATE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return STATUS_CREATED;
   return STATUS_RUNNING;
 }
