@@ -16,7 +16,7 @@ fi
 trap cleanup_all EXIT
 make_base_rootfs
 
-groups=${E2E_GROUPS:-"cli lifecycle isolation process mounts config_errors security cgroups seccomp exec hooks terminal rootless cves cve_exe lsm checkpoint systemd"}
+groups=${E2E_GROUPS:-"cli lifecycle isolation process mounts config_errors security cgroups seccomp exec hooks terminal rootless cves cve_exe attacks lsm checkpoint systemd"}
 # A command that hangs must not take the run (or a whole guest) with it, and
 # must say where it hangs: after CRL_E2E_GROUP_LIMIT seconds (default 600)
 # a watchdog prints, as TAP comments, every process with its state and

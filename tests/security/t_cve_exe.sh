@@ -11,6 +11,11 @@
 #    an exec helper before its exec;
 #  - the script route again in a user namespace, with the copy owned by the
 #    container's root so that only the protection can stop the write.
+# Every route runs against both protections: the default independent copy
+# (a sealed memfd) and the opt-in read-only mount
+# (org.crun-lite.binary-protection=ro-shared-pages); then the default is
+# shown to give the container a file that is not the host's (another inode
+# and device, sealed), where the opt-in mode shares the host file's pages.
 
 cc=${CC:-cc}
 V="$T_ROOT/runtime-copy/crun-lite"
@@ -33,6 +38,7 @@ exe_bundle () {
   printf '#!/proc/self/exe\n' > "$b/rootfs/bin/evil"
   chmod 755 "$b/rootfs/bin/evil"
   cfg "$b" '.root.readonly = false'
+  [ -z "${EXE_PROTECTION:-}" ] || cfg "$b" --arg m "$EXE_PROTECTION" '.annotations["org.crun-lite.binary-protection"] = $m'
   echo "$b"
 }
 
@@ -111,80 +117,110 @@ if ! command -v "$cc" >/dev/null; then
   skip "CVE-2019-5736 attacks" "no C compiler ($cc) to build the attacker"
 else
 
-  if [ -n "$script_routes" ]; then
-  # 1. The init runs the script (run -d: the runtime is gone once started).
-  h=$(fresh_copy)
-  b=$(exe_bundle exe-run)
-  args "$b" /bin/evil
-  vcrl run -d --bundle "$b" exe-run >/dev/null 2>&1 </dev/null
-  expect_not_overwritten "CVE-2019-5736 (#!/proc/self/exe, run)" "$b" "$h" 'preload: holding /proc/self/exe'
-  crl delete -f exe-run >/dev/null 2>&1
+  for mode in independent-copy ro-shared-pages; do
+  m=${mode%%-*}
+  if [ "$mode" = independent-copy ]; then EXE_PROTECTION=""; else EXE_PROTECTION=$mode; fi
+    if [ -n "$script_routes" ]; then
+    # 1. The init runs the script (run -d: the runtime is gone once started).
+    h=$(fresh_copy)
+    b=$(exe_bundle exe-run-$m)
+    args "$b" /bin/evil
+    vcrl run -d --bundle "$b" exe-run-$m >/dev/null 2>&1 </dev/null
+    expect_not_overwritten "CVE-2019-5736 [$mode] (#!/proc/self/exe, run)" "$b" "$h" 'preload: holding /proc/self/exe'
+    crl delete -f exe-run-$m >/dev/null 2>&1
 
-  # 2. The exec helper runs it.
-  h=$(fresh_copy)
-  b=$(exe_bundle exe-exec)
+    # 2. The exec helper runs it.
+    h=$(fresh_copy)
+    b=$(exe_bundle exe-exec-$m)
+    args "$b" sleep 100
+    vcrl run -d --bundle "$b" exe-exec-$m >/dev/null 2>&1 </dev/null
+    vcrl exec exe-exec-$m /bin/evil >/dev/null 2>&1 </dev/null
+    expect_not_overwritten "CVE-2019-5736 [$mode] (#!/proc/self/exe, exec)" "$b" "$h" 'preload: holding /proc/self/exe'
+    expect_match "CVE-2019-5736 [$mode]: what the container reaches is a read-only mount or a sealed copy, not the host file" \
+      "$(cat "$b/rootfs/attack.log")" 'exe -> (/|/memfd:crun-lite.*)$'
+    crl delete -f exe-exec-$m >/dev/null 2>&1
+
+    else
+      skip "CVE-2019-5736 [$mode] (#!/proc/self/exe through run and exec)" "$no_script_why"
+    fi
+
+    # 2b. The script route without preloading anything and without a
+    # capability (fifo_route, above).
+    h=$(fresh_copy)
+    b=$(exe_bundle exe-fifo-$m)
+    fifo_route "CVE-2019-5736 [$mode] (#!/proc/self/exe run by exec, held by a fifo, no capability)" exe-fifo-$m "$b" "$h"
+
+    # 3. CAP_SYS_PTRACE: the created init, still the runtime, seen from an
+    # exec'd process; the handle is tried once start has run.
+    ptrace='.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
+    created_init_route "CVE-2019-5736 [$mode] (CAP_SYS_PTRACE, /proc/1/exe of the created init)" exe-init-$m "$ptrace" \
+      'scanner holds some'
+
+    # 3b. The same with CAP_CHECKPOINT_RESTORE as well: the init's mappings
+    # of the binary through /proc/1/map_files, another path to the same file.
+    created_init_route "CVE-2019-5736 [$mode] (CAP_SYS_PTRACE + CAP_CHECKPOINT_RESTORE, /proc/1/map_files of the created init)" \
+      exe-maps-$m '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE", "CAP_CHECKPOINT_RESTORE"])' \
+      'scanner holds some map_files'
+
+    # 4. CAP_SYS_PTRACE: exec helpers, caught before their exec.
+    h=$(fresh_copy)
+    b=$(exe_bundle exe-helper-$m)
+    cfg "$b" "$ptrace"
+    args "$b" /bin/exe_scan scan 3
+    vcrl run -d --bundle "$b" exe-helper-$m >/dev/null 2>&1 </dev/null
+    for i in $(seq 40); do vcrl exec exe-helper-$m true >/dev/null 2>&1 </dev/null; done
+    expect_not_overwritten "CVE-2019-5736 [$mode] (CAP_SYS_PTRACE, /proc/PID/exe of an exec helper)" "$b" "$h" 'scanner holds some'
+    crl delete -f exe-helper-$m >/dev/null 2>&1
+
+    if [ -n "$script_routes" ]; then
+    # 5. A user-namespace container whose root owns the copy.
+    b=$(exe_bundle exe-userns-$m)
+    cfg "$b" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+    chown -R 100000:100000 "$b/rootfs"
+    h=$(fresh_copy)
+    chown 100000:100000 "$V"
+    args "$b" sleep 100
+    vcrl run -d --bundle "$b" exe-userns-$m >/dev/null 2>&1 </dev/null
+    vcrl exec exe-userns-$m /bin/evil >/dev/null 2>&1 </dev/null
+    expect_not_overwritten "CVE-2019-5736 [$mode] (user namespace, the copy owned by the container's root)" "$b" "$h" 'preload: holding /proc/self/exe'
+    crl delete -f exe-userns-$m >/dev/null 2>&1
+    else
+      skip "CVE-2019-5736 [$mode] (user namespace)" "$no_script_why"
+    fi
+
+    # 5b. The same container and copy, attacked as in 2b.
+    b=$(exe_bundle exe-uf-$m)
+    cfg "$b" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+    chown -R 100000:100000 "$b/rootfs"
+    h=$(fresh_copy)
+    chown 100000:100000 "$V"
+    fifo_route "CVE-2019-5736 [$mode] (user namespace, the copy owned by the container's root, held by a fifo)" exe-uf-$m "$b" "$h"
+  done
+  EXE_PROTECTION=""
+
+  # The default's copy is independent of the host file: another file (not
+  # the binary's device and inode, so not its page cache), sealed against
+  # writes; the opt-in mount is the host file itself (same inode), read-only.
+  b=$(new_bundle exe-identity)
   args "$b" sleep 100
-  vcrl run -d --bundle "$b" exe-exec >/dev/null 2>&1 </dev/null
-  vcrl exec exe-exec /bin/evil >/dev/null 2>&1 </dev/null
-  expect_not_overwritten "CVE-2019-5736 (#!/proc/self/exe, exec)" "$b" "$h" 'preload: holding /proc/self/exe'
-  expect_match "CVE-2019-5736: what the container reaches is a read-only mount or a sealed copy, not the host file" \
-    "$(cat "$b/rootfs/attack.log")" 'exe -> (/|/memfd:crun-lite.*)$'
-  crl delete -f exe-exec >/dev/null 2>&1
-
-  else
-    skip "CVE-2019-5736 (#!/proc/self/exe through run and exec)" "$no_script_why"
-  fi
-
-  # 2b. The script route without preloading anything and without a
-  # capability (fifo_route, above).
-  h=$(fresh_copy)
-  b=$(exe_bundle exe-fifo)
-  fifo_route "CVE-2019-5736 (#!/proc/self/exe run by exec, held by a fifo, no capability)" exe-fifo "$b" "$h"
-
-  # 3. CAP_SYS_PTRACE: the created init, still the runtime, seen from an
-  # exec'd process; the handle is tried once start has run.
-  ptrace='.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
-  created_init_route "CVE-2019-5736 (CAP_SYS_PTRACE, /proc/1/exe of the created init)" exe-init "$ptrace" \
-    'scanner holds some'
-
-  # 3b. The same with CAP_CHECKPOINT_RESTORE as well: the init's mappings
-  # of the binary through /proc/1/map_files, another path to the same file.
-  created_init_route "CVE-2019-5736 (CAP_SYS_PTRACE + CAP_CHECKPOINT_RESTORE, /proc/1/map_files of the created init)" \
-    exe-maps '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE", "CAP_CHECKPOINT_RESTORE"])' \
-    'scanner holds some map_files'
-
-  # 4. CAP_SYS_PTRACE: exec helpers, caught before their exec.
-  h=$(fresh_copy)
-  b=$(exe_bundle exe-helper)
-  cfg "$b" "$ptrace"
-  args "$b" /bin/exe_scan scan 3
-  vcrl run -d --bundle "$b" exe-helper >/dev/null 2>&1 </dev/null
-  for i in $(seq 40); do vcrl exec exe-helper true >/dev/null 2>&1 </dev/null; done
-  expect_not_overwritten "CVE-2019-5736 (CAP_SYS_PTRACE, /proc/PID/exe of an exec helper)" "$b" "$h" 'scanner holds some'
-  crl delete -f exe-helper >/dev/null 2>&1
-
-  if [ -n "$script_routes" ]; then
-  # 5. A user-namespace container whose root owns the copy.
-  b=$(exe_bundle exe-userns)
-  cfg "$b" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
-  chown -R 100000:100000 "$b/rootfs"
-  h=$(fresh_copy)
-  chown 100000:100000 "$V"
-  args "$b" sleep 100
-  vcrl run -d --bundle "$b" exe-userns >/dev/null 2>&1 </dev/null
-  vcrl exec exe-userns /bin/evil >/dev/null 2>&1 </dev/null
-  expect_not_overwritten "CVE-2019-5736 (user namespace, the copy owned by the container's root)" "$b" "$h" 'preload: holding /proc/self/exe'
-  crl delete -f exe-userns >/dev/null 2>&1
-  else
-    skip "CVE-2019-5736 (user namespace)" "$no_script_why"
-  fi
-
-  # 5b. The same container and copy, attacked as in 2b.
-  b=$(exe_bundle exe-userns-fifo)
-  cfg "$b" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
-  chown -R 100000:100000 "$b/rootfs"
-  h=$(fresh_copy)
-  chown 100000:100000 "$V"
-  fifo_route "CVE-2019-5736 (user namespace, the copy owned by the container's root, held by a fifo)" exe-userns-fifo "$b" "$h"
+  host_id=$(stat -L -c '%d:%i' "$R")
+  crl create --bundle "$b" exe-id-copy >/dev/null 2>&1 </dev/null
+  pid=$(crl state exe-id-copy | jq -r .pid)
+  expect_eq "binary protection: by default the init's binary is not the host file (device:inode differ)" \
+    "$( [ "$(stat -L -c '%d:%i' /proc/$pid/exe)" != "$host_id" ] && echo other)" other
+  expect_eq "binary protection: by default the copy is sealed (seal, shrink, grow, write)" \
+    "$(python3 -c 'import fcntl,os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); print(fcntl.fcntl(fd, 1034) & 15)' /proc/$pid/exe)" 15
+  crl delete -f exe-id-copy >/dev/null 2>&1
+  cfg "$b" '.annotations["org.crun-lite.binary-protection"] = "ro-shared-pages"'
+  crl create --bundle "$b" exe-id-ro >/dev/null 2>&1 </dev/null
+  pid=$(crl state exe-id-ro | jq -r .pid)
+  expect_eq "binary protection: ro-shared-pages (opt-in) runs the host file itself, through a read-only mount" \
+    "$(stat -L -c '%d:%i' /proc/$pid/exe) $(python3 -c 'import os,sys; print(os.statvfs(sys.argv[1]).f_flag & 1)' /proc/$pid/exe)" "$host_id 1"
+  crl delete -f exe-id-ro >/dev/null 2>&1
+  cfg "$b" '.annotations["org.crun-lite.binary-protection"] = "shared"'
+  out=$(crl run --bundle "$b" exe-id-bad 2>&1); rc=$?
+  expect_match "binary protection: an unknown mode is refused, naming the file and the annotation" "rc=$rc $out" \
+    "^rc=1 crun-lite: $b/config.json: annotations.org.crun-lite.binary-protection: unknown value .shared. \\(expected independent-copy or ro-shared-pages\\)$"
+  expect_match "features lists the annotation as potentially unsafe" "$("$R" features | jq -c .potentiallyUnsafeConfigAnnotations)" 'org.crun-lite.binary-protection'
   expect_no_leftovers "CVE-2019-5736"
 fi

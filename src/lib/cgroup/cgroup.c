@@ -508,8 +508,14 @@ cgroup_destroy (struct cgroup *cg, cl_error **err)
    * init and its pid namespace), never the cgroup emptied by force. */
   if (!leaf_preexisted (cg) || cg->systemd_started)
     empty_cgroup (cg);
-  else if (cg->n_dirs)
-    log_warning ("cgroup `%s` was there before the container: left as it is", cg->dirs[0]);
+  else
+    {
+      cleanup_free pid_t *pids = NULL;
+      cleanup_error cl_error *e = NULL;
+      size_t n = 0;
+      if (cg->n_dirs && cgroup_pids (cg, &pids, &n, &e) == 0 && n > 0)
+        log_debug ("cgroup `%s` was there before the container: its %zu other process(es) left alone", cg->dirs[0], n);
+    }
   /* Children before parents; a directory some other container also uses
    * (not empty) is left to it. */
   for (size_t i = cg->n_created; i > 0; i--)
