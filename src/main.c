@@ -11,7 +11,6 @@
 #include "config/oci_config.h"
 #include "base/log.h"
 #include "container/sealed_exe.h"
-#include "config/config_peek.h"
 #include "state/state.h"
 #include "base/utils.h"
 
@@ -111,16 +110,7 @@ int
 cli_protect_binary (const struct global_opts *g, const char *config_path)
 {
   cl_error *err = NULL;
-  cleanup_free char *choice = config_peek_annotation_file (config_path, EXE_PROTECTION_ANNOTATION);
-  enum exe_protection mode;
-
-  if (sealed_exe_mode_parse (choice, &mode, &err) < 0)
-    {
-      cl_wrap (&err, "%s", config_path);
-      cli_fail (err);
-      return -1;
-    }
-  if (sealed_exe_ensure (g->argv, mode, &err) < 0)
+  if (sealed_exe_ensure (g->argv, config_path, &err) < 0)
     {
       cli_fail (err);
       return -1;

@@ -47,10 +47,11 @@ int sealed_exe_mode_parse (const char *value, enum exe_protection *mode, cl_erro
 bool sealed_exe_is_safe (int exe_fd, enum exe_protection mode);
 
 /* Make the running binary safe: returns 0 when it already is; otherwise
- * re-executes from a sealed copy or through a read-only mount, as `mode`
- * says (does not return), or fails with err naming why (the caller must
- * then refuse to make a container). */
-int sealed_exe_ensure (char **argv, enum exe_protection mode, cl_error **err);
+ * re-executes (does not return) from a sealed copy or through a read-only
+ * mount, as the annotation in the container's config at `config_path`
+ * (NULL: none) says, or fails with err naming why (the caller must then
+ * refuse to make a container). */
+int sealed_exe_ensure (char **argv, const char *config_path, cl_error **err);
 
 /* The number of bytes of an ELF image that execution needs (the end of
  * its last segment), or 0 when `head` (the first `len` bytes, at least the

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "container/sealed_exe.h"
+#include "config/config_peek.h"
 #include "base/mount_api.h"
 #include "base/utils.h"
 
@@ -166,15 +167,31 @@ exec_through_ro_bind (int exe_fd, char **argv)
   syscall (SYS_execveat, tree, "", argv, environ, AT_EMPTY_PATH);
 }
 
+/* The mode the container's config chooses, read only when needed. */
+static int
+configured_mode (const char *config_path, enum exe_protection *mode, cl_error **err)
+{
+  cleanup_free char *choice = config_path ? config_peek_annotation_file (config_path, EXE_PROTECTION_ANNOTATION) : NULL;
+  if (sealed_exe_mode_parse (choice, mode, err) < 0)
+    return cl_wrap (err, "%s", config_path);
+  return 0;
+}
+
 int
-sealed_exe_ensure (char **argv, enum exe_protection mode, cl_error **err)
+sealed_exe_ensure (char **argv, const char *config_path, cl_error **err)
 {
   extern char **environ;
   cleanup_close int exe_fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   cleanup_close int mem_fd = -1;
+  enum exe_protection mode;
 
   if (exe_fd < 0)
     return cl_fail (err, errno, "cannot protect the runtime binary from the container: open /proc/self/exe");
+  /* A sealed copy serves every mode: the config is not even read. */
+  if (sealed_exe_is_safe (exe_fd, EXE_PROTECTION_COPY))
+    return 0;
+  if (configured_mode (config_path, &mode, err) < 0)
+    return -1;
   if (sealed_exe_is_safe (exe_fd, mode))
     return 0;
   if (mode == EXE_PROTECTION_RO_MOUNT)
