@@ -197,7 +197,7 @@ struct oci_linux
 /* The runtime-spec version implemented: `features`, `spec`, state JSON.
  * A config's ociVersion of any 1.x is accepted (the spec: compatible within
  * a major version), a newer major refused. */
-#define OCI_VERSION_IMPLEMENTED "1.2.0"
+#define OCI_VERSION_IMPLEMENTED "1.3.0"
 
 struct oci_config
 {

@@ -12,6 +12,9 @@
 
 /* In the container's root: returns the master fd.  The init also binds the
  * pty onto /dev/console (`bind_console`); an exec'd process does not. */
+/* A terminal the runtime relays to its caller passes "\n" through as
+ * written (runc clears ONLCR too: a caller reading lines gets no "\r"). */
+void console_clear_onlcr (int fd);
 int console_setup_in_container (const struct oci_process *p, bool bind_console, int *master, cl_error **err);
 /* fd passing over a unix socket (SCM_RIGHTS); `tag` is the payload sent with it. */
 int console_send_fd (int sock, int fd, const char *tag, cl_error **err);

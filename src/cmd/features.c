@@ -115,8 +115,8 @@ gen_linux (yajl_gen g)
   gen_strv (g, "actions", actions, sizeof actions / sizeof actions[0]);
   gen_strv (g, "operators", operators, sizeof operators / sizeof operators[0]);
   gen_strv (g, "archs", archs, sizeof archs / sizeof archs[0]);
-  gen_strv (g, "knownFlags", flags, 2);
-  gen_strv (g, "supportedFlags", flags, 2);
+  gen_strv (g, "knownFlags", flags, sizeof flags / sizeof flags[0]);
+  gen_strv (g, "supportedFlags", flags, sizeof flags / sizeof flags[0]);
   yajl_gen_map_close (g);
   gen_enabled (g, "apparmor", true);
   gen_enabled (g, "selinux", true);

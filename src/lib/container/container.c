@@ -71,7 +71,7 @@ move_net_devices (struct oci_config *cfg, pid_t pid, bool *moved, cl_error **err
 /* Drive the child through the protocol in sync.h until its init is ready. */
 static int
 drive_init (int sync_fd, struct oci_config *cfg, const char *id, const char *bundle, pid_t *pid,
-            int *console_master, cl_error **err)
+            int *console_master, bool relay_console, cl_error **err)
 {
   struct sync_msg msg;
   bool devices_moved = false;
@@ -105,6 +105,10 @@ drive_init (int sync_fd, struct oci_config *cfg, const char *id, const char *bun
         case SYNC_CONSOLE:
           if (console_recv_fd (sync_fd, console_master, err) < 0)
             return -1;
+          /* Relayed by `run` in the foreground (no --console-socket): the
+           * process has not started yet. */
+          if (relay_console)
+            console_clear_onlcr (*console_master);
           break;
         case SYNC_SECCOMP_LISTENER:
           {
@@ -482,7 +486,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
              ictx.wait_for_cgroup ? "moved into its cgroup" : ictx.born_in_cgroup ? "born in its cgroup" : "joins its cgroup");
 
   if ((ictx.wait_for_cgroup && (cgroup_enter_init (cg, cfg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
-      || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, err) < 0
+      || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, o->console_socket == NULL, err) < 0
       || intel_rdt_join (&cfg->linux_section, pid, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
       || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0

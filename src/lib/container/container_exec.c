@@ -135,6 +135,10 @@ become_process (struct exec_child *c)
       if (console_setup_in_container (p, false, &master, &err) < 0
           || console_send_fd (c->report_fd, master, "\001", &err) < 0)
         child_fail (c->report_fd, err);
+      /* Relayed by `exec` itself (no --console-socket): before the exec,
+       * so no line of the process is ever translated. */
+      if (c->o->console_socket == NULL)
+        console_clear_onlcr (0);
     }
   if (process_apply_rlimits (p, &err) < 0 || apply_exec_label (p, &err) < 0)
     child_fail (c->report_fd, err);

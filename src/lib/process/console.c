@@ -27,6 +27,17 @@
 #define TIOCGPTPEER _IO ('T', 0x41)
 #endif
 
+void
+console_clear_onlcr (int fd)
+{
+  struct termios t;
+  if (tcgetattr (fd, &t) == 0 && (t.c_oflag & ONLCR))
+    {
+      t.c_oflag &= ~(tcflag_t) ONLCR;
+      tcsetattr (fd, TCSANOW, &t);
+    }
+}
+
 int
 console_setup_in_container (const struct oci_process *p, bool bind_console, int *out_master, cl_error **err)
 {
