@@ -16,6 +16,9 @@ int process_apply_rlimits (const struct oci_process *p, cl_error **err);
 int process_drop_bounding (const struct oci_capabilities *caps, cl_error **err);
 int process_set_credentials (const struct oci_process *p, bool setgroups_allowed, cl_error **err);
 int process_apply_capabilities (const struct oci_capabilities *caps, cl_error **err);
+/* A warning (runtime-spec 1.3) for each ambient capability the kernel will
+ * not raise: one missing from permitted or inheritable. */
+void process_warn_unraisable_ambient (const struct oci_capabilities *caps);
 
 /* The environment to exec with: the config's, plus HOME from the
  * container's /etc/passwd when the config does not set it. */

@@ -87,8 +87,10 @@ parse_user (struct jreader *r, yajl_val v, struct oci_user *u)
 {
   yajl_val gids = jr_get (v, "additionalGids");
   size_t mark;
+  /* No gid: 0, as runc and crun take it (the spec marks it required). */
+  u->gid = 0;
   if (jr_u32 (r, v, "uid", true, &u->uid) < 0
-      || jr_u32 (r, v, "gid", true, &u->gid) < 0
+      || jr_u32 (r, v, "gid", false, &u->gid) < 0
       || jr_opt_u64 (r, v, "umask", &u->umask) < 0
       || jr_string (r, v, "username", false, &u->username) < 0)
     return -1;

@@ -29,6 +29,7 @@
 #include "config/namespaces.h"
 #include "container/net_devices.h"
 #include "container/start_gate.h"
+#include "process/process.h"
 #include "fs/rootfs.h"
 #include "fs/mount_sources.h"
 #include "container/notify.h"
@@ -398,6 +399,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
       || process_attrs_prepare (cfg, &cfg->process, &attrs, err) < 0)
     return -1;
   trace_phase ("create: config loaded");
+  process_warn_unraisable_ambient (&cfg->process.capabilities);
   if (o->no_cgroup)
     {
       if (cgroup_resources_requested (&cfg->linux_section.resources))

@@ -272,6 +272,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
   }
   if (cfg->linux_section.seccomp && seccomp_compile_cached (cfg->linux_section.seccomp, &filter, err) < 0)
     return -1;
+  process_warn_unraisable_ambient (&o->process->capabilities);
   if (process_attrs_prepare (cfg, o->process, &c.attrs, err) < 0 || lsm_check_process (o->process, err) < 0)
     return -1;
   if (o->process->terminal && o->console_socket == NULL && o->detach)

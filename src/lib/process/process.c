@@ -147,9 +147,31 @@ process_apply_capabilities (const struct oci_capabilities *caps, cl_error **err)
     if (amb[v] && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
       /* Raising needs the capability in both permitted and inheritable; a
        * config asking for an ambient capability it left out of those gets
-       * what runc gives it: nothing, said only in the debug log. */
+       * what runc gives it: nothing (the warning came at create or exec:
+       * process_warn_unraisable_ambient). */
       log_debug ("process.capabilities.ambient: cannot raise capability %d (%s)", v, strerror (errno));
   return 0;
+}
+
+static bool
+strv_has (char *const *v, const char *s)
+{
+  for (; v && *v; v++)
+    if (strcmp (*v, s) == 0)
+      return true;
+  return false;
+}
+
+void
+process_warn_unraisable_ambient (const struct oci_capabilities *caps)
+{
+  /* The kernel raises an ambient capability only when it is permitted and
+   * inheritable; runtime-spec 1.3 wants a warning for one that is not (the
+   * init then raises what it can, as runc). */
+  for (char **a = caps->ambient; a && *a; a++)
+    if (!strv_has (caps->permitted, *a) || !strv_has (caps->inheritable, *a))
+      log_warning ("process.capabilities.ambient: %s cannot be raised: it is not in both the permitted and the "
+                   "inheritable sets", *a);
 }
 
 static const char *
@@ -192,17 +214,32 @@ passwd_home (uid_t uid)
   return NULL;
 }
 
+/* Is env[i]'s variable given again later?  (Its name: up to the '='.) */
+static bool
+env_given_later (char *const *env, size_t i)
+{
+  const char *eq = strchr (env[i], '=');
+  size_t len = eq ? (size_t) (eq - env[i]) : strlen (env[i]);
+  for (size_t k = i + 1; env[k]; k++)
+    if (strncmp (env[k], env[i], len) == 0 && (env[k][len] == '=' || env[k][len] == '\0'))
+      return true;
+  return false;
+}
+
+/* process.env as runc passes it: a variable given twice once, with its
+ * last value; HOME, when absent or empty, the user's from /etc/passwd. */
 char **
 process_environment (const struct oci_process *p)
 {
-  size_t n = strv_len (p->env);
+  size_t n = strv_len (p->env), k = 0;
   char **env = xzalloc ((n + 2) * sizeof *env);
   for (size_t i = 0; i < n; i++)
-    env[i] = xstrdup (p->env[i]);
-  if (env_get (p->env, "HOME") == NULL)
+    if (!env_given_later (p->env, i) && strcmp (p->env[i], "HOME=") != 0)
+      env[k++] = xstrdup (p->env[i]);
+  if (env_get (env, "HOME") == NULL)
     {
-      cleanup_free char *home = passwd_home (p->user.uid);
-      env[n] = xasprintf ("HOME=%s", home ? home : "/");
+      cleanup_free char *pw_home = passwd_home (p->user.uid);
+      env[k++] = xasprintf ("HOME=%s", pw_home ? pw_home : "/");
     }
   return env;
 }
