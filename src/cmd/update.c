@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "cli.h"
+#include "base/log.h"
 #include "container/container.h"
 #include "config/oci_config.h"
 #include "base/utils.h"
@@ -189,7 +190,8 @@ cmd_update (const struct global_opts *g, int argc, char **argv)
           res.cpu.realtime_runtime = (struct opt_i64){ true, v };
           break;
         case OPT_PIDS:
-          res.pids_limit = (struct opt_i64){ true, v };
+          /* The flag's 0 is "not given", as runc's; in JSON 0 is a limit. */
+          res.pids_limit = (struct opt_i64){ v != 0, v };
           break;
         case OPT_BLKIO:
           res.blockio.weight = (struct opt_u64){ true, (uint64_t) v };
@@ -210,10 +212,16 @@ cmd_update (const struct global_opts *g, int argc, char **argv)
         return cli_fail (err);
     }
   config_resources_zero_is_unset (&res);
+  /* containerd sends the container's whole linux.resources, device rules
+   * included: runc ignores those on update, and so does this. */
   if (res.n_devices)
     {
-      config_resources_release (&res);
-      return cli_usage_error ("update", "device rules cannot be changed on a running container");
+      log_debug ("update: linux.resources.devices ignored (device rules are set at create)");
+      for (size_t i = 0; i < res.n_devices; i++)
+        free (res.devices[i].access);
+      free (res.devices);
+      res.devices = NULL;
+      res.n_devices = 0;
     }
   rc = container_update (g->root, argv[optind], &res, &err);
   config_resources_release (&res);

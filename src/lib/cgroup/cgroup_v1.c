@@ -244,7 +244,7 @@ apply (const struct cgroup *cg, const struct oci_resources *r, cl_error **err)
       char buf[32];
       if ((dir = need (cg, "pids", R "pids.limit", err)) == NULL)
         return -1;
-      if (r->pids_limit.v > 0)
+      if (r->pids_limit.v >= 0)
         snprintf (buf, sizeof buf, "%lld", (long long) r->pids_limit.v);
       else
         strcpy (buf, "max");

@@ -219,7 +219,6 @@ config_resources_zero_is_unset (struct oci_resources *res)
   ZERO_IS_UNSET (c->period);
   ZERO_IS_UNSET (c->realtime_runtime);
   ZERO_IS_UNSET (c->realtime_period);
-  ZERO_IS_UNSET (res->pids_limit);
   ZERO_IS_UNSET (b->weight);
   ZERO_IS_UNSET (b->leaf_weight);
   for (size_t i = 0; i < b->n_weight_devices; i++)
