@@ -131,6 +131,22 @@ log_msg (enum log_level level, const char *fmt, ...)
 }
 
 void
+log_quiet_warning (const char *fmt, ...)
+{
+  va_list ap;
+  char *msg;
+
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
+    abort ();
+  va_end (ap);
+  write_log_line (LOG_LEVEL_WARNING, msg);
+  if (log_file < 0 && log_debug_on)
+    fprintf (stderr, "crun-lite: warning: %s\n", msg);
+  free (msg);
+}
+
+void
 log_error (const cl_error *err)
 {
   log_msg (LOG_LEVEL_ERROR, "%s", err && err->msg ? err->msg : "unknown error");

@@ -87,6 +87,30 @@ apply_memory (const struct cgroup *cg, const struct oci_memory *given, cl_error 
   return 0;
 }
 
+/* The kernel keeps runtime <= period at every write: a shorter period
+ * below the old runtime is refused (EINVAL), so then the runtime goes
+ * first (runc's order).  */
+static int
+apply_realtime (const char *dir, const struct oci_cpu *c, cl_error **err)
+{
+  bool period_again = false;
+  if (c->realtime_period.set
+      && write_i64 (dir, "cpu.rt_period_us", R "cpu.realtimePeriod", (int64_t) c->realtime_period.v, err) < 0)
+    {
+      if ((*err)->errnum != EINVAL || !c->realtime_runtime.set)
+        return -1;
+      cl_error_freep (err);
+      period_again = true;
+    }
+  if (c->realtime_runtime.set
+      && write_i64 (dir, "cpu.rt_runtime_us", R "cpu.realtimeRuntime", c->realtime_runtime.v, err) < 0)
+    return -1;
+  if (period_again
+      && write_i64 (dir, "cpu.rt_period_us", R "cpu.realtimePeriod", (int64_t) c->realtime_period.v, err) < 0)
+    return -1;
+  return 0;
+}
+
 static int
 apply_cpu (const struct cgroup *cg, const struct oci_cpu *c, cl_error **err)
 {
@@ -113,10 +137,7 @@ apply_cpu (const struct cgroup *cg, const struct oci_cpu *c, cl_error **err)
           || (period_again
               && write_i64 (dir, "cpu.cfs_period_us", R "cpu.period", (int64_t) c->period.v, err) < 0)
           || (c->burst.set && write_i64 (dir, "cpu.cfs_burst_us", R "cpu.burst", (int64_t) c->burst.v, err) < 0)
-          || (c->realtime_period.set
-              && write_i64 (dir, "cpu.rt_period_us", R "cpu.realtimePeriod", (int64_t) c->realtime_period.v, err) < 0)
-          || (c->realtime_runtime.set
-              && write_i64 (dir, "cpu.rt_runtime_us", R "cpu.realtimeRuntime", c->realtime_runtime.v, err) < 0)
+          || apply_realtime (dir, c, err) < 0
           || (c->idle.set && write_i64 (dir, "cpu.idle", R "cpu.idle", c->idle.v, err) < 0))
         return -1;
     }

@@ -170,7 +170,7 @@ process_warn_unraisable_ambient (const struct oci_capabilities *caps)
    * init then raises what it can, as runc). */
   for (char **a = caps->ambient; a && *a; a++)
     if (!strv_has (caps->permitted, *a) || !strv_has (caps->inheritable, *a))
-      log_warning ("process.capabilities.ambient: %s cannot be raised: it is not in both the permitted and the "
+      log_quiet_warning ("process.capabilities.ambient: %s cannot be raised: it is not in both the permitted and the "
                    "inheritable sets", *a);
 }
 
