@@ -9,6 +9,7 @@
 struct global_opts
 {
   const char *root;
+  bool root_given;    /* --root was on the command line */
   const char *log;
   const char *log_format;
   bool debug;

@@ -146,6 +146,7 @@ main (int argc, char **argv)
       {
       case 'r':
         g.root = optarg;
+        g.root_given = *optarg != '\0';
         break;
       case 'l':
         g.log = optarg;

@@ -111,7 +111,9 @@ cmd_list (const struct global_opts *g, int argc, char **argv)
     return 1;
 
   d = opendir (g->root);
-  if (d == NULL && errno != ENOENT)
+  /* A default root not made yet holds no container; one named with --root
+   * must exist (runc 1.2+). */
+  if (d == NULL && (errno != ENOENT || g->root_given))
     {
       cl_error *err = NULL;
       cl_fail (&err, errno, "open state root `%s`", g->root);

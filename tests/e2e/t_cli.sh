@@ -33,6 +33,9 @@ fi
 d="$T_ROOT/spec2"; mkdir -p "$d"
 check "spec --rootless maps the caller" sh -c "'$R' spec --rootless --bundle '$d' && jq -e '(.linux.uidMappings[0].hostID == $(id -u)) and ([.linux.namespaces[].type] | index(\"user\") != null) and ([.linux.namespaces[].type] | index(\"network\") == null)' '$d/config.json'"
 
+mkdir -p "$STATE"
+out=$(timeout 10 "$R" --root "$T_ROOT/no-such-root" list 2>&1); rc=$?
+expect_match "list with a --root that does not exist fails, naming it (runc 1.2+)" "rc=$rc $out" "^rc=1 crun-lite: open state root .$T_ROOT/no-such-root.: No such file or directory$"
 out=$(crl list); expect_match "list with no containers prints the header" "$out" '^ID +PID +STATUS +BUNDLE'
 out=$(crl list -f json); expect_eq "list -f json with no containers" "$out" "[]"
 out=$(crl list --format yaml 2>&1); rc=$?

@@ -44,7 +44,7 @@ bad_config "seccomp: notify without a listenerPath" '.linux.seccomp = {"defaultA
 
 bad_config "no mount namespace, with masked paths" '.linux.namespaces |= map(select(.type != "mount"))' "linux.maskedPaths/readonlyPaths: unable to restrict paths without a private mount namespace \\(linux.namespaces: mount\\)$"
 bad_config "no mount namespace, with a read-only root" '.linux.namespaces |= map(select(.type != "mount")) | del(.linux.maskedPaths, .linux.readonlyPaths) | .root.readonly = true' "root.readonly: a read-only root needs a private mount namespace \\(linux.namespaces: mount\\)$"
-bad_config "ociVersion of a newer major" '.ociVersion = "2.0.0"' "ociVersion: \`2.0.0\` is newer than the runtime-spec crun-lite implements \\(1.2.0\\)$"
+bad_config "ociVersion of a newer major" '.ociVersion = "2.0.0"' "ociVersion: \`2.0.0\` is newer than the runtime-spec crun-lite implements \\(1.3.0\\)$"
 bad_config "intelRdt schemata" '.linux.intelRdt = {"closID":"g","l3CacheSchema":"L3:0=f"}' "linux.intelRdt: schemata .* are not supported yet by crun-lite; closID alone is$"
 if [ "$(stat -f -c %t /sys/fs/resctrl 2>/dev/null)" != 7655821 ]; then
   bad_config "intelRdt on a host without resctrl" '.linux.intelRdt = {"closID":"grp"}' "linux.intelRdt: this host has no resctrl filesystem at /sys/fs/resctrl"

@@ -8,7 +8,7 @@ expect_eq "state after create: created" "$(echo "$st" | jq -r .status)" created
 pid=$(echo "$st" | jq -r .pid)
 expect_eq "pid file matches state pid" "$(cat "$T_ROOT/life.pid")" "$pid"
 expect_eq "state bundle is absolute" "$(echo "$st" | jq -r .bundle)" "$b"
-expect_match "state has ociVersion and created" "$(echo "$st" | jq -r '.ociVersion + " " + .created')" '^1\.2\.0 20[0-9-]+T'
+expect_match "state has ociVersion and created" "$(echo "$st" | jq -r '.ociVersion + " " + .created')" '^1\.3\.0 20[0-9-]+T'
 # Still the runtime, re-executed from a sealed copy of its binary (an
 # independent copy: the default), never the host's path.
 expect_match "init is blocked before exec (still the runtime, from its sealed copy)" \

@@ -75,7 +75,7 @@ for nnp in true false; do
   ipid=$(crl state "sc-ntf-$nnp" | jq -r .pid)
   expect_eq "notify (noNewPrivileges=$nnp): the listener got the container process state and the fd" \
     "$(head -n 1 "$lstate" | jq -c '[.ociVersion, .fds, .pid, .metadata, .state.id, .state.status, .state.pid]' 2>&1)" \
-    "[\"1.2.0\",[\"seccompFd\"],$ipid,\"crl-meta\",\"sc-ntf-$nnp\",\"creating\",$ipid]"
+    "[\"1.3.0\",[\"seccompFd\"],$ipid,\"crl-meta\",\"sc-ntf-$nnp\",\"creating\",$ipid]"
   crl start "sc-ntf-$nnp"
   for _ in $(seq 50); do grep -q made "$T_ROOT/ntf-$nnp.out" && break; sleep 0.1; done
   expect_eq "notify (noNewPrivileges=$nnp): the container got the listener's answer" "$(cat "$T_ROOT/ntf-$nnp.out")" \
