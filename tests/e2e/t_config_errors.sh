@@ -32,7 +32,9 @@ bad_config "unknown rlimit" '.process.rlimits[0].type = "RLIMIT_BOGUS"' "$b/conf
 bad_config "soft above hard" '.process.rlimits[0].soft = 2048' "$b/config.json: process.rlimits\[0\]: soft limit 2048 is above the hard limit 1024$"
 bad_config "unknown namespace" '.linux.namespaces[0].type = "bogus"' "$b/config.json: linux.namespaces\[0\].type: unknown namespace type \`bogus\`$"
 bad_config "duplicate namespace" '.linux.namespaces += [{"type":"pid"}]' "$b/config.json: linux.namespaces\[6\]: namespace \`pid\` listed twice$"
-bad_config "relative mount destination" '.mounts[0].destination = "proc"' "$b/config.json: mounts\[0\].destination: must be an absolute path, got \`proc\`$"
+# A relative mount destination is taken from "/" (runtime-spec 1.3, runc).
+echo "$good" | jq '.mounts += [{"destination":"tmp/rel","type":"tmpfs","source":"tmpfs"}] | .process.args = ["sh","-c","grep -c \" /tmp/rel \" /proc/self/mountinfo"]' > "$b/config.json"
+expect_eq "a relative mount destination is mounted from /" "$(crl run --bundle "$b" reldest 2>&1)" 1
 bad_config "mounts not an array" '.mounts = {}' "$b/config.json: mounts: expected an array$"
 bad_config "bad device type" '.linux.devices = [{"path":"/dev/x","type":"z","major":1,"minor":1}]' "$b/config.json: linux.devices\[0\].type: expected one of c, b, u or p, got \`z\`$"
 bad_config "bad propagation" '.linux.rootfsPropagation = "sideways"' "$b/config.json: linux.rootfsPropagation: unknown propagation \`sideways\`$"

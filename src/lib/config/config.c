@@ -2,6 +2,7 @@
  * The linux section is in config_linux.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <yajl/yajl_tree.h>
@@ -48,12 +49,12 @@ parse_mount (struct jreader *r, yajl_val v, void *out)
       || jr_object_array (r, v, "gidMappings", sizeof *m->gid_mappings, config_parse_id_mapping,
                           &m->gid_mappings, &m->n_gid_mappings) < 0)
     return -1;
+  /* Relative: from the container's "/" (runtime-spec 1.3, runc). */
   if (m->destination[0] != '/')
     {
-      size_t mark = jr_key (r, "destination");
-      jr_fail (r, "must be an absolute path, got `%s`", m->destination);
-      jr_pop (r, mark);
-      return -1;
+      char *abs = xasprintf ("/%s", m->destination);
+      free (m->destination);
+      m->destination = abs;
     }
   return 0;
 }

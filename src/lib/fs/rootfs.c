@@ -170,18 +170,27 @@ mount_filesystem (struct rootfs_ctx *ctx, const struct oci_mount *m, struct moun
   cleanup_close int fd = -1;
   char p[32];
   const char *type = m->type;
+  bool tmpfs_mode_given = o->data && (strncmp (o->data, "mode=", 5) == 0 || strstr (o->data, ",mode="));
+  bool covers_existing = false;
 
   if ((strcmp (type, "proc") == 0 || strcmp (type, "sysfs") == 0)
       && path_has_symlink (ctx->rootfd, m->destination))
     return cl_fail (err, ELOOP, "%s must be mounted on a real directory, and `%s` is a symlink in the rootfs",
                     type, m->destination);
+  if (strcmp (type, "tmpfs") == 0 && !tmpfs_mode_given)
+    {
+      cleanup_error cl_error *e = NULL;
+      cleanup_close int existing = -1;
+      covers_existing = path_open_in_root (ctx->rootfd, m->destination, O_PATH, &existing, &e) == 0;
+    }
   if (path_create_in_root (ctx->rootfd, m->destination, S_IFDIR, &fd, err) < 0)
     return -1;
   if (o->copy_up && strcmp (type, "tmpfs") == 0)
     return mount_tmpfs_copy_up (ctx, m, o, fd, err);
-  /* A tmpfs without mode= takes the mode of the directory it covers (runc,
-   * crun), not tmpfs' own 1777. */
-  if (strcmp (type, "tmpfs") == 0 && !(o->data && (strncmp (o->data, "mode=", 5) == 0 || strstr (o->data, ",mode="))))
+  /* A tmpfs without mode= over a directory of the image takes that
+   * directory's mode (runc, crun); over one the runtime had to make, tmpfs'
+   * own 1777 (runc issue 4971). */
+  if (covers_existing)
     {
       struct stat st;
       if (fstat (fd, &st) == 0)
@@ -530,6 +539,17 @@ mask_path (int rootfd, int devnull, int *empty_dir, const char *path, cl_error *
   return 0;
 }
 
+/* Is *p given earlier in the list?  A path masked twice would be two
+ * mounts stacked for nothing (engines' lists of hundreds repeat some). */
+static bool
+listed_before (char **list, char **p)
+{
+  for (char **q = list; q < p; q++)
+    if (strcmp (*q, *p) == 0)
+      return true;
+  return false;
+}
+
 int
 rootfs_finalize (struct rootfs_ctx *ctx, cl_error **err)
 {
@@ -552,7 +572,7 @@ rootfs_finalize (struct rootfs_ctx *ctx, cl_error **err)
       if (open_dev_null (ctx->rootfd, &devnull, err) < 0)
         return cl_wrap (err, "linux.maskedPaths");
       for (char **p = l->masked_paths; *p; p++)
-        if (mask_path (ctx->rootfd, devnull, &empty_dir, *p, err) < 0)
+        if (!listed_before (l->masked_paths, p) && mask_path (ctx->rootfd, devnull, &empty_dir, *p, err) < 0)
           return cl_wrap (err, "linux.maskedPaths");
     }
   if (ctx->dev_readonly && remount_bind ("/dev", MS_RDONLY | ctx->dev_flags, "/dev", err) < 0)
