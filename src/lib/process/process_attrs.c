@@ -182,6 +182,15 @@ process_attrs_apply_initial (const struct process_attrs *a, cl_error **err)
 {
   if (a->has_affinity_initial && sched_setaffinity (0, sizeof a->affinity_initial, &a->affinity_initial) < 0)
     return cl_fail (err, errno, "process.execCPUAffinity.initial");
+  if (!a->has_affinity_initial)
+    {
+      /* Not the runtime's caller's (`taskset -c 0 runc run` must not pin
+       * the container): every CPU, which the kernel narrows to the
+       * cgroup's cpuset (runc 1.2+).  Best effort: a cpuset may forbid. */
+      cpu_set_t all;
+      memset (&all, 0xff, sizeof all);
+      sched_setaffinity (0, sizeof all, &all);
+    }
   if (a->has_mempolicy
       && syscall (SYS_set_mempolicy, a->mempolicy_mode, CPU_COUNT (&a->mempolicy_nodes) ? &a->mempolicy_nodes : NULL,
                   CPU_COUNT (&a->mempolicy_nodes) ? CPU_SETSIZE + 1 : 0)
