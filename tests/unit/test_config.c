@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include "config/oci_config.h"
 #include "base/error.h"
+#include "config/config_peek.h"
+#include "config/json_read.h"
 #include "unit.h"
 #include "base/utils.h"
 
@@ -260,6 +262,58 @@ test_supported (void)
     }
 }
 
+/* The binary protection's annotation, read before the config is parsed:
+ * exactly what the full parser would take (the last "annotations", the
+ * last occurrence of the key, strings only), nothing from elsewhere. */
+static void
+test_peek_annotation (void)
+{
+  static const struct
+  {
+    const char *json, *want;
+  } cases[] = {
+    { "{\"annotations\":{\"k\":\"v\"}}", "v" },
+    { "{\"annotations\":{\"k\":\"a\",\"k\":\"b\"}}", "b" },
+    { "{\"annotations\":{\"k\":\"a\"},\"annotations\":{\"x\":\"y\"}}", NULL },
+    { "{\"annotations\":{\"k\":\"a\"},\"annotations\":null}", NULL },
+    { "{\"process\":{\"env\":[\"k\",\"annotations\"],\"annotations\":{\"k\":\"env\"}}}", NULL },
+    { "{\"x\":{\"annotations\":{\"k\":\"nested\"}},\"annotations\":{}}", NULL },
+    { "{\"annotations\":{\"k\":1}}", NULL },
+    { "{\"annotations\":{\"k\":{\"k\":\"deeper\"}}}", NULL },
+    { "{\"annotations\":{\"k\":\"v\"}", NULL },
+    { "{\"annotations\":{\"o\":[1,{\"k\":\"in array\"}],\"k\":\"after\"}}", "after" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char *got = config_peek_annotation (cases[i].json, strlen (cases[i].json), "k");
+      CHECK ((got == NULL && cases[i].want == NULL) || (got && cases[i].want && strcmp (got, cases[i].want) == 0),
+             "peek annotation in %s: %s", cases[i].json, got ? got : "(none)");
+      free (got);
+    }
+}
+
+/* JSON nested past JSON_MAX_DEPTH is refused before yajl builds (and
+ * recursively frees) a tree; strings with brackets do not count. */
+static void
+test_json_depth (void)
+{
+  size_t n = 300000;
+  char *deep = malloc (2 * n + 64);
+  cl_error *err = NULL;
+  struct oci_config *cfg = NULL;
+  int off = sprintf (deep, "{\"x\":");
+  memset (deep + off, '[', n);
+  memset (deep + off + n, ']', n);
+  strcpy (deep + off + 2 * n, "}");
+  CHECK (json_max_depth (deep, strlen (deep), JSON_MAX_DEPTH) > JSON_MAX_DEPTH, "300000 levels are seen as too deep");
+  CHECK (config_parse (deep, strlen (deep), "deep.json", &cfg, &err) < 0 && err
+             && strcmp (err->msg, "deep.json: invalid JSON: nested more than 10000 levels deep") == 0,
+         "a config nested 300000 levels is refused in one line: %s", err ? err->msg : "(accepted)");
+  cl_error_free (err);
+  free (deep);
+  CHECK (json_max_depth ("{\"a\":\"[[[[\\\"[[\",\"b\":[[1]]}", 27, 100) == 3, "brackets in strings are not nesting");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -270,5 +324,7 @@ main (int argc, char **argv)
   test_hostile ();
   test_fixture ();
   test_supported ();
+  test_peek_annotation ();
+  test_json_depth ();
   return unit_done ();
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "process/lsm.h"
+#include "process/process.h"
 #include "base/path_in_root.h"
 #include "container/sealed_exe.h"
 #include "process/seccomp_cache.h"
@@ -256,6 +257,46 @@ test_passwd_name (void)
   free (n);
 }
 
+static char *
+joined (char **v)
+{
+  size_t len = 1;
+  for (char **e = v; *e; e++)
+    len += strlen (*e) + 1;
+  char *out = calloc (1, len);
+  for (char **e = v; *e; e++)
+    strcat (strcat (out, *e), "|");
+  return out;
+}
+
+/* process.env as runc passes it: each variable once, with its last value
+ * (where it was given last); HOME from /etc/passwd when absent or empty. */
+static void
+test_environment (void)
+{
+  static const struct
+  {
+    const char *env[6];
+    const char *want;
+  } cases[] = {
+    { { "A=1", "B=2", "A=3", NULL }, "B=2|A=3|HOME=/root|" },
+    { { "HOME=", "X=y", NULL }, "X=y|HOME=/root|" },
+    { { "HOME=/h", "HOME=", NULL }, "HOME=/root|" },
+    { { "HOME=", "HOME=/h", NULL }, "HOME=/h|" },
+    { { "PATH=/bin", "HOME=/x", "PATH=/usr/bin", NULL }, "HOME=/x|PATH=/usr/bin|" },
+    { { "FLAG", "FLAG=1", NULL }, "FLAG=1|HOME=/root|" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      struct oci_process p = { .env = (char **) cases[i].env };
+      char **env = process_environment (&p);
+      char *got = joined (env);
+      CHECK_STR (got, cases[i].want, "environment case %zu", i);
+      free (got);
+      strv_free (env);
+    }
+}
+
 int
 main (void)
 {
@@ -268,5 +309,6 @@ main (void)
   test_sealed_exe_image ();
   test_seccomp_cache_key ();
   test_passwd_name ();
+  test_environment ();
   return unit_done ();
 }
