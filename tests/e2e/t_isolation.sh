@@ -196,4 +196,27 @@ expect_eq "time namespace: not the host's" "$([ "$(readlink /proc/$tpid/ns/time)
 out=$(crl exec tns cut -d. -f1 /proc/uptime)
 expect_eq "time namespace: exec joins it" "$(( out - host_up >= 863990 ))" 1
 crl delete -f tns
+# The same in a new user namespace (becoming its root made the init
+# non-dumpable, which once hid timens_offsets from it), and exec into it.
+chown -R 100000:100000 "$b/rootfs"
+cfg "$b" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+crl run -d --bundle "$b" tnsu > "$T_ROOT/tnsu.out" 2>&1
+sleep 0.3
+in_up=$(head -n 1 "$T_ROOT/tnsu.out"); host_up=$(cut -d. -f1 /proc/uptime)
+expect_eq "time namespace in a new user namespace: the offsets apply (runc)" "$(( in_up - host_up >= 863990 && in_up - host_up <= 864010 ))" 1
+out=$(crl exec tnsu cut -d. -f1 /proc/uptime)
+expect_eq "time namespace in a new user namespace: exec joins it" "$(( out - host_up >= 863990 ))" 1
+crl delete -f tnsu
+# A time namespace without offsets on every container (Docker 29.5's
+# default): the clocks are the host's, exec joins it.
+b=$(new_bundle timens0)
+cfg "$b" '.linux.namespaces += [{"type":"time"}]'
+args "$b" sleep 30
+crl run -d --bundle "$b" tns0 >/dev/null 2>&1
+tpid=$(crl state tns0 | jq -r .pid)
+expect_eq "time namespace without offsets: the container's own, the host's clocks" \
+  "$([ "$(readlink /proc/$tpid/ns/time)" != "$(readlink /proc/self/ns/time)" ] && echo own) $(sort "/proc/$tpid/timens_offsets" | tr -s ' ' | tr '\n' ';')" \
+  "own boottime 0 0;monotonic 0 0;"
+expect_eq "time namespace without offsets: exec joins it" "$(crl exec tns0 readlink /proc/self/ns/time)" "$(readlink /proc/$tpid/ns/time)"
+crl delete -f tns0
 expect_no_leftovers "time namespace"

@@ -50,8 +50,19 @@ enter_new_time_namespace (const struct oci_linux *l, cl_error **err)
   if (l->time_boottime.set)
     n += snprintf (offsets + n, sizeof offsets - (size_t) n, "boottime %lld %u\n",
                    (long long) l->time_boottime.secs, l->time_boottime.nanosecs);
-  if (n > 0 && write_file_at (AT_FDCWD, "/proc/self/timens_offsets", offsets, (size_t) n, err) < 0)
-    return cl_wrap (err, "linux.timeOffsets");
+  if (n > 0)
+    {
+      /* Becoming root of a new user namespace made us non-dumpable, and a
+       * non-dumpable process's /proc files are the host root's: ours again
+       * for this write (nothing of the container runs yet), then not. */
+      int dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
+      int rc;
+      prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
+      rc = write_file_at (AT_FDCWD, "/proc/self/timens_offsets", offsets, (size_t) n, err);
+      prctl (PR_SET_DUMPABLE, dumpable > 0 ? dumpable : 0, 0, 0, 0);
+      if (rc < 0)
+        return cl_wrap (err, "linux.timeOffsets");
+    }
   ns = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
   if (ns < 0 || setns (ns, CLONE_NEWTIME) < 0)
     return cl_fail (err, errno, "linux.namespaces: enter the new time namespace");
