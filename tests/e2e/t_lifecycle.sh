@@ -224,3 +224,27 @@ else
   crl delete -f pf2
 fi
 expect_no_leftovers "--pidfd-socket"
+
+# kill KILL of a container without a pid namespace of its own reaches the
+# processes exec'd into it too (runc 1.2+), and a created container stops
+# on SIGTERM (its init, pid 1 of nothing, would ignore it unhandled).
+kb=$(new_bundle killall)
+cfg "$kb" '.linux.namespaces |= map(select(.type != "pid"))'
+args "$kb" sleep 300
+crl run -d --bundle "$kb" ka >/dev/null 2>&1
+crl exec -d ka sleep 301 >/dev/null 2>&1
+sleep 0.3
+kcg=$(crl state ka >/dev/null && grep -m1 -E ':pids:|^0::' /proc/$(crl state ka | jq -r .pid)/cgroup | cut -d: -f3)
+check "kill KILL of a container sharing the host's pid namespace" crl kill ka KILL
+sleep 0.5
+expect_eq "...killed the exec'd process too" "$(pgrep -f 'sleep 301' | wc -l)" 0
+crl delete -f ka >/dev/null 2>&1
+args "$kb" sleep 300
+cfg "$kb" '.linux.namespaces += [{"type":"pid"}]'
+crl create --bundle "$kb" kterm >/dev/null 2>&1
+kpid=$(crl state kterm | jq -r .pid)
+crl kill kterm TERM
+for i in $(seq 50); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.05; done
+expect_eq "a created container stops on SIGTERM (runc)" "$(crl state kterm | jq -r .status)" stopped
+crl delete -f kterm >/dev/null 2>&1
+expect_no_leftovers "kill"

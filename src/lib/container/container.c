@@ -711,12 +711,32 @@ signal_pid_namespace (const struct container_state *st, int sig, cl_error **err)
   return 0;
 }
 
+/* Without a pid namespace of its own, killing the init leaves the
+ * processes exec'd into the container running: runc (1.2+) then sends
+ * SIGKILL to everything in the container's cgroup, and so does this. */
+static bool
+kills_whole_cgroup (const char *root, const struct container_ref *ref, int sig)
+{
+  cleanup_free char *path = NULL;
+  cleanup_config struct oci_config *cfg = NULL;
+  cleanup_error cl_error *e = NULL;
+  const struct oci_namespace *pidns;
+  if (sig != SIGKILL || ref->st->n_cgroup_dirs == 0)
+    return false;
+  path = xasprintf ("%s/%s/config.json", root, ref->st->id);
+  if (config_load_file (path, &cfg, &e) < 0)
+    return false;
+  pidns = config_namespace (cfg, CLONE_NEWPID);
+  return pidns == NULL || (pidns->path && *pidns->path);
+}
+
 int
 container_kill (const char *root, const char *id, int sig, bool all, cl_error **err)
 {
   cleanup_container_ref struct container_ref ref;
   if (container_ref_open (root, id, &ref, err) < 0)
     return -1;
+  all |= kills_whole_cgroup (root, &ref, sig);
   /* As runc: --all of a stopped container signals what is left in its
    * cgroup (nothing, usually) and succeeds. */
   if (ref.status == STATUS_STOPPED && !all)
