@@ -234,7 +234,6 @@ args "$kb" sleep 300
 crl run -d --bundle "$kb" ka >/dev/null 2>&1
 crl exec -d ka sleep 301 >/dev/null 2>&1
 sleep 0.3
-kcg=$(crl state ka >/dev/null && grep -m1 -E ':pids:|^0::' /proc/$(crl state ka | jq -r .pid)/cgroup | cut -d: -f3)
 check "kill KILL of a container sharing the host's pid namespace" crl kill ka KILL
 sleep 0.5
 expect_eq "...killed the exec'd process too" "$(pgrep -f 'sleep 301' | wc -l)" 0
