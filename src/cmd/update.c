@@ -190,8 +190,7 @@ cmd_update (const struct global_opts *g, int argc, char **argv)
           res.cpu.realtime_runtime = (struct opt_i64){ true, v };
           break;
         case OPT_PIDS:
-          /* The flag's 0 is "not given", as runc's; in JSON 0 is a limit. */
-          res.pids_limit = (struct opt_i64){ v != 0, v };
+          res.pids_limit = (struct opt_i64){ true, v };
           break;
         case OPT_BLKIO:
           res.blockio.weight = (struct opt_u64){ true, (uint64_t) v };
@@ -212,6 +211,11 @@ cmd_update (const struct global_opts *g, int argc, char **argv)
         return cli_fail (err);
     }
   config_resources_zero_is_unset (&res);
+  /* On update a pids.limit of 0 is "leave it" (runc's flag, and Docker's
+   * update, which sends zeros for what it does not change); in a config
+   * it is a limit (runtime-spec 1.3). */
+  if (res.pids_limit.set && res.pids_limit.v == 0)
+    res.pids_limit.set = false;
   /* containerd sends the container's whole linux.resources, device rules
    * included: runc ignores those on update, and so does this. */
   if (res.n_devices)

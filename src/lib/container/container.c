@@ -593,8 +593,14 @@ container_ref_close (struct container_ref *ref)
 
 /* poststart and poststop: a failure is logged, and the operation goes on,
  * as the runtime spec says. */
-static void
-run_lifecycle_hooks (const char *root, const struct container_ref *ref, enum oci_hook_kind kind, const char *status)
+static int signal_process (const struct container_state *st, int sig);
+static void wait_for_exit (const struct container_state *st);
+
+/* The hooks of `kind`: a failure is an error when err is given, else a
+ * warning. */
+static int
+run_lifecycle_hooks (const char *root, const struct container_ref *ref, enum oci_hook_kind kind, const char *status,
+                     cl_error **err)
 {
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_free char *path = xasprintf ("%s/%s/config.json", root, ref->st->id);
@@ -602,16 +608,19 @@ run_lifecycle_hooks (const char *root, const struct container_ref *ref, enum oci
   cleanup_error cl_error *e = NULL;
   /* Most containers have none: no need to read the config back. */
   if (!(ref->st->hook_kinds & (1u << kind)))
-    return;
+    return 0;
   if (config_load_file (path, &cfg, &e) < 0)
     {
       log_warning ("%s hooks: %s", oci_hook_kind_names[kind], e->msg);
-      return;
+      return 0;
     }
   if (cfg->n_hooks[kind] == 0)
-    return;
+    return 0;
   state = hooks_state_json (cfg, ref->st->id, ref->st->pid, ref->st->bundle, status);
+  if (err)
+    return hooks_run (cfg, kind, state, err);
   hooks_run_warning (cfg, kind, state);
+  return 0;
 }
 
 int
@@ -636,7 +645,14 @@ container_start (const char *root, const char *id, cl_error **err)
   if (start_gate_release (ref.dirfd, id, err) < 0)
     return -1;
   trace_phase ("start: released");
-  run_lifecycle_hooks (root, &ref, HOOK_POSTSTART, "running");
+  /* After the process started (the gate said so); a failure is start's,
+   * and the container is stopped (runtime-spec 1.3, runc). */
+  if (run_lifecycle_hooks (root, &ref, HOOK_POSTSTART, "running", err) < 0)
+    {
+      signal_process (ref.st, SIGKILL);
+      wait_for_exit (ref.st);
+      return -1;
+    }
   if (notify_sock >= 0)
     {
       /* Wait for READY=1 unlocked (a fresh fd: a dup would keep the flock):
@@ -871,7 +887,7 @@ container_delete (const char *root, const char *id, bool force, cl_error **err)
     }
   /* Stopped by now: poststop hooks, before its cgroup and state go. */
   trace_phase ("delete: stopped");
-  run_lifecycle_hooks (root, &ref, HOOK_POSTSTOP, "stopped");
+  run_lifecycle_hooks (root, &ref, HOOK_POSTSTOP, "stopped", NULL);
   {
     int rc = remove_recorded (&ref, id, err);
     trace_phase ("delete: removed");

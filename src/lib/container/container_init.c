@@ -509,6 +509,13 @@ container_init (struct init_ctx *ctx)
   if (wait_for_start (ctx, &err) < 0)
     goto fail;
   trace_phase ("init: started, exec next");
+  /* From here this is the container's process: a startContainer hook
+   * without env inherits the process's environment, as in runc, never the
+   * runtime's (the host's, engine's). */
+  {
+    extern char **environ;
+    environ = env;
+  }
   if (process_attrs_apply_final (ctx->attrs, &err) == 0)
     process_exec (&ctx->cfg->process, ctx->seccomp, ctx->preserve_fds, exe, env,
                   ctx->cfg->n_hooks[HOOK_START_CONTAINER] ? run_start_container_hooks : NULL, ctx, &err);
