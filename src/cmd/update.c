@@ -27,7 +27,8 @@ static const char usage_text[] =
   "      --cpu-shares N         --cpu-quota N   --cpu-period N\n"
   "      --cpu-rt-period N      --cpu-rt-runtime N\n"
   "      --cpuset-cpus LIST     --cpuset-mems LIST\n"
-  "      --pids-limit N         --blkio-weight N\n";
+  "      --pids-limit N         --blkio-weight N\n"
+  "      --cpu-burst N          --cpu-idle 0|1\n";
 
 /* "64m", "1G", "512k", "100" (bytes), "-1": 1024-based, as runc. */
 static int
@@ -96,7 +97,7 @@ load_resources_json (const char *path, struct oci_resources *res, cl_error **err
 enum
 {
   OPT_MEMORY = 256, OPT_SWAP, OPT_RESERVATION, OPT_KMEM, OPT_SHARES, OPT_QUOTA, OPT_PERIOD, OPT_RT_PERIOD,
-  OPT_RT_RUNTIME, OPT_CPUS, OPT_MEMS, OPT_PIDS, OPT_BLKIO,
+  OPT_RT_RUNTIME, OPT_CPUS, OPT_MEMS, OPT_PIDS, OPT_BLKIO, OPT_BURST, OPT_IDLE,
 };
 
 int
@@ -111,6 +112,7 @@ cmd_update (const struct global_opts *g, int argc, char **argv)
     { "cpu-rt-runtime", required_argument, NULL, OPT_RT_RUNTIME },
     { "cpuset-cpus", required_argument, NULL, OPT_CPUS }, { "cpuset-mems", required_argument, NULL, OPT_MEMS },
     { "pids-limit", required_argument, NULL, OPT_PIDS }, { "blkio-weight", required_argument, NULL, OPT_BLKIO },
+    { "cpu-burst", required_argument, NULL, OPT_BURST }, { "cpu-idle", required_argument, NULL, OPT_IDLE },
     { "help", no_argument, NULL, 'h' },                  { NULL, 0, NULL, 0 },
   };
   struct oci_resources res = { .present = true };
@@ -154,6 +156,8 @@ cmd_update (const struct global_opts *g, int argc, char **argv)
         case OPT_RT_RUNTIME:
         case OPT_PIDS:
         case OPT_BLKIO:
+        case OPT_BURST:
+        case OPT_IDLE:
           if (parse_int (optarg, &v) < 0)
             return cli_usage_error ("update", "--%s: expected a number, got `%s`", name, optarg);
           break;
@@ -196,9 +200,15 @@ cmd_update (const struct global_opts *g, int argc, char **argv)
           res.blockio.weight = (struct opt_u64){ true, (uint64_t) v };
           res.blockio.present = true;
           break;
+        case OPT_BURST:
+          res.cpu.burst = (struct opt_u64){ true, (uint64_t) v };
+          break;
+        case OPT_IDLE:
+          res.cpu.idle = (struct opt_i64){ true, v };
+          break;
         }
       res.memory.present |= c == OPT_MEMORY || c == OPT_SWAP || c == OPT_RESERVATION || c == OPT_KMEM;
-      res.cpu.present |= c >= OPT_SHARES && c <= OPT_RT_RUNTIME;
+      res.cpu.present |= (c >= OPT_SHARES && c <= OPT_RT_RUNTIME) || c == OPT_BURST || c == OPT_IDLE;
     }
   if (cli_want_args ("update", argc, argv, optind, 1, "container id"))
     return 1;
