@@ -133,6 +133,24 @@ check "update --cpu-share 0 --cpu-quota 0 --cpu-period 0 --blkio-weight 0 --pids
 expect_eq "zero flags leave pids.max" "$(cat "$(cgdir pids cgt-live)/pids.max")" 9
 out=$(crl update --memory lots cgt-live 2>&1); rc=$?
 expect_match "update with a bad size names the flag" "rc=$rc $out" "^rc=1 .*--memory: expected a size"
+# runc 1.2+: --cpu-burst and --cpu-idle; containerd's UpdateContainerResources
+# sends the whole linux.resources, device rules included, which runc ignores.
+check "update --cpu-quota --cpu-burst --cpu-idle" crl update --cpu-quota 50000 --cpu-burst 10000 --cpu-idle 1 cgt-live
+if [ -n "$CG_V2" ]; then got="$(cat "$(cgdir cpu cgt-live)/cpu.max.burst") $(cat "$(cgdir cpu cgt-live)/cpu.idle")"
+else got="$(cat "$(cgdir cpu cgt-live)/cpu.cfs_burst_us") $(cat "$(cgdir cpu cgt-live)/cpu.idle")"; fi
+expect_eq "cpu burst and idle are written" "$got" "10000 1"
+crl update --cpu-idle 0 cgt-live >/dev/null 2>&1   # (shares cannot be written to an idle group)
+echo '{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}],"cpu":{"shares":512},"pids":{"limit":12}}' \
+  | crl update -r - cgt-live >"$T_ROOT/upd-dev.out" 2>&1
+expect_eq "update -r with device rules (containerd's CRI) applies the rest" "$?$(cat "$T_ROOT/upd-dev.out") $(cat "$(cgdir pids cgt-live)/pids.max")" "0 12"
+if [ -z "$CG_V2" ] && [ -e "$(cgdir cpu cgt-live)/cpu.rt_period_us" ]; then
+  check "update --cpu-rt-period 900000 --cpu-rt-runtime 600000" crl update --cpu-rt-period 900000 --cpu-rt-runtime 600000 cgt-live
+  check "update --cpu-rt-period 10000 --cpu-rt-runtime 3000 (a period below the old runtime)" \
+    crl update --cpu-rt-period 10000 --cpu-rt-runtime 3000 cgt-live
+  expect_eq "realtime period and runtime written in the order the kernel takes" \
+    "$(cat "$(cgdir cpu cgt-live)/cpu.rt_period_us") $(cat "$(cgdir cpu cgt-live)/cpu.rt_runtime_us")" "10000 3000"
+  crl update --cpu-rt-runtime 0 cgt-live >/dev/null 2>&1
+fi
 st=$(crl events --stats cgt-live)
 expect_match "events --stats reports memory usage" "$(echo "$st" | jq -r '.type + " " + (.data.memory.usage.usage | tostring)')" '^stats [1-9][0-9]*$'
 expect_match "events --stats reports pids and cpu" "$(echo "$st" | jq -r '"\(.data.pids.current) \(.data.cpu.usage.total)"')" '^[1-9][0-9]* [1-9][0-9]*$'
@@ -149,8 +167,9 @@ check "delete --force of a paused container" crl delete --force cgt-fp
 expect_no_leftovers "paused delete"
 expect_no_cg_leftovers "paused delete"
 
-# Docker writes zeros for every limit it was not given: each is "not set".
-cfg "$b" --argjson z "$zeros" '.linux.resources = ({"devices": [{"allow": false, "access": "rwm"}]} + $z)'
+# Docker writes zeros for every limit it was not given: each is "not set";
+# its pids limit it writes as -1 (moby's getPidsLimit: 0 and below).
+cfg "$b" --argjson z "$zeros" '.linux.resources = ({"devices": [{"allow": false, "access": "rwm"}]} + $z + {"pids": {"limit": -1}})'
 args "$b" true
 check "create with Docker-style zero resources (cpu shares, blkio weight, ...)" crl create --bundle "$b" cgt-zero
 if [ -n "$CG_V2" ]; then
@@ -161,6 +180,12 @@ else
   want="$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes) 1024 -1 max"
 fi
 expect_eq "zero resources leave every limit at its default" "$got" "$want"
+crl delete -f cgt-zero >/dev/null 2>&1
+# runtime-spec 1.3: pids.limit 0 in a config is a limit (no new task), -1
+# none, absent untouched.
+cfg "$b" '.linux.resources.pids.limit = 0'
+check "create with pids.limit 0" crl create --bundle "$b" cgt-zero
+expect_eq "pids.limit 0 is a limit of 0 tasks (runtime-spec 1.3)" "$(cat "$(cgdir pids cgt-zero)/pids.max")" 0
 crl delete -f cgt-zero
 # A blkio weight goes to the file the kernel has (blkio.bfq.weight on 6.x);
 # v2's io.weight takes runc's conversion 1 + (w - 10) * 9999 / 990: 300 -> 2930.
