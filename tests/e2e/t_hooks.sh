@@ -87,3 +87,21 @@ CRL_HOOK_PROBE=from-the-runtime crl run --bundle "$eb" hkenv >/dev/null 2>&1
 expect_eq "a hook without env sees the runtime's environment, and runs after a failing one" \
   "$(cat "$T_ROOT/hook-env.out" 2>&1)" from-the-runtime
 expect_no_leftovers "hook env"
+
+# A startContainer hook without env runs in the container with the
+# process's environment (runc), never the runtime's (the engine's, the host's).
+cfg "$eb" '.root.readonly = false | .process.env = ["PATH=/bin", "FROM_PROCESS=1"]
+  | .hooks = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "env > /hook-env"]}]}'
+CRL_HOOK_PROBE=from-the-runtime crl run --bundle "$eb" hkenv2 >/dev/null 2>&1
+expect_eq "a startContainer hook without env sees the process's environment, not the runtime's" \
+  "$(grep -c -E '^FROM_PROCESS=1$' "$eb/rootfs/hook-env") $(grep -c CRL_HOOK_PROBE "$eb/rootfs/hook-env")" "1 0"
+
+# runtime-spec 1.3: poststart runs once the process has started, and its
+# failure fails start and stops the container.
+cfg "$eb" '.hooks = {"poststart": [{"path": "/bin/sh", "args": ["sh", "-c", "cat > /dev/null; exit 4"]}]} | .process.args = ["sleep", "30"]'
+crl create --bundle "$eb" hkps >/dev/null 2>&1
+o=$(crl start hkps 2>&1); rc=$?
+expect_match "a failing poststart hook fails start (runtime-spec 1.3)" "rc=$rc $o" '^rc=1 crun-lite: hooks.poststart\[0\] \(`/bin/sh`\): error running hook: exited with status 4$'
+expect_eq "... and the container is stopped" "$(crl state hkps | jq -r .status)" stopped
+crl delete -f hkps >/dev/null 2>&1
+expect_no_leftovers "startContainer env, poststart failure"

@@ -22,6 +22,18 @@ crl delete tty1
 out=$(echo piped-in | crl run --bundle "$b" tty2 | tr -d '\r')
 expect_match "run in the foreground relays the terminal itself" "$out" 'got:piped-in'
 expect_match "... from a pty in the container" "$out" '/dev/pts/0'
+# What the process writes reaches the caller as written: no "\r" added
+# (ONLCR cleared, as runc does), in run and exec alike.
+args "$b" printf 'one\ntwo\n'
+out=$(crl run --bundle "$b" tty5 </dev/null | od -An -c | tr -s ' ')
+expect_eq "run in the foreground: lines come without a carriage return" "$out" " o n e \n t w o \n"
+args "$b" sleep 30
+"$TESTS_HELPERS/recv_console" "$sock" "" > /dev/null 2>&1 &
+for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+crl run -d --bundle "$b" --console-socket "$sock" tty6 >/dev/null 2>&1
+out=$(crl exec -t tty6 printf 'a\nb\n' </dev/null | od -An -c | tr -s ' ')
+expect_eq "exec -t: lines come without a carriage return" "$out" " a \n b \n"
+crl delete -f tty6 >/dev/null 2>&1; wait
 out=$(crl create --bundle "$b" tty3 2>&1); rc=$?
 expect_match "a terminal without --console-socket is refused for create" "rc=$rc $out" '^rc=1 crun-lite: process.terminal: a terminal needs --console-socket'
 cfg "$b" '.process.terminal = false'
