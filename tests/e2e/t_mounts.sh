@@ -195,3 +195,19 @@ expect_match "idmap without mappings or a user namespace: refused, naming the mo
   "^rc=1 crun-lite: mounts\[[0-9]+\] \(/id\): idmap without uidMappings/gidMappings uses the container's user namespace"
 umount "$idsrc/sub" "$idtmp"
 expect_no_leftovers "idmapped mounts"
+
+# A tmpfs without mode= over a directory the runtime makes keeps tmpfs'
+# own 1777 (runc issue 4971); over a directory of the image, its mode.
+mb=$(new_bundle mounts-1-3)
+mkdir -p "$mb/rootfs/image-dir"; chmod 0750 "$mb/rootfs/image-dir"
+cfg "$mb" '.mounts += [{"destination":"/made-here","type":"tmpfs","source":"tmpfs"},{"destination":"/image-dir","type":"tmpfs","source":"tmpfs"}]
+  | .process.args = ["stat", "-c", "%a", "/made-here", "/image-dir"]'
+expect_eq "tmpfs on a made destination is 1777, on an image directory its mode" "$(crl run --bundle "$mb" tmpmode 2>&1 | tr '\n' ' ')" "1777 750 "
+# A path listed twice in maskedPaths is masked once.
+cfg "$mb" '.linux.maskedPaths = ["/proc/timer_list", "/proc/timer_list", "/proc/keys", "/proc/keys"] | .process.args = ["sh", "-c", "grep -c -E \" /proc/(timer_list|keys) \" /proc/self/mountinfo"]'
+expect_eq "a path listed twice in maskedPaths is masked once" "$(crl run --bundle "$mb" maskdup 2>&1)" 2
+# 256 masks (engines mask every CPU's thermal_throttle): all applied.
+cfg "$mb" '.linux.maskedPaths = [range(256) | "/masked/d\(.)"] | .process.args = ["sh", "-c", "grep -c \" /masked/d\" /proc/self/mountinfo"]'
+mkdir -p "$mb/rootfs/masked"; for i in $(seq 0 255); do mkdir -p "$mb/rootfs/masked/d$i"; done
+expect_eq "256 masked paths are all masked" "$(crl run --bundle "$mb" mask256 2>&1)" 256
+expect_no_leftovers "mounts (runtime-spec 1.3)"

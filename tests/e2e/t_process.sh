@@ -144,3 +144,30 @@ out=$(crl run --bundle "$b" mp7 2>&1); rc=$?
 expect_match "a node this host does not have fails create, naming the field" "rc=$rc $out" '^rc=1 .*linux.memoryPolicy: set_mempolicy: Invalid argument'
 cfg "$b" 'del(.linux.memoryPolicy)'
 expect_no_leftovers "memory policy"
+
+# process.user without gid: gid 0 (runc, crun).
+pb=$(new_bundle proc-1-3)
+cfg "$pb" '.process.user = {"uid": 1000} | .process.args = ["id", "-g"]'
+expect_eq "process.user without gid runs with gid 0" "$(crl run --bundle "$pb" nogid 2>&1)" 0
+# A variable given twice is passed once with its last value; an empty HOME
+# is the user's (runc).
+cfg "$pb" '.process.user = {"uid": 0, "gid": 0} | .process.env = ["PATH=/bin", "A=1", "HOME=", "A=2"] | .process.args = ["sh", "-c", "env | grep -E \"^(A|HOME)=\" | sort | tr \"\\n\" \" \""]'
+expect_eq "env: a variable given twice is passed once, the last; an empty HOME is the user's" "$(crl run --bundle "$pb" envdup 2>&1)" "A=2 HOME=/root "
+# Started under `taskset -c 0`, the container is not pinned (runc 1.2+).
+if [ "$(nproc)" -gt 1 ] && command -v taskset >/dev/null; then
+  cfg "$pb" '.process.env = ["PATH=/bin"] | .process.args = ["sleep", "30"]'
+  taskset -c 0 timeout 30 "$R" --root "$STATE" run -d --bundle "$pb" aff >/dev/null 2>&1
+  apid=$(crl state aff | jq -r .pid)
+  expect_eq "the init does not keep the caller's CPU affinity" "$(grep Cpus_allowed_list /proc/$apid/status | cut -f2)" "0-$(( $(nproc) - 1 ))"
+  expect_eq "an exec'd process does not either" "$(taskset -c 0 timeout 30 "$R" --root "$STATE" exec aff grep Cpus_allowed_list /proc/self/status | cut -f2)" "0-$(( $(nproc) - 1 ))"
+  crl delete -f aff >/dev/null 2>&1
+else
+  skip "CPU affinity is reset" "one CPU, or no taskset"
+fi
+# An ambient capability the kernel will not raise (not inheritable): a
+# warning in the log (runtime-spec 1.3), the container runs.
+cfg "$pb" '.process.args = ["true"] | .process.capabilities = {"bounding":["CAP_CHOWN"],"effective":["CAP_CHOWN"],"permitted":["CAP_CHOWN"],"ambient":["CAP_CHOWN"]}'
+check "an ambient capability that cannot be raised does not fail the container" \
+  timeout 30 "$R" --root "$STATE" --log "$T_ROOT/ambient.log" run --bundle "$pb" amb
+expect_match "... and is a warning in the log" "$(cat "$T_ROOT/ambient.log")" 'level=warning msg="process.capabilities.ambient: CAP_CHOWN cannot be raised'
+expect_no_leftovers "process (runc 1.5)"
