@@ -43,6 +43,11 @@ int cgroup_write_fd (int fd, const char *dir, const char *file, const char *fiel
  * (blkio.weight and blkio.bfq.weight): an error names both when neither is there. */
 int cgroup_write_or (const char *dir, const char *file, const char *fallback, const char *field, const char *value,
                      cl_error **err);
+/* cgroup v2's cpu.weight (systemd's CPUWeight) for v1 cpu.shares: the
+ * curve runc (1.3.2+), crun (1.23+) and Kubernetes use, through 2 -> 1,
+ * 1024 (the default share) -> 100 (the default weight), 262144 -> 10000;
+ * clamped to that range.  0 for 0 (not set). */
+uint64_t cgroup_cpu_weight_from_shares (uint64_t shares);
 /* "mlx4_0 hca_handle=2 hca_object=2000": an rdma.max line, both versions. */
 char *cgroup_rdma_value (const struct oci_rdma_limit *l);
 

@@ -84,7 +84,7 @@ expect_eq "limits in the scope's cgroup" "$(cat $mem/$MEM_MAX $pids/pids.max $cp
 expect_eq "systemd knows the limits ($MEM_PROP, TasksMax, CPUQuotaPerSecUSec)" \
   "$(show $u $MEM_PROP) $(show $u TasksMax) $(show $u CPUQuotaPerSecUSec)" "67108864 20 500ms"
 if [ -n "$SD_V2" ]; then
-  expect_eq "cpu shares 512 -> CPUWeight 20" "$(show $u CPUWeight) $(cat $cpu/cpu.weight)" "20 20"
+  expect_eq "cpu shares 512 -> CPUWeight 59 (the curve where 1024 -> 100)" "$(show $u CPUWeight) $(cat $cpu/cpu.weight)" "59 59"
 else
   expect_eq "cpu shares 512 -> CPUShares 512" "$(show $u CPUShares) $(cat $cpu/cpu.shares)" "512 512"
 fi

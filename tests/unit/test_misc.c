@@ -1,6 +1,8 @@
 /* Unit tests: signal names, container ids, and path resolution inside a
  * root (both openat2 and the fallback walk), on a scratch directory. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "cgroup/cgroup_files.h"
 #include "process/lsm.h"
 #include "process/process.h"
 #include "base/path_in_root.h"
@@ -297,6 +300,27 @@ test_environment (void)
     }
 }
 
+/* cpu.shares -> cpu.weight: runc's, crun's and Kubernetes' curve. */
+static void
+test_cpu_weight (void)
+{
+  static const unsigned long long cases[][2] = {
+    { 0, 0 }, { 1, 1 }, { 2, 1 }, { 512, 59 }, { 1024, 100 }, { 2048, 174 }, { 262144, 10000 }, { 1000000, 10000 },
+  };
+  uint64_t last = 0;
+  bool monotonic = true;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    CHECK (cgroup_cpu_weight_from_shares (cases[i][0]) == cases[i][1], "cpu.shares %llu -> cpu.weight %llu (got %llu)",
+           cases[i][0], cases[i][1], (unsigned long long) cgroup_cpu_weight_from_shares (cases[i][0]));
+  for (uint64_t s = 2; s <= 262144; s++)
+    {
+      uint64_t w = cgroup_cpu_weight_from_shares (s);
+      monotonic &= w >= last && w >= 1 && w <= 10000;
+      last = w;
+    }
+  CHECK (monotonic, "the weight never falls as the shares grow, and stays in [1, 10000]");
+}
+
 int
 main (void)
 {
@@ -310,5 +334,6 @@ main (void)
   test_seccomp_cache_key ();
   test_passwd_name ();
   test_environment ();
+  test_cpu_weight ();
   return unit_done ();
 }

@@ -2,6 +2,7 @@
  * what every driver shares (see include/cgroup/cgroup_files.h).  Nothing here
  * calls a driver. */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,22 @@ cgroup_write (const char *dir, const char *file, const char *field, const char *
   if (cgroup_open_file (dir, file, field, &f, err) < 0)
     return -1;
   return cgroup_write_fd (f, dir, file, field, value, err);
+}
+
+uint64_t
+cgroup_cpu_weight_from_shares (uint64_t shares)
+{
+  double l;
+  if (shares == 0)
+    return 0;
+  if (shares <= 2)
+    return 1;
+  if (shares >= 262144)
+    return 10000;
+  /* log10 of the weight is quadratic in log2 of the shares: the old linear
+   * map gave the default share (1024) a weight of 39, not 100. */
+  l = log2 ((double) shares);
+  return (uint64_t) ceil (pow (10.0, (l * l + 125.0 * l) / 612.0 - 7.0 / 34.0));
 }
 
 char *

@@ -203,7 +203,7 @@ append_resource_properties (sd_bus_message *m, bool v2, const struct oci_resourc
     {
       uint64_t s = res->cpu.shares.v < 2 ? 2 : res->cpu.shares.v > 262144 ? 262144 : res->cpu.shares.v;
       if (v2)
-        r = sd_bus_message_append (m, "(sv)", "CPUWeight", "t", (uint64_t) (1 + ((s - 2) * 9999) / 262142));
+        r = sd_bus_message_append (m, "(sv)", "CPUWeight", "t", cgroup_cpu_weight_from_shares (s));
       else
         r = sd_bus_message_append (m, "(sv)", "CPUShares", "t", s);
     }

@@ -96,9 +96,7 @@ apply_cpu (const char *dir, const struct oci_cpu *c, cl_error **err)
 {
   if (c->shares.set && c->shares.v)
     {
-      /* [2, 262144] onto [1, 10000] */
-      unsigned long long s = c->shares.v < 2 ? 2 : c->shares.v > 262144 ? 262144 : c->shares.v;
-      if (write_num (dir, "cpu.weight", R "cpu.shares", (long long) (1 + ((s - 2) * 9999) / 262142), err) < 0)
+      if (write_num (dir, "cpu.weight", R "cpu.shares", (long long) cgroup_cpu_weight_from_shares (c->shares.v), err) < 0)
         return -1;
     }
   if (c->quota.set || c->period.set)
