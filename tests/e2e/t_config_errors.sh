@@ -108,6 +108,8 @@ expect_match "unknown --log-format" "rc=$rc $out" "^rc=1 crun-lite: --log-format
 # namespace: refused like runc, naming the field; allowed when joining one.
 bad_config "sysctl kernel.hostname with an own UTS namespace" '.linux.sysctl = {"kernel.hostname": "x"}' \
   "$b/config.json: linux.sysctl: kernel.hostname: conflicts with the container's own UTS namespace \(set \"hostname\" instead\)$"
+bad_config "sysctl user.* without a user namespace" '.linux.sysctl = {"user.max_inotify_instances": "77"}' \
+  "linux.sysctl.user.max_inotify_instances: needs the container's own user namespace$"
 bad_config "sysctl kernel.domainname beside the domainname field" '.domainname = "a.example" | .linux.sysctl = {"kernel.domainname": "x"}' \
   "linux.sysctl.kernel.domainname: conflicts with the container's own UTS namespace \(set \"domainname\" instead\)$"
 echo "$good" | jq '.linux.sysctl = {"kernel.domainname": "sysctl.example"} | .process.args = ["cat", "/proc/sys/kernel/domainname"]' > "$b/config.json"

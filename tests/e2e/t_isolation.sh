@@ -207,6 +207,12 @@ expect_eq "time namespace in a new user namespace: the offsets apply (runc)" "$(
 out=$(crl exec tnsu cut -d. -f1 /proc/uptime)
 expect_eq "time namespace in a new user namespace: exec joins it" "$(( out - host_up >= 863990 ))" 1
 crl delete -f tnsu
+# user.* sysctls are the user namespace's own (runc 1.4): set inside, the
+# host's untouched.
+host_inotify=$(cat /proc/sys/user/max_inotify_instances)
+cfg "$b" '.linux.sysctl = {"user.max_inotify_instances": "77"} | .process.args = ["cat", "/proc/sys/user/max_inotify_instances"]'
+expect_eq "a user.* sysctl in the container's own user namespace is set there" \
+  "$(crl run --bundle "$b" usersysctl 2>&1) $(cat /proc/sys/user/max_inotify_instances)" "77 $host_inotify"
 # A time namespace without offsets on every container (Docker 29.5's
 # default): the clocks are the host's, exec joins it.
 b=$(new_bundle timens0)

@@ -43,12 +43,16 @@ sysctl_namespace (const char *k)
       return CLONE_NEWIPC;
   if (strcmp (k, "kernel.hostname") == 0 || strcmp (k, "kernel.domainname") == 0)
     return CLONE_NEWUTS;
+  /* user.max_*: limits of the user namespace itself (runc 1.4). */
+  if (strncmp (k, "user.", 5) == 0)
+    return CLONE_NEWUSER;
   return 0;
 }
 
 /* A sysctl is only the container's own when the namespace it belongs to
  * is: net.* needs a network namespace, the IPC ones an IPC namespace,
- * hostname/domainname a UTS namespace, and none of them may be the
+ * hostname/domainname a UTS namespace, user.* a user namespace, and none
+ * of them may be the
  * runtime's own joined by path.  Anything else is the host's. */
 static int
 validate_sysctl (const struct oci_config *cfg, cl_error **err)
@@ -64,7 +68,8 @@ validate_sysctl (const struct oci_config *cfg, cl_error **err)
         return cl_fail_as (err, EINVAL, "linux.sysctl.%s: not namespaced: it would change the host", k);
       if (ns == NULL)
         return cl_fail_as (err, EINVAL, "linux.sysctl.%s: needs the container's own %s namespace", k,
-                           kind == CLONE_NEWNET ? "network" : kind == CLONE_NEWIPC ? "IPC" : "UTS");
+                           kind == CLONE_NEWNET ? "network" : kind == CLONE_NEWIPC ? "IPC"
+                                                              : kind == CLONE_NEWUSER ? "user" : "UTS");
       if (strcmp (k, "kernel.domainname") == 0 && cfg->domainname && *cfg->domainname && ns->path == NULL)
         return cl_fail_as (err, EINVAL, "linux.sysctl.%s: conflicts with the container's own UTS namespace (set \"domainname\" instead)", k);
       if (joins_own_namespace (ns))
