@@ -21,6 +21,10 @@ struct criu_options
   const char *manage_cgroups_mode;  /* --manage-cgroups-mode soft|full|strict|ignore */
   bool tcp_established, ext_unix_sk, shell_job, file_locks;
   bool empty_netns;                 /* --empty-ns network: the netns is made again empty */
+  const char *parent_path;          /* --parent-path: a pre-dump's images (criu --prev-images-dir) */
+  const char *page_server;          /* --page-server ADDR:PORT */
+  int status_fd;                    /* --status-fd N (criu writes \0 there when ready); -1: none */
+  bool auto_dedup, tcp_skip_in_flight, link_remap, lazy_pages;
 };
 
 struct checkpoint_options
@@ -28,6 +32,7 @@ struct checkpoint_options
   const char *root, *id;
   struct criu_options criu;
   bool leave_running;
+  bool pre_dump;                    /* --pre-dump: memory only, the container keeps running */
 };
 
 struct restore_options

@@ -77,3 +77,40 @@ else
 fi
 out=$(crl checkpoint nosuch 2>&1); rc=$?
 expect_eq "checkpoint of an unknown container" "rc=$rc $out" 'rc=1 crun-lite: container does not exist: nosuch'
+
+# go-runc's command lines (containerd's runc shim), replayed: every flag it
+# can emit is accepted, and checkpoint/restore hand CRIU what it supports.
+# A stand-in criu records what it was given (the real one may refuse this
+# kernel) and fails, so nothing is dumped.
+fake="$T_ROOT/fake-criu"
+printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/fake-criu.args"\nexit 1\n' "$T_ROOT" > "$fake"
+chmod 755 "$fake"
+gb=$(new_bundle gorunc)
+args "$gb" sleep 300
+G="timeout -k 5 30 $R --root $STATE --log $T_ROOT/gorunc.log --log-format json"
+check "go-runc create (--bundle --pid-file --no-new-keyring --preserve-fds)" \
+  $G create --bundle "$gb" --pid-file "$T_ROOT/gorunc.pid" --no-new-keyring --preserve-fds 0 gorunc
+check "go-runc start" $G start gorunc
+printf '{"args":["true"],"cwd":"/","env":["PATH=/bin"],"user":{"uid":0,"gid":0}}' > "$T_ROOT/gorunc-process.json"
+check "go-runc exec (--process --detach --pid-file)" $G exec --process "$T_ROOT/gorunc-process.json" --detach --pid-file "$T_ROOT/gorunc-exec.pid" gorunc
+check "go-runc ps --format json" $G ps --format json gorunc
+check "go-runc update --resources -" sh -c "echo '{\"pids\":{\"limit\":50}}' | $G update --resources - gorunc"
+check "go-runc pause / resume" sh -c "$G pause gorunc && $G resume gorunc"
+: > "$T_ROOT/fake-criu.args"
+out=$($G --criu "$fake" checkpoint --image-path "$T_ROOT/gi" --work-path "$T_ROOT/gw" --parent-path ../pre --leave-running \
+  --tcp-established --ext-unix-sk --file-locks --manage-cgroups-mode soft --pre-dump --page-server 127.0.0.1:27 --status-fd 2 \
+  --auto-dedup --tcp-skip-in-flight --link-remap --lazy-pages gorunc 2>&1); rc=$?
+expect_match "go-runc checkpoint: every flag accepted, criu's refusal reported" "rc=$rc $out" "^rc=1 .*criu pre-dump failed"
+expect_match "... and criu got them as its own options" "$(cat "$T_ROOT/fake-criu.args")" \
+  '^pre-dump --track-mem .*--tcp-established --ext-unix-sk --file-locks --prev-images-dir \.\./pre --track-mem --page-server --address 127\.0\.0\.1 --port 27 --status-fd 2 --auto-dedup --skip-in-flight --link-remap --lazy-pages .*--manage-cgroups=soft'
+expect_eq "... and the container keeps running" "$($G state gorunc | jq -r .status)" running
+check "go-runc kill --all" $G kill --all gorunc KILL
+check "go-runc delete --force" $G delete --force gorunc
+mkdir -p "$T_ROOT/gi"; : > "$T_ROOT/fake-criu.args"
+out=$(cd "$gb" && $G --criu "$fake" restore --image-path "$T_ROOT/gi" --work-path "$T_ROOT/gw" --detach --pid-file "$T_ROOT/gr.pid" \
+  -no-subreaper --no-pivot --bundle "$gb" --tcp-established --ext-unix-sk --file-locks --manage-cgroups-mode soft --lazy-pages gorunc-r 2>&1); rc=$?
+expect_match "go-runc restore (-no-subreaper with one dash, --no-pivot, --detach): accepted, criu's refusal reported" "rc=$rc $out" "^rc=1 .*criu restore failed"
+expect_match "... criu got its options" "$(cat "$T_ROOT/fake-criu.args")" '^restore .*--lazy-pages'
+out=$($G restore --console-socket "$T_ROOT/none.sock" --bundle "$gb" gorunc-c 2>&1); rc=$?
+expect_match "restore --console-socket is refused, saying why" "rc=$rc $out" "^rc=1 crun-lite: restore: --console-socket: restoring a container's terminal is not supported"
+expect_no_leftovers "go-runc command lines"

@@ -48,6 +48,51 @@ find_criu (const char *given, cl_error **err)
   return NULL;
 }
 
+/* What go-runc passes for migration and incremental dumps, handed to criu
+ * as its own options. */
+static void
+add_criu_transfer_options (char ***argv, const struct criu_options *o)
+{
+  if (o->parent_path)
+    {
+      strv_append (argv, "--prev-images-dir");
+      strv_append (argv, o->parent_path);
+      strv_append (argv, "--track-mem");
+    }
+  if (o->page_server)
+    {
+      cleanup_free char *addr = xstrdup (o->page_server);
+      char *port = strrchr (addr, ':');
+      if (port)
+        *port++ = '\0';
+      strv_append (argv, "--page-server");
+      if (*addr)
+        {
+          strv_append (argv, "--address");
+          strv_append (argv, addr);
+        }
+      if (port && *port)
+        {
+          strv_append (argv, "--port");
+          strv_append (argv, port);
+        }
+    }
+  if (o->status_fd >= 0)
+    {
+      cleanup_free char *fd = xasprintf ("%d", o->status_fd);
+      strv_append (argv, "--status-fd");
+      strv_append (argv, fd);
+    }
+  if (o->auto_dedup)
+    strv_append (argv, "--auto-dedup");
+  if (o->tcp_skip_in_flight)
+    strv_append (argv, "--skip-in-flight");
+  if (o->link_remap)
+    strv_append (argv, "--link-remap");
+  if (o->lazy_pages)
+    strv_append (argv, "--lazy-pages");
+}
+
 static void
 add_criu_options (char ***argv, const struct criu_options *o, const char *images, const char *work,
                   const char *log_file)
@@ -72,6 +117,7 @@ add_criu_options (char ***argv, const struct criu_options *o, const char *images
       strv_append (argv, "--empty-ns");
       strv_append (argv, "net");
     }
+  add_criu_transfer_options (argv, o);
 }
 
 static void
@@ -321,7 +367,11 @@ container_checkpoint (const struct checkpoint_options *o, cl_error **err)
       return -1;
     snprintf (pid, sizeof pid, "%d", (int) ref.st->pid);
     strv_append (&argv, criu);
-    strv_append (&argv, "dump");
+    /* A pre-dump copies the memory and leaves the container running; a
+     * later dump with --parent-path sends only what changed. */
+    strv_append (&argv, o->pre_dump ? "pre-dump" : "dump");
+    if (o->pre_dump)
+      strv_append (&argv, "--track-mem");
     strv_append (&argv, "--tree");
     strv_append (&argv, pid);
     strv_append (&argv, "--root");
@@ -332,7 +382,7 @@ container_checkpoint (const struct checkpoint_options *o, cl_error **err)
         cleanup_free char *m = xasprintf ("--manage-cgroups=%s", o->criu.manage_cgroups_mode);
         strv_append (&argv, m);
       }
-    if (o->leave_running)
+    if (o->leave_running && !o->pre_dump)
       strv_append (&argv, "--leave-running");
     if (add_external_mounts (&argv, cfg, ref.st->bundle, false, err) < 0)
       return -1;
@@ -344,10 +394,10 @@ container_checkpoint (const struct checkpoint_options *o, cl_error **err)
     }
     log_debug ("checkpoint %s: criu dump of pid %s into %s", o->id, pid, images);
     /* The lock is held while criu runs: no other command acts meanwhile. */
-    if (run_criu ("dump", argv, NULL, log_file, err) < 0)
+    if (run_criu (o->pre_dump ? "pre-dump" : "dump", argv, NULL, log_file, err) < 0)
       return cl_wrap (err, "checkpoint `%s`", o->id);
   }
-  if (o->leave_running)
+  if (o->leave_running || o->pre_dump)
     return 0;
   /* Its processes are gone with the dump: the container goes too, as
    * with runc (restore makes it again). */
