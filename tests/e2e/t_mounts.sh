@@ -211,3 +211,25 @@ cfg "$mb" '.linux.maskedPaths = [range(256) | "/masked/d\(.)"] | .process.args =
 mkdir -p "$mb/rootfs/masked"; for i in $(seq 0 255); do mkdir -p "$mb/rootfs/masked/d$i"; done
 expect_eq "256 masked paths are all masked" "$(crl run --bundle "$mb" mask256 2>&1)" 256
 expect_no_leftovers "mounts (runtime-spec 1.3)"
+
+# Bidirectional propagation (Kubernetes' mountPropagation: Bidirectional,
+# CSI node plugins): a bind of a shared host mount with rshared, under
+# rootfsPropagation rshared, is a peer of the host's mount, so a mount made
+# in the container appears on the host; nothing of the container's own
+# setup does.
+bidi="$T_ROOT/bidi"; mkdir -p "$bidi"
+mount --bind "$bidi" "$bidi" && mount --make-shared "$bidi"
+host_group=$(awk -v m="$bidi" '$5 == m { for (i = 7; $i != "-"; i++) if ($i ~ /^shared:/) print $i }' /proc/self/mountinfo)
+bb=$(new_bundle bidi)
+cfg "$bb" --arg s "$bidi" '.linux.rootfsPropagation = "rshared" | .mounts += [{"destination":"/vol","type":"bind","source":$s,"options":["rbind","rshared"]}]
+  | .process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])
+  | .process.args = ["sh", "-c", "mkdir -p /vol/sub && mount -t tmpfs crl-bidi /vol/sub && grep \" /vol \" /proc/self/mountinfo; sleep 2"]'
+host_mounts=$(wc -l < /proc/self/mountinfo)
+out=$(crl run --bundle "$bb" bidi1 2>&1)
+expect_match "rshared volume under rootfsPropagation rshared: the host's peer group inside (runc)" "$out" " $host_group( |$)"
+expect_eq "... a mount made in the container appears on the host" "$(awk -v m="$bidi/sub" '$5 == m' /proc/self/mountinfo | wc -l)" 1
+umount "$bidi/sub" 2>/dev/null
+expect_eq "... and nothing of the container's own setup reached the host (the mount table is as it was)" \
+  "$(grep -c "$bb/rootfs" /proc/self/mountinfo) $(wc -l < /proc/self/mountinfo)" "0 $host_mounts"
+umount "$bidi"
+expect_no_leftovers "bidirectional propagation"

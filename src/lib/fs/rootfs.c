@@ -24,14 +24,51 @@
 #include "base/utils.h"
 
 /* The propagation the container's tree gets while it is built: rprivate
- * when rootfsPropagation asks for private, else rslave (rootfsPropagation
- * itself is applied at the end). */
+ * when rootfsPropagation asks for private, rshared when it asks for
+ * shared (the copies of the host's shared mounts stay its peers, so a
+ * bidirectional volume reaches the host, as in runc), else rslave
+ * (rootfsPropagation itself is applied at the end). */
 static unsigned long
 setup_propagation (const struct oci_config *cfg)
 {
   const char *name = cfg->linux_section.rootfs_propagation;
   unsigned long prop = name && *name ? mount_propagation_flags (name) : 0;
-  return ((prop & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE) | MS_REC;
+  return ((prop & MS_PRIVATE) ? MS_PRIVATE : (prop & MS_SHARED) ? MS_SHARED : MS_SLAVE) | MS_REC;
+}
+
+/* The mount `path` lies on, made private (not recursively): with a shared
+ * tree, the rootfs's bind onto itself and every mount made below it would
+ * otherwise appear in the host's namespace too.  The mount is found by
+ * walking up while the mount id stays the same. */
+static int
+make_containing_mount_private (const char *path, cl_error **err)
+{
+  cleanup_free char *p = xstrdup (path);
+  struct statx sx;
+  uint64_t id;
+
+  if (statx (AT_FDCWD, p, 0, STATX_MNT_ID, &sx) < 0)
+    return cl_fail (err, errno, "statx `%s`", path);
+  id = sx.stx_mnt_id;
+  for (;;)
+    {
+      char *slash = strrchr (p, '/');
+      if (slash == NULL || slash == p)
+        {
+          if (statx (AT_FDCWD, "/", 0, STATX_MNT_ID, &sx) == 0 && sx.stx_mnt_id == id)
+            strcpy (p, "/");
+          break;
+        }
+      *slash = '\0';
+      if (statx (AT_FDCWD, p, 0, STATX_MNT_ID, &sx) < 0 || sx.stx_mnt_id != id)
+        {
+          *slash = '/';
+          break;
+        }
+    }
+  if (mount (NULL, p, NULL, MS_PRIVATE, NULL) < 0)
+    return cl_fail (err, errno, "make the mount of the rootfs (`%s`) private", p);
+  return 0;
 }
 
 int
@@ -45,7 +82,9 @@ rootfs_prepare (struct rootfs_ctx *ctx, cl_error **err)
   /* Nothing done below may propagate back to the host: make the whole
    * tree a slave (or private, when asked) before the first mount. */
   if (mount (NULL, "/", NULL, prop, NULL) < 0)
-    return cl_fail (err, errno, "make / %s", prop & MS_PRIVATE ? "rprivate" : "rslave");
+    return cl_fail (err, errno, "make / %s", prop & MS_PRIVATE ? "rprivate" : prop & MS_SHARED ? "rshared" : "rslave");
+  if ((prop & MS_SHARED) && make_containing_mount_private (ctx->rootfs, err) < 0)
+    return -1;
   /* pivot_root needs the rootfs to be a mount point; the recursive bind also
    * keeps an overlay (or any) mount that already sits at root.path. */
   if (mount (ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -452,12 +491,20 @@ rootfs_pivot (struct rootfs_ctx *ctx, cl_error **err)
   else
     {
       /* pivot_root(".", ".") stacks the old root on top of the new one;
-       * detaching "." then drops the old root without needing a directory
-       * for it inside the rootfs. */
+       * detaching it then drops the old root without needing a directory
+       * for it inside the rootfs.  It is reached through its own fd: a
+       * change of propagation on "." would act on the new root below it
+       * (the lookup of "." does not cross into the mount on top) and turn
+       * the container's bidirectional volumes into slaves. */
+      cleanup_close int old_root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (old_root < 0)
+        return cl_fail (err, errno, "open the old root");
       if (fchdir (ctx->rootfd) < 0)
         return cl_fail (err, errno, "chdir into rootfs");
       if (syscall (SYS_pivot_root, ".", ".") < 0)
         return cl_fail (err, errno, "pivot_root");
+      if (fchdir (old_root) < 0)
+        return cl_fail (err, errno, "chdir into the old root");
       if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
         return cl_fail (err, errno, "make old root rslave");
       if (umount2 (".", MNT_DETACH) < 0)

@@ -127,6 +127,11 @@ mount_v1_skeleton (struct rootfs_ctx *ctx, const char *dest, unsigned long flags
     return cl_fail (err, errno, "bind /sys/fs/cgroup");
   if (path_open_in_root (ctx->rootfd, dest, O_PATH, &top, err) < 0)
     return -1;
+  /* With rootfsPropagation shared the bind is a peer of the host's (shared
+   * on systemd hosts): the hierarchies bound into it next would appear on
+   * the host.  Slave, whatever the tree is. */
+  if (mount (NULL, fd_path (top, p), NULL, MS_SLAVE, NULL) < 0)
+    return cl_fail (err, errno, "make the /sys/fs/cgroup bind a slave");
   return remount_bind (fd_path (top, p), flags | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, dest, err);
 }
 
