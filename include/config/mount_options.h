@@ -10,6 +10,7 @@
 struct mount_opts
 {
   unsigned long flags;        /* MS_RDONLY, MS_NOSUID, ... */
+  unsigned long cleared;      /* flags an option asked to clear ("rw", "dev", "exec", "atime"...) */
   unsigned long propagation;  /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE, maybe | MS_REC; 0 = none */
   bool bind, recursive;       /* "bind" / "rbind" */
   bool copy_up;               /* "tmpcopyup": a tmpfs starts with the content of the directory it covers */

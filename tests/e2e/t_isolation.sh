@@ -226,3 +226,27 @@ expect_eq "time namespace without offsets: the container's own, the host's clock
 expect_eq "time namespace without offsets: exec joins it" "$(crl exec tns0 readlink /proc/self/ns/time)" "$(readlink /proc/$tpid/ns/time)"
 crl delete -f tns0
 expect_no_leftovers "time namespace"
+
+# Joining by path a user namespace (another container's, no mappings in
+# this config) and a network namespace it does not own (made on the host):
+# the network one is joined first, while the runtime is still privileged,
+# and the process is root of the joined user namespace (runc).
+hb=$(new_bundle userns-holder)
+chown -R 100000:100000 "$hb/rootfs"
+cfg "$hb" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+args "$hb" sleep 60
+crl run -d --bundle "$hb" ujhold >/dev/null 2>&1
+hpid=$(crl state ujhold | jq -r .pid)
+unshare -n sleep 60 & npid=$!
+sleep 0.2
+jb=$(new_bundle userns-join)
+chown -R 100000:100000 "$jb/rootfs"
+cfg "$jb" --arg u "/proc/$hpid/ns/user" --arg n "/proc/$npid/ns/net" \
+  '.linux.namespaces |= (map(select(.type != "network" and .type != "user")) + [{"type":"user","path":$u},{"type":"network","path":$n}])'
+args "$jb" sh -c 'id -u; readlink /proc/self/ns/user /proc/self/ns/net; touch /made-here && echo MADE'
+out=$(crl run --bundle "$jb" ujoin 2>&1)
+expect_eq "join a user namespace by path (no mappings) and a host-made network namespace: root there, both joined, files made" \
+  "$(echo "$out" | tr '\n' ' ')" "0 $(readlink /proc/$hpid/ns/user) $(readlink /proc/$npid/ns/net) MADE "
+kill "$npid" 2>/dev/null; wait "$npid" 2>/dev/null
+crl delete -f ujhold >/dev/null 2>&1
+expect_no_leftovers "joined user and network namespaces"

@@ -233,3 +233,28 @@ expect_eq "... and nothing of the container's own setup reached the host (the mo
   "$(grep -c "$bb/rootfs" /proc/self/mountinfo) $(wc -l < /proc/self/mountinfo)" "0 $host_mounts"
 umount "$bidi"
 expect_no_leftovers "bidirectional propagation"
+
+# Bind flags as runc 1.2+ sets them: exactly what the options ask for, the
+# source's own dropped; in a user namespace, a flag the kernel has locked
+# cannot be cleared, and asking to is an error.
+fsrc="$T_ROOT/flagged-src"; mkdir -p "$fsrc"
+mount -t tmpfs -o nosuid,nodev,noexec crl-flagged "$fsrc"
+fb=$(new_bundle bind-flags)
+opts_of () { awk '$5 == "/m" { print $6 }' | tr ',' '\n' | grep -E '^(ro|rw|nosuid|nodev|noexec)$' | sort | tr '\n' ' '; }
+cfg "$fb" --arg s "$fsrc" '.mounts += [{"destination":"/m","type":"bind","source":$s,"options":["bind","dev"]}] | .process.args = ["cat", "/proc/self/mountinfo"]'
+expect_eq "bind,dev of a nosuid,nodev,noexec source: exactly rw (runc 1.2+)" "$(crl run --bundle "$fb" bf1 2>&1 | opts_of)" "rw "
+cfg "$fb" --arg s "$fsrc" '.mounts[-1].options = ["bind","ro"]'
+expect_eq "bind,ro of it: exactly ro" "$(crl run --bundle "$fb" bf2 2>&1 | opts_of)" "ro "
+cfg "$fb" --arg s "$fsrc" '.mounts[-1].options = ["rbind"]'
+expect_eq "rbind without flags: the source's stay" "$(crl run --bundle "$fb" bf3 2>&1 | opts_of)" "nodev noexec nosuid rw "
+mount -o remount,ro "$fsrc"
+chown -R 100000:100000 "$fb/rootfs"
+cfg "$fb" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+  | .mounts[-1].options = ["bind","rw"]'
+out=$(crl run --bundle "$fb" bf4 2>&1); rc=$?
+expect_match "in a user namespace, bind,rw of a read-only source fails (runc), not silently ro" "rc=$rc $out" \
+  "^rc=1 crun-lite: mounts\\[[0-9]+\\] \\(/m\\): remount ./m.: the source's mount has flags this user namespace cannot clear \\( ro\\)"
+cfg "$fb" '.mounts[-1].options = ["bind","nodev"]'
+expect_eq "in a user namespace, the locked flags stay where not asked to go" "$(crl run --bundle "$fb" bf5 2>&1 | opts_of)" "nodev noexec nosuid ro "
+umount "$fsrc"
+expect_no_leftovers "bind flags"

@@ -137,10 +137,12 @@ mount_options_parse (char *const *options, struct mount_opts *out, cl_error **er
       switch (option_table[k].kind)
         {
         case OPT_SET:
+          out->cleared &= ~option_table[k].flag;
           out->flags |= option_table[k].flag;
           break;
         case OPT_CLEAR:
           out->flags &= ~option_table[k].flag;
+          out->cleared |= option_table[k].flag;
           break;
         case OPT_PROPAGATION:
           out->propagation = option_table[k].flag;

@@ -120,6 +120,65 @@ wait_for_id_maps (struct init_ctx *ctx, cl_error **err)
     }
 }
 
+/* Join the namespaces given by path.  All are opened first (a joined
+ * mount namespace changes how later paths resolve).  A user namespace is
+ * joined last of all: before it, the runtime still holds its privileges,
+ * which a namespace owned by another user namespace (a network namespace
+ * made elsewhere) may need; what only the new user namespace may join is
+ * joined after it (runc's order).  Then we become its root, as with a new
+ * one: the host's uid 0 is not mapped there, and files could not be made. */
+static int
+join_namespaces (const struct oci_config *cfg, cl_error **err)
+{
+  int fds[16];
+  const struct oci_namespace *nss[16];
+  size_t n = 0, user = SIZE_MAX;
+  int rc = -1;
+
+  for (size_t i = 0; i < n_namespace_kinds && n < 16; i++)
+    {
+      const struct oci_namespace *ns = config_namespace (cfg, namespace_kinds[i].clone_flag);
+      if (ns == NULL || ns->path == NULL)
+        continue;
+      fds[n] = open (ns->path, O_RDONLY | O_CLOEXEC);
+      if (fds[n] < 0)
+        {
+          cl_fail (err, errno, "linux.namespaces: open %s namespace `%s`", ns->type_name, ns->path);
+          goto out;
+        }
+      if (ns->type == CLONE_NEWUSER)
+        user = n;
+      nss[n++] = ns;
+    }
+  for (int pass = 0; pass < 3; pass++)
+    for (size_t i = 0; i < n; i++)
+      {
+        /* pass 0: all but the user namespace; 1: the user namespace;
+         * 2: what pass 0 was refused (EPERM) */
+        if (fds[i] < 0 || (pass == 1) != (i == user))
+          continue;
+        if (setns (fds[i], nss[i]->type) < 0)
+          {
+            if (pass == 0 && errno == EPERM && user != SIZE_MAX)
+              continue;
+            cl_fail (err, errno, "linux.namespaces: join %s namespace `%s`", nss[i]->type_name, nss[i]->path);
+            goto out;
+          }
+        closep (&fds[i]);
+      }
+  if (user != SIZE_MAX && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+    {
+      cl_fail (err, errno, "linux.namespaces: become root of the joined user namespace (is id 0 mapped in it?)");
+      goto out;
+    }
+  rc = 0;
+out:
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+  return rc;
+}
+
 static int
 enter_namespaces (struct init_ctx *ctx, cl_error **err)
 {
@@ -131,18 +190,8 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
     }
   else if (cgroup_entry_join (&ctx->cgroup_entry, ctx->born_in_cgroup, err) < 0)
     return -1;
-  for (size_t i = 0; i < n_namespace_kinds; i++)
-    {
-      const struct oci_namespace *ns = config_namespace (ctx->cfg, namespace_kinds[i].clone_flag);
-      cleanup_close int fd = -1;
-      if (ns == NULL || ns->path == NULL)
-        continue;
-      fd = open (ns->path, O_RDONLY | O_CLOEXEC);
-      if (fd < 0)
-        return cl_fail (err, errno, "linux.namespaces: open %s namespace `%s`", ns->type_name, ns->path);
-      if (setns (fd, namespace_kinds[i].clone_flag) < 0)
-        return cl_fail (err, errno, "linux.namespaces: join %s namespace `%s`", ns->type_name, ns->path);
-    }
+  if (join_namespaces (ctx->cfg, err) < 0)
+    return -1;
   if ((ctx->unshare_flags & CLONE_NEWCGROUP) && read_v1_cgroups_for_mount (ctx, err) < 0)
     return -1;
   if (ctx->unshare_flags && unshare (ctx->unshare_flags) < 0)
@@ -330,7 +379,8 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   const struct oci_config *cfg = ctx->cfg;
   const struct oci_process *p = &cfg->process;
   struct rootfs_ctx rctx = { .cfg = cfg, .rootfs = ctx->rootfs, .rootfd = -1,
-                             .in_userns = ctx->new_userns || running_rootless (),
+                             .in_userns = ctx->new_userns || config_namespace (cfg, CLONE_NEWUSER) != NULL
+                                          || running_rootless (),
                              .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot,
                              .host_mntns = config_namespace (cfg, CLONE_NEWNS) == NULL,
                              .v1_own = ctx->v1_own, .n_v1_own = ctx->n_v1_own,

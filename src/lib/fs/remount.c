@@ -10,6 +10,28 @@
 #define LOCKABLE_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME)
 
 int
+remount_bind_exact (const char *target, unsigned long flags, unsigned long cleared, const char *what, cl_error **err)
+{
+  struct statfs sfs;
+  unsigned long locked;
+
+  if (mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | flags, NULL) == 0)
+    return 0;
+  if (errno != EPERM || statfs (target, &sfs) < 0)
+    return cl_fail (err, errno, "remount `%s`", what);
+  locked = (unsigned long) sfs.f_flags & LOCKABLE_FLAGS;
+  if (locked & cleared & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME))
+    return cl_fail_as (err, EPERM, "remount `%s`: the source's mount has flags this user namespace cannot clear "
+                                   "(%s%s%s%s%s)", what, locked & cleared & MS_RDONLY ? " ro" : "",
+                       locked & cleared & MS_NOSUID ? " nosuid" : "", locked & cleared & MS_NODEV ? " nodev" : "",
+                       locked & cleared & MS_NOEXEC ? " noexec" : "",
+                       locked & cleared & (MS_NOATIME | MS_NODIRATIME) ? " noatime" : "");
+  if (mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | flags | locked, NULL) < 0)
+    return cl_fail (err, errno, "remount `%s`", what);
+  return 0;
+}
+
+int
 remount_bind (const char *target, unsigned long flags, const char *what, cl_error **err)
 {
   struct statfs sfs;

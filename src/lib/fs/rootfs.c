@@ -171,12 +171,13 @@ mount_bind (struct rootfs_ctx *ctx, size_t index, const struct oci_mount *m, con
     return -1;
   if (mount (source, fd_path (fd, p), NULL, MS_BIND | (o->recursive ? MS_REC : 0), NULL) < 0)
     return cl_fail (err, errno, "bind `%s`", m->source);
-  if ((o->flags & ~MS_REMOUNT) == 0)
+  /* No flag asked for, set or cleared: the source's stay, as in runc. */
+  if ((o->flags & ~MS_REMOUNT) == 0 && o->cleared == 0)
     return 0;
   /* The fd names the covered directory; reopen to reach the new mount. */
   if (path_open_in_root (ctx->rootfd, m->destination, O_PATH, &mounted, err) < 0)
     return -1;
-  return remount_bind (fd_path (mounted, p), o->flags & ~MS_REMOUNT, m->destination, err);
+  return remount_bind_exact (fd_path (mounted, p), o->flags & ~MS_REMOUNT, o->cleared, m->destination, err);
 }
 
 /* tmpcopyup: the directory's content, read through an fd taken before the
