@@ -31,6 +31,13 @@ main (void)
     const char *opts[] = { "ro", "rw", "nosuid", "suid", NULL };
     struct mount_opts o = parse (opts);
     CHECK (o.flags == 0, "later options clear earlier ones (rw after ro, suid after nosuid)");
+    CHECK (o.cleared == (MS_RDONLY | MS_NOSUID), "and they are recorded as cleared (runc 1.2's exact bind flags)");
+    mount_opts_release (&o);
+  }
+  {
+    const char *opts[] = { "bind", "dev", "exec", "noexec", NULL };
+    struct mount_opts o = parse (opts);
+    CHECK (o.flags == MS_NOEXEC && o.cleared == MS_NODEV, "a flag set after its clearing is not cleared");
     mount_opts_release (&o);
   }
   {
