@@ -258,3 +258,16 @@ cfg "$fb" '.mounts[-1].options = ["bind","nodev"]'
 expect_eq "in a user namespace, the locked flags stay where not asked to go" "$(crl run --bundle "$fb" bf5 2>&1 | opts_of)" "nodev noexec nosuid ro "
 umount "$fsrc"
 expect_no_leftovers "bind flags"
+
+# Mount order (runc's tests): a bind whose source lies inside the rootfs,
+# under a mount an earlier entry makes, binds what that mount put there,
+# with and without a user namespace.
+ob=$(new_bundle mount-order)
+cfg "$ob" --arg r "$ob/rootfs" '.root.readonly = false | .mounts += [{"source":"tmpfs","destination":"/tmp/foo","type":"tmpfs","options":["rw"]},
+  {"source":($r + "/tmp/foo"),"destination":"/tmp/bar","type":"bind","options":["bind"]}]
+  | .process.args = ["sh", "-c", "touch /tmp/foo/made && ls /tmp/bar"]'
+expect_eq "mount order: a bind of a path an earlier mount made" "$(crl run --bundle "$ob" order1 2>&1)" made
+chown -R 100000:100000 "$ob/rootfs"
+cfg "$ob" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+expect_eq "mount order: the same in a user namespace" "$(crl run --bundle "$ob" order2 2>&1)" made
+expect_no_leftovers "mount order"

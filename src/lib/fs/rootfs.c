@@ -150,6 +150,20 @@ attach_idmapped (struct rootfs_ctx *ctx, const struct oci_mount *m, int tree, cl
   return 0;
 }
 
+/* Is `source` a path inside `rootfs` (as written, or once resolved)? */
+static bool
+source_in_rootfs (const char *rootfs, const char *source)
+{
+  size_t n = strlen (rootfs);
+  cleanup_free char *real = NULL;
+  if (source == NULL)
+    return false;
+  if (strncmp (source, rootfs, n) == 0 && source[n] == '/')
+    return true;
+  real = realpath (source, NULL);
+  return real && strncmp (real, rootfs, n) == 0 && real[n] == '/';
+}
+
 static int
 mount_bind (struct rootfs_ctx *ctx, size_t index, const struct oci_mount *m, const struct mount_opts *o,
             cl_error **err)
@@ -159,7 +173,14 @@ mount_bind (struct rootfs_ctx *ctx, size_t index, const struct oci_mount *m, con
   cleanup_close int mounted = -1;
   int opened = ctx->sources && index < ctx->sources->n ? ctx->sources->fds[index] : -1;
   char p[32], src[32];
-  const char *source = opened >= 0 ? fd_path (opened, src) : m->source;
+  const char *source;
+
+  /* A source inside the rootfs may be what an earlier mount of the config
+   * put there (runc's "mount order"): resolved now, in the container's
+   * namespace, never through the fd opened before those mounts. */
+  if (opened >= 0 && !mount_is_idmapped (m, NULL) && source_in_rootfs (ctx->rootfs, m->source))
+    opened = -1;
+  source = opened >= 0 ? fd_path (opened, src) : m->source;
 
   if (m->source == NULL)
     return cl_fail (err, 0, "bind mount needs a source");
