@@ -11,7 +11,8 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARNING, LOG_LEVEL_INFO, LOG_LEVEL_D
 
 int log_open (const char *path, const char *format, bool debug, cl_error **err);
 void log_msg (enum log_level level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
-/* A warning for the --log file only (stderr with --debug and no log file):
+/* A warning for the --log file only (a debug line on stderr with --debug
+ * and no log file):
  * one that every container of a common config would print (runc's own
  * `spec` asks for ambient capabilities the kernel will not raise). */
 void log_quiet_warning (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));

@@ -142,7 +142,7 @@ log_quiet_warning (const char *fmt, ...)
   va_end (ap);
   write_log_line (LOG_LEVEL_WARNING, msg);
   if (log_file < 0 && log_debug_on)
-    fprintf (stderr, "crun-lite: warning: %s\n", msg);
+    fprintf (stderr, "crun-lite: debug: %s\n", msg);
   free (msg);
 }
 
