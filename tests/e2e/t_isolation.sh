@@ -243,10 +243,18 @@ jb=$(new_bundle userns-join)
 chown -R 100000:100000 "$jb/rootfs"
 cfg "$jb" --arg u "/proc/$hpid/ns/user" --arg n "/proc/$npid/ns/net" \
   '.linux.namespaces |= (map(select(.type != "network" and .type != "user")) + [{"type":"user","path":$u},{"type":"network","path":$n}])'
-args "$jb" sh -c 'id -u; readlink /proc/self/ns/user /proc/self/ns/net; touch /made-here && echo MADE'
+cfg "$jb" '.root.readonly = false'
+args "$jb" sh -c 'id -u; readlink /proc/self/ns/user; readlink /proc/self/ns/net; touch /made-here && echo MADE'
 out=$(crl run --bundle "$jb" ujoin 2>&1)
 expect_eq "join a user namespace by path (no mappings) and a host-made network namespace: root there, both joined, files made" \
   "$(echo "$out" | tr '\n' ' ')" "0 $(readlink /proc/$hpid/ns/user) $(readlink /proc/$npid/ns/net) MADE "
+# An idmapped mount without mappings of its own maps through the joined
+# user namespace, as through a new one (runc 1.2+): a file the host's root
+# owns is root's inside, not nobody's.
+isrc="$T_ROOT/idmap-joined"; mkdir -p "$isrc"; touch "$isrc/owned-by-root"
+cfg "$jb" --arg s "$isrc" '.mounts += [{"destination":"/idm","type":"bind","source":$s,"options":["bind","idmap"]}]
+  | .process.args = ["stat", "-c", "%u", "/idm/owned-by-root"]'
+expect_eq "idmap without mappings, in a user namespace joined by path: mapped through it" "$(crl run --bundle "$jb" ujidm 2>&1)" 0
 kill "$npid" 2>/dev/null; wait "$npid" 2>/dev/null
 crl delete -f ujhold >/dev/null 2>&1
 expect_no_leftovers "joined user and network namespaces"

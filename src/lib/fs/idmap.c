@@ -48,9 +48,9 @@ idmap_validate (const struct oci_config *cfg, cl_error **err)
         return cl_fail (err, 0, "mounts[%zu] (%s): idmap: only bind mounts can be idmapped", i, m->destination);
       if ((m->n_uid_mappings == 0) != (m->n_gid_mappings == 0))
         return cl_fail (err, 0, "mounts[%zu] (%s): idmap: uidMappings and gidMappings go together", i, m->destination);
-      if (m->n_uid_mappings == 0 && (userns == NULL || userns->path))
+      if (m->n_uid_mappings == 0 && userns == NULL)
         return cl_fail (err, 0, "mounts[%zu] (%s): idmap without uidMappings/gidMappings uses the container's user "
-                        "namespace, and the config makes none (linux.namespaces: user)", i, m->destination);
+                        "namespace, and the config has none (linux.namespaces: user)", i, m->destination);
     }
   return 0;
 }

@@ -108,10 +108,13 @@ int
 mount_sources_prepare_idmapped (const struct oci_config *cfg, struct mount_sources *s, cl_error **err)
 {
   int *userns, rc = 0;
-  if (config_namespace (cfg, CLONE_NEWUSER) && config_namespace (cfg, CLONE_NEWUSER)->path == NULL)
+  const struct oci_namespace *container_userns = config_namespace (cfg, CLONE_NEWUSER);
+  if (container_userns && container_userns->path == NULL)
     return 0;   /* made once the container's namespace exists (mount_sources_send) */
   userns = fd_slots (cfg->n_mounts);
-  rc = open_idmap_userns (cfg, NULL, userns, err);
+  /* A user namespace joined by path maps the idmapped mounts that give no
+   * mappings of their own, as a new one does (runc). */
+  rc = open_idmap_userns (cfg, container_userns ? container_userns->path : NULL, userns, err);
   for (size_t i = 0; i < cfg->n_mounts && rc == 0; i++)
     if (userns[i] >= 0)
       {
