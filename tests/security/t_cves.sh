@@ -171,3 +171,24 @@ out=$(echo | crl run --bundle "$b6" cve52565 2>&1 | tr -d '\r' | grep -v '^$')
 expect_eq "CVE-2025-52565: nothing is mounted through a /dev/console symlink, which stays a symlink" \
   "$(echo "$out" | tr '\n' ' ')" "0 /proc/sys/kernel/core_pattern "
 expect_no_leftovers "cves"
+
+# CVE-2026-41579, the cgroup v1 variant: an image whose /sys/fs/cgroup/cpu
+# (or memory) is a symlink out of the rootfs (absolute or by ..) must not
+# make anything outside it when the runtime mounts the hierarchies, with
+# or without a cgroup namespace, with sysfs mounted over /sys or not.
+b7=$(new_bundle cve41579)
+mkdir -p "$b7/rootfs/sys/fs/cgroup"
+ln -s "$T_ROOT/cve41579-abs" "$b7/rootfs/sys/fs/cgroup/cpu"
+ln -s "../../../..$T_ROOT/cve41579-rel" "$b7/rootfs/sys/fs/cgroup/memory"
+ln -s "$T_ROOT/cve41579-dir" "$b7/rootfs/sys/fs/cgroup/pids"
+args "$b7" true
+for variant in "with sysfs" "without sysfs" "no cgroup namespace"; do
+  case $variant in
+    "without sysfs") cfg "$b7" '.mounts |= map(select(.type != "sysfs"))' ;;
+    "no cgroup namespace") cfg "$b7" '.linux.namespaces |= map(select(.type != "cgroup"))' ;;
+  esac
+  crl run --bundle "$b7" cve41579 >/dev/null 2>&1
+  expect_eq "CVE-2026-41579 (v1, $variant): symlinked hierarchies in the image make nothing outside the rootfs" \
+    "$(ls -d "$T_ROOT"/cve41579-* 2>/dev/null | wc -l)" 0
+done
+expect_no_leftovers "CVE-2026-41579"
