@@ -29,6 +29,45 @@ args "$b" sh -c 'syscall_probe 1000; syscall_probe 246'
 expect_eq "podman's profile: an unknown newer syscall (1000) gets ENOSYS, kexec_load EPERM" \
   "$(crl run --bundle "$b" sc-enosys 2>&1 | tr '\n' ' ')" "38 1 "
 
+# The 2026 defaults (Docker 29.4.2+, containerd): socket allowed by three
+# range rules on arg0 that leave out AF_ALG (38) and AF_VSOCK (40), and
+# socketcall (i386's door to the same calls) denied with ENOSYS.
+cfg "$b" '.linux.seccomp.syscalls |= (map(.names -= ["socket", "socketcall"] | select(.names | length > 0))
+  + [{"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":38,"op":"SCMP_CMP_LT"}]},
+     {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":39,"op":"SCMP_CMP_EQ"}]},
+     {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":41,"op":"SCMP_CMP_GE"}]},
+     {"names":["socketcall"],"action":"SCMP_ACT_ERRNO","errnoRet":38}])'
+# What "as the profile says" means is what libseccomp makes of it, which
+# runc (the reference, the same libseccomp) shows: libseccomp applies the
+# socketcall rule to the direct calls of the filter's other architectures
+# too, so on x86_64 socket(AF_ALG) and socket(AF_VSOCK) get its ENOSYS.
+args "$b" sh -c 'syscall_probe 41 38 5 0; syscall_probe 41 40 1 0; syscall_probe 41 1 1 0'
+got=$(crl run --bundle "$b" sc-alg 2>&1 | tr '\n' ' ')
+expect_match "2026 defaults: socket(AF_ALG) and socket(AF_VSOCK) are refused, AF_UNIX is not (x86_64)" "$got" '^[1-9][0-9]* [1-9][0-9]* 0 $'
+if command -v runc >/dev/null; then
+  expect_eq "... exactly as runc applies the profile" "$got" "$(cd "$b" && timeout 30 runc --root "$T_ROOT/runc-sc" run sc-alg-runc </dev/null 2>&1 | tr '\n' ' ')"
+fi
+# An i386 program (no multilib needed: two system calls in assembly).
+i386="$T_ROOT/socketcall-i386"
+printf '.data\nargs: .long 38, 5, 0\n.text\n.globl _start\n_start:\n movl $102, %%eax\n movl $1, %%ebx\n movl $args, %%ecx\n int $0x80\n negl %%eax\n movl %%eax, %%ebx\n movl $1, %%eax\n int $0x80\n' > "$i386.s"
+if as --32 -o "$i386.o" "$i386.s" 2>/dev/null && ld -m elf_i386 -o "$i386" "$i386.o" 2>/dev/null && { "$i386"; [ $? -ne 126 ]; } 2>/dev/null; then
+  cp "$i386" "$b/rootfs/bin/socketcall-i386"
+  args "$b" sh -c '/bin/socketcall-i386; echo $?'
+  # With the socket rules beside it, libseccomp lets i386's socketcall
+  # through to the kernel (its arguments are out of a filter's reach),
+  # which refuses AF_ALG itself here: the same in runc.
+  if command -v runc >/dev/null; then
+    expect_eq "2026 defaults: socketcall(SYS_SOCKET, AF_ALG) from an i386 binary, as runc applies the profile" \
+      "$(crl run --bundle "$b" sc-i386 2>&1)" "$(cd "$b" && timeout 30 runc --root "$T_ROOT/runc-sc" run sc-i386-runc </dev/null 2>&1)"
+  fi
+  # socketcall alone (no socket rule for libseccomp to fold into it):
+  # ENOSYS, as the profile says.
+  cfg "$b" '.linux.seccomp.syscalls |= map(select(.names != ["socket"]))'
+  expect_eq "2026 defaults: socketcall denied with ENOSYS reaches an i386 binary as ENOSYS" "$(crl run --bundle "$b" sc-i386b 2>&1)" 38
+else
+  skip "2026 defaults: socketcall from an i386 binary" "this kernel or binutils runs no i386 program"
+fi
+
 # Targeted rules: errno values, argument conditions, MASKED_EQ.
 cfg "$b" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
   "syscalls": [
