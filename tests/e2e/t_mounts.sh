@@ -224,13 +224,14 @@ bb=$(new_bundle bidi)
 cfg "$bb" --arg s "$bidi" '.linux.rootfsPropagation = "rshared" | .mounts += [{"destination":"/vol","type":"bind","source":$s,"options":["rbind","rshared"]}]
   | .process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])
   | .process.args = ["sh", "-c", "mkdir -p /vol/sub && mount -t tmpfs crl-bidi /vol/sub && grep \" /vol \" /proc/self/mountinfo; sleep 2"]'
-host_mounts=$(wc -l < /proc/self/mountinfo)
+sys_mounts () { awk '$5 ~ /^\/(sys|proc|dev)(\/|$)/' /proc/self/mountinfo | wc -l; }
+host_mounts=$(sys_mounts)
 out=$(crl run --bundle "$bb" bidi1 2>&1)
 expect_match "rshared volume under rootfsPropagation rshared: the host's peer group inside (runc)" "$out" " $host_group( |$)"
 expect_eq "... a mount made in the container appears on the host" "$(awk -v m="$bidi/sub" '$5 == m' /proc/self/mountinfo | wc -l)" 1
 umount "$bidi/sub" 2>/dev/null
-expect_eq "... and nothing of the container's own setup reached the host (the mount table is as it was)" \
-  "$(grep -c "$bb/rootfs" /proc/self/mountinfo) $(wc -l < /proc/self/mountinfo)" "0 $host_mounts"
+expect_eq "... and nothing of the container's own setup reached the host (below the rootfs, /sys, /proc, /dev)" \
+  "$(grep -c "$bb/rootfs" /proc/self/mountinfo) $(sys_mounts)" "0 $host_mounts"
 umount "$bidi"
 expect_no_leftovers "bidirectional propagation"
 
