@@ -96,7 +96,7 @@ check "go-runc exec (--process --detach --pid-file)" $G exec --process "$T_ROOT/
 check "go-runc ps --format json" $G ps --format json gorunc
 check "go-runc update --resources -" sh -c "echo '{\"pids\":{\"limit\":50}}' | $G update --resources - gorunc"
 check "go-runc pause / resume" sh -c "$G pause gorunc && $G resume gorunc"
-: > "$T_ROOT/fake-criu.args"
+mkdir -p "$T_ROOT/pre"; : > "$T_ROOT/fake-criu.args"
 out=$($G --criu "$fake" checkpoint --image-path "$T_ROOT/gi" --work-path "$T_ROOT/gw" --parent-path ../pre --leave-running \
   --tcp-established --ext-unix-sk --file-locks --manage-cgroups-mode soft --pre-dump --page-server 127.0.0.1:27 --status-fd 2 \
   --auto-dedup --tcp-skip-in-flight --link-remap --lazy-pages gorunc 2>&1); rc=$?
@@ -104,6 +104,10 @@ expect_match "go-runc checkpoint: every flag accepted, criu's refusal reported" 
 expect_match "... and criu got them as its own options" "$(cat "$T_ROOT/fake-criu.args")" \
   '^pre-dump --track-mem .*--tcp-established --ext-unix-sk --file-locks --prev-images-dir \.\./pre --track-mem --page-server --address 127\.0\.0\.1 --port 27 --status-fd 2 --auto-dedup --skip-in-flight --link-remap --lazy-pages .*--manage-cgroups=soft'
 expect_eq "... and the container keeps running" "$($G state gorunc | jq -r .status)" running
+out=$($G --criu "$fake" checkpoint --image-path "$T_ROOT/gi" --parent-path /abs --pre-dump gorunc 2>&1); rc=$?
+expect_match "--parent-path must be relative to the image path (runc)" "rc=$rc $out" '^rc=1 crun-lite: .*--parent-path: ./abs. must be relative to the image path'
+out=$($G --criu "$fake" checkpoint --image-path "$T_ROOT/gi" --parent-path ./none --pre-dump gorunc 2>&1); rc=$?
+expect_match "--parent-path must name a pre-dump (runc)" "rc=$rc $out" '^rc=1 crun-lite: .*--parent-path: no pre-dump at'
 check "go-runc kill --all" $G kill --all gorunc KILL
 check "go-runc delete --force" $G delete --force gorunc
 mkdir -p "$T_ROOT/gi"; : > "$T_ROOT/fake-criu.args"

@@ -48,6 +48,23 @@ find_criu (const char *given, cl_error **err)
   return NULL;
 }
 
+/* --parent-path names a pre-dump's images relative to the image path
+ * (criu's --prev-images-dir), and they must be there (runc checks both). */
+static int
+check_parent_path (const char *images, const char *parent, cl_error **err)
+{
+  cleanup_free char *path = NULL;
+  struct stat st;
+  if (parent == NULL)
+    return 0;
+  if (parent[0] == '/')
+    return cl_fail_as (err, EINVAL, "--parent-path: `%s` must be relative to the image path", parent);
+  path = xasprintf ("%s/%s", images, parent);
+  if (stat (path, &st) < 0 || !S_ISDIR (st.st_mode))
+    return cl_fail_as (err, ENOENT, "--parent-path: no pre-dump at `%s`", path);
+  return 0;
+}
+
 /* What go-runc passes for migration and incremental dumps, handed to criu
  * as its own options. */
 static void
@@ -363,7 +380,8 @@ container_checkpoint (const struct checkpoint_options *o, cl_error **err)
       return -1;
     if (cfg->process.terminal && !o->criu.shell_job)
       return cl_fail_as (err, ENOTSUP, "checkpoint `%s`: a container with a terminal needs --shell-job", o->id);
-    if (make_dir (images, "--image-path", err) < 0 || make_dir (work, "--work-path", err) < 0)
+    if (make_dir (images, "--image-path", err) < 0 || make_dir (work, "--work-path", err) < 0
+        || check_parent_path (images, o->criu.parent_path, err) < 0)
       return -1;
     snprintf (pid, sizeof pid, "%d", (int) ref.st->pid);
     strv_append (&argv, criu);
