@@ -272,3 +272,18 @@ chown -R 100000:100000 "$ob/rootfs"
 cfg "$ob" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
 expect_eq "mount order: the same in a user namespace" "$(crl run --bundle "$ob" order2 2>&1)" made
 expect_no_leftovers "mount order"
+
+# Propagation flags hold on idmapped mounts (and on every mount: the old
+# root is made a slave through its own fd, no longer through "." after
+# pivot_root, which turned the new tree into slaves).
+pb=$(new_bundle idmap-propagation)
+psrc="$T_ROOT/idmap-prop-src"; mkdir -p "$psrc"
+chown -R 100000:100000 "$pb/rootfs"
+cfg "$pb" --arg s "$psrc" '.linux.namespaces += [{"type":"user"}] | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+  | .mounts += [{"destination":"/a","type":"bind","source":$s,"options":["rbind","idmap","rshared"]},
+                {"destination":"/b","type":"bind","source":$s,"options":["rbind","idmap","runbindable"]}]
+  | .process.args = ["sh", "-c", "awk '"'"'$5 == \"/a\" || $5 == \"/b\" { print $5, $7 }'"'"' /proc/self/mountinfo"]'
+out=$(crl run --bundle "$pb" idprop 2>&1)
+expect_match "idmapped mount with rshared is shared (runc)" "$out" '^/a shared:[0-9]+$'
+expect_match "idmapped mount with runbindable is unbindable" "$out" '/b unbindable'
+expect_no_leftovers "idmapped propagation"
