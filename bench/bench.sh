@@ -171,6 +171,9 @@ declare -A tput
 for rt in crun-lite crun runc; do [ -n "${bins[$rt]}" ] && tput[$rt]=$(throughput "$rt" "${bins[$rt]}" "$work/seccomp"); done
 report "${THROUGHPUT_N:-100} containers (podman's profile) run and deleted, 8 at a time, wall time:" tput
 
+# Back to back, the binary protection, exec, state, probes, masks.
+. "$top/bench/bench-probes.sh"
+
 # Where crun-lite's time goes: the CRUN_LITE_TRACE phases of `run` (podman's
 # profile, warm cache), each the median over PHASE_RUNS runs of the time
 # since the previous trace line (the runtime's, its init's: pid 1 in the
