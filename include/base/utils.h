@@ -42,6 +42,8 @@ char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
 void strv_free (char **v);
 size_t strv_len (char *const *v);
+/* Whether the NULL-terminated vector v (NULL: empty) holds s. */
+bool strv_has (char *const *v, const char *s);
 /* Append a copy of s to a NULL-terminated vector (which may be NULL). */
 void strv_append (char ***v, const char *s);
 

@@ -109,18 +109,22 @@ write_log_line (enum log_level level, const char *msg)
   free (line);
 }
 
-void
-log_msg (enum log_level level, const char *fmt, ...)
+/* One message: to the log file, and to stderr unless `quiet` (then only
+ * with --debug and no log file, as a debug line). */
+static void
+log_vmsg (enum log_level level, bool quiet, const char *fmt, va_list ap)
 {
-  va_list ap;
   char *msg;
 
-  va_start (ap, fmt);
   if (vasprintf (&msg, fmt, ap) < 0)
     abort ();
-  va_end (ap);
   write_log_line (level, msg);
-  if (level != LOG_LEVEL_INFO || log_debug_on)
+  if (quiet)
+    {
+      if (log_file < 0 && log_debug_on)
+        fprintf (stderr, "crun-lite: debug: %s\n", msg);
+    }
+  else if (level != LOG_LEVEL_INFO || log_debug_on)
     {
       if (level == LOG_LEVEL_ERROR)
         fprintf (stderr, "crun-lite: %s\n", msg);
@@ -131,19 +135,21 @@ log_msg (enum log_level level, const char *fmt, ...)
 }
 
 void
+log_msg (enum log_level level, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  log_vmsg (level, false, fmt, ap);
+  va_end (ap);
+}
+
+void
 log_quiet_warning (const char *fmt, ...)
 {
   va_list ap;
-  char *msg;
-
   va_start (ap, fmt);
-  if (vasprintf (&msg, fmt, ap) < 0)
-    abort ();
+  log_vmsg (LOG_LEVEL_WARNING, true, fmt, ap);
   va_end (ap);
-  write_log_line (LOG_LEVEL_WARNING, msg);
-  if (log_file < 0 && log_debug_on)
-    fprintf (stderr, "crun-lite: debug: %s\n", msg);
-  free (msg);
 }
 
 void

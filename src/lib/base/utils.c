@@ -76,6 +76,15 @@ strv_append (char ***v, const char *s)
   (*v)[n + 1] = NULL;
 }
 
+bool
+strv_has (char *const *v, const char *s)
+{
+  for (; v && *v; v++)
+    if (strcmp (*v, s) == 0)
+      return true;
+  return false;
+}
+
 size_t
 strv_len (char *const *v)
 {

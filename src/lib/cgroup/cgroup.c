@@ -104,14 +104,6 @@ cgroup_plan_systemd (const struct oci_config *cfg, const char *id, struct cgroup
 }
 
 
-static bool
-strv_has (char *const *v, const char *s)
-{
-  for (; v && *v; v++)
-    if (strcmp (*v, s) == 0)
-      return true;
-  return false;
-}
 
 char **
 cgroup_dirs_to_make (const struct cgroup *cg)

@@ -153,15 +153,6 @@ process_apply_capabilities (const struct oci_capabilities *caps, cl_error **err)
   return 0;
 }
 
-static bool
-strv_has (char *const *v, const char *s)
-{
-  for (; v && *v; v++)
-    if (strcmp (*v, s) == 0)
-      return true;
-  return false;
-}
-
 void
 process_warn_unraisable_ambient (const struct oci_capabilities *caps)
 {
