@@ -120,8 +120,6 @@ check_namespaces (struct jreader *r, struct oci_linux *l)
   return 0;
 }
 
-/* linux.timeOffsets: {"monotonic": {"secs": S, "nanosecs": N}, "boottime": ...};
- * the only clocks a time namespace offsets. */
 /* linux.netDevices: {"eth1": {"name": "ctr1"}, "dummy0": {}} */
 static int
 parse_net_devices (struct jreader *r, yajl_val linux_obj, struct oci_linux *l)
@@ -158,6 +156,8 @@ parse_net_devices (struct jreader *r, yajl_val linux_obj, struct oci_linux *l)
   return 0;
 }
 
+/* linux.timeOffsets: {"monotonic": {"secs": S, "nanosecs": N}, "boottime": ...};
+ * the only clocks a time namespace offsets. */
 static int
 parse_time_offsets (struct jreader *r, yajl_val v, struct oci_linux *l)
 {

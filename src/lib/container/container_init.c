@@ -69,8 +69,6 @@ enter_new_time_namespace (const struct oci_linux *l, cl_error **err)
   return 0;
 }
 
-/* Join the namespaces given by path (user first, see namespace_kinds), then
- * create the ones the clone did not. */
 /* A cgroup mount on a v1 host binds our own directory of each hierarchy;
  * once the new cgroup namespace is made, /proc/self/cgroup shows them all
  * as "/", so they are read now. */
@@ -179,6 +177,8 @@ out:
   return rc;
 }
 
+/* Join the cgroup, the namespaces given by path (join_namespaces), then
+ * create the ones the clone did not. */
 static int
 enter_namespaces (struct init_ctx *ctx, cl_error **err)
 {
@@ -358,8 +358,6 @@ hooks_before_pivot (struct init_ctx *ctx, cl_error **err)
   return hooks_run (ctx->cfg, HOOK_CREATE_CONTAINER, state, err);
 }
 
-/* Everything up to the start gate.  Returns the resolved executable. */
-
 /* A process.cwd the rootfs lacks is made (0755, inside the rootfs however
  * its symlinks point), as runc and crun do. */
 static int
@@ -373,6 +371,7 @@ create_cwd (const struct rootfs_ctx *rctx, const char *cwd, cl_error **err)
   return 0;
 }
 
+/* Everything up to the start gate.  Returns the resolved executable. */
 static int
 setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
 {
