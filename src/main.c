@@ -49,6 +49,7 @@ usage (FILE *out)
                 "  --debug               log debug messages\n"
                 "  --systemd-cgroup      the cgroup is a transient systemd scope (cgroupsPath slice:prefix:name)\n"
                 "  --cgroup-manager M    cgroupfs (default), systemd (= --systemd-cgroup) or disabled (no cgroup)\n"
+                "  --trace-file FILE     with TRACEPARENT set, write this command's spans there (OTLP JSON lines)\n"
                 "  -v, --version         print the version\n"
                 "  -h, --help            this help; COMMAND --help for a command's\n");
 }
@@ -133,6 +134,7 @@ main (int argc, char **argv)
     { "cgroup-manager", required_argument, NULL, 'M' },
     { "rootless", required_argument, NULL, 'R' },
     { "criu", required_argument, NULL, 'C' },
+    { "trace-file", required_argument, NULL, 'T' },
     { "version", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
@@ -162,6 +164,9 @@ main (int argc, char **argv)
         break;
       case 'C':
         g.criu = optarg;
+        break;
+      case 'T': /* spans of the caller's TRACEPARENT go there (base/trace.h) */
+        setenv ("CRUN_LITE_TRACE_FILE", optarg, 1);
         break;
       case 'M': /* crun's spelling, for scripts written for crun */
         g.systemd_cgroup = strcmp (optarg, "systemd") == 0;

@@ -105,3 +105,28 @@ expect_match "a failing poststart hook fails start (runtime-spec 1.3)" "rc=$rc $
 expect_eq "... and the container is stopped" "$(crl state hkps | jq -r .status)" stopped
 crl delete -f hkps >/dev/null 2>&1
 expect_no_leftovers "startContainer env, poststart failure"
+
+# Start-up spans (containerd's trace context): with TRACEPARENT and a trace
+# file, each command writes its span (the caller's span its parent) and one
+# span per phase (the command's its parent); hooks get the command's span as
+# their TRACEPARENT; without a trace file, nothing is written.
+sb=$(new_bundle spans)
+cfg "$sb" --arg o "$T_ROOT/span-hook" '.process.args = ["true"] | .hooks = {"prestart": [{"path": "/bin/sh", "args": ["sh", "-c", "echo $TRACEPARENT > \($o)"], "env": ["PATH=/bin"]}]}'
+tp=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01
+sf="$T_ROOT/spans.json"
+TRACEPARENT=$tp crl --trace-file "$sf" create --bundle "$sb" spn >/dev/null 2>&1
+TRACEPARENT=$tp crl --trace-file "$sf" start spn >/dev/null 2>&1
+sleep 0.2
+TRACEPARENT=$tp crl --trace-file "$sf" delete spn >/dev/null 2>&1
+spans=$(jq -c '.resourceSpans[0].scopeSpans[0].spans[0] | [.traceId, .name, .parentSpanId, .spanId]' "$sf" 2>&1)
+commands=$(echo "$spans" | jq -r 'select(.[2] == "b7ad6b7169203331") | .[1]' | tr '\n' ' ')
+expect_eq "spans: one per command, children of the caller's span, in the caller's trace" "$commands" "crun-lite create crun-lite start crun-lite delete "
+create_id=$(echo "$spans" | jq -r 'select(.[1] == "crun-lite create") | .[3]')
+expect_eq "spans: create's phases are children of create's span" \
+  "$(echo "$spans" | jq -r --arg p "$create_id" 'select(.[2] == $p) | .[1]' | tr '\n' ' ')" \
+  "create: config loaded create: recorded, cgroup made create: init cloned create: init ready create: created "
+expect_eq "spans: every span is in the caller's trace" "$(echo "$spans" | jq -r '.[0]' | sort -u)" 0af7651916cd43dd8448eb211c80319c
+expect_eq "spans: the hook's TRACEPARENT names create's span" "$(cat "$T_ROOT/span-hook")" "00-0af7651916cd43dd8448eb211c80319c-$create_id-01"
+TRACEPARENT=$tp crl run --bundle "$sb" spn2 >/dev/null 2>&1
+expect_eq "spans: without a trace file nothing is written" "$(wc -l < "$sf")" "$(echo "$spans" | wc -l)"
+expect_no_leftovers "spans"

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "process/hooks.h"
+#include "base/trace.h"
 #include "base/log.h"
 #include "base/utils.h"
 
@@ -96,17 +97,33 @@ feed_and_wait (pid_t pid, int in_fd, const char *data, size_t len, long long dea
     }
 }
 
+/* env without its TRACEPARENT, with `entry` instead (in the hook's child:
+ * what it allocates goes with the exec). */
+static char **
+with_traceparent (char **env, char *entry)
+{
+  size_t n = strv_len (env), k = 0;
+  char **out = xzalloc ((n + 2) * sizeof *out);
+  for (size_t i = 0; i < n; i++)
+    if (strncmp (env[i], "TRACEPARENT=", 12) != 0)
+      out[k++] = env[i];
+  out[k] = entry;
+  return out;
+}
+
 static int
 run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_error **err)
 {
   int in[2];
   pid_t pid;
   int status;
-  bool timed_out;
+  bool timed_out, has_context;
+  char context[12 + 56] = "TRACEPARENT=";
   long timeout_ms = h->timeout.set ? (long) h->timeout.v * 1000 : -1;
 
   if (pipe2 (in, O_CLOEXEC) < 0)
     return cl_fail (err, errno, "%s: pipe", name);
+  has_context = trace_context (context + 12);
   fflush (stdout);
   fflush (stderr);
   pid = fork ();
@@ -116,12 +133,16 @@ run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_
     {
       extern char **environ;
       char *const default_argv[] = { h->path, NULL };
+      char **env = h->env ? h->env : environ;
       sigset_t none;
       sigemptyset (&none);
       sigprocmask (SIG_SETMASK, &none, NULL);
       dup2 (in[0], 0);
-      /* No env: the runtime's own environment, as runc and crun do. */
-      execve (h->path, h->args ? h->args : default_argv, h->env ? h->env : environ);
+      /* No env: the runtime's own environment, as runc and crun do.  With
+       * a trace being written, the hook's parent span is the command's. */
+      if (has_context)
+        env = with_traceparent (env, context);
+      execve (h->path, h->args ? h->args : default_argv, env);
       fprintf (stderr, "crun-lite: %s: exec `%s`: %s\n", name, h->path, strerror (errno));
       _exit (127);
     }
