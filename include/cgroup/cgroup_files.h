@@ -48,6 +48,15 @@ int cgroup_write_or (const char *dir, const char *file, const char *fallback, co
  * 1024 (the default share) -> 100 (the default weight), 262144 -> 10000;
  * clamped to that range.  0 for 0 (not set). */
 uint64_t cgroup_cpu_weight_from_shares (uint64_t shares);
+/* The pids.max (TasksMax) for a config's pids.limit of 0 or more: 0 is a
+ * limit (runtime-spec 1.3) but would refuse the init itself where it is
+ * born in the cgroup (clone3 on v2) and means "none" to systemd: 1, the
+ * init alone and no new task, as runc writes. */
+static inline long long
+pids_max_for (long long limit)
+{
+  return limit == 0 ? 1 : limit;
+}
 /* "mlx4_0 hca_handle=2 hca_object=2000": an rdma.max line, both versions. */
 char *cgroup_rdma_value (const struct oci_rdma_limit *l);
 

@@ -182,10 +182,11 @@ fi
 expect_eq "zero resources leave every limit at its default" "$got" "$want"
 crl delete -f cgt-zero >/dev/null 2>&1
 # runtime-spec 1.3: pids.limit 0 in a config is a limit (no new task), -1
-# none, absent untouched.
+# none, absent untouched; written as 1 (the init alone), as runc does: 0
+# would refuse the init itself where it is born in the cgroup (v2).
 cfg "$b" '.linux.resources.pids.limit = 0'
 check "create with pids.limit 0" crl create --bundle "$b" cgt-zero
-expect_eq "pids.limit 0 is a limit of 0 tasks (runtime-spec 1.3)" "$(cat "$(cgdir pids cgt-zero)/pids.max")" 0
+expect_eq "pids.limit 0 is a limit: the init alone (runtime-spec 1.3, runc)" "$(cat "$(cgdir pids cgt-zero)/pids.max")" 1
 crl delete -f cgt-zero
 # A blkio weight goes to the file the kernel has (blkio.bfq.weight on 6.x);
 # v2's io.weight takes runc's conversion 1 + (w - 10) * 9999 / 990: 300 -> 2930.

@@ -195,10 +195,7 @@ append_resource_properties (sd_bus_message *m, bool v2, const struct oci_resourc
     r = sd_bus_message_append (m, "(sv)", v2 ? "MemoryMax" : "MemoryLimit", "t", (uint64_t) res->memory.limit.v);
   if (r >= 0 && res->pids_limit.set)
     r = sd_bus_message_append (m, "(sv)", "TasksMax", "t",
-                               /* systemd reads TasksMax=0 as "no limit": 1 is
-                                * the nearest limit it keeps (runc's choice). */
-                               res->pids_limit.v > 0 ? (uint64_t) res->pids_limit.v
-                               : res->pids_limit.v == 0 ? (uint64_t) 1 : (uint64_t) -1);
+                               res->pids_limit.v >= 0 ? (uint64_t) pids_max_for (res->pids_limit.v) : (uint64_t) -1);
   if (r >= 0 && res->cpu.shares.set && res->cpu.shares.v > 0)
     {
       uint64_t s = res->cpu.shares.v < 2 ? 2 : res->cpu.shares.v > 262144 ? 262144 : res->cpu.shares.v;

@@ -266,7 +266,7 @@ apply (const struct cgroup *cg, const struct oci_resources *r, cl_error **err)
       if ((dir = need (cg, "pids", R "pids.limit", err)) == NULL)
         return -1;
       if (r->pids_limit.v >= 0)
-        snprintf (buf, sizeof buf, "%lld", (long long) r->pids_limit.v);
+        snprintf (buf, sizeof buf, "%lld", (long long) pids_max_for (r->pids_limit.v));
       else
         strcpy (buf, "max");
       if (cgroup_write (dir, "pids.max", R "pids.limit", buf, err) < 0)

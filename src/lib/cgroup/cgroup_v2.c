@@ -190,7 +190,7 @@ apply (const struct cgroup *cg, const struct oci_resources *r, cl_error **err)
     return -1;
   if (apply_memory (dir, &r->memory, err) < 0 || apply_cpu (dir, &r->cpu, err) < 0 || apply_io (dir, &r->blockio, err) < 0)
     return -1;
-  if (r->pids_limit.set && write_max (dir, "pids.max", R "pids.limit", r->pids_limit.v, err) < 0)
+  if (r->pids_limit.set && write_max (dir, "pids.max", R "pids.limit", pids_max_for (r->pids_limit.v), err) < 0)
     return -1;
   for (size_t i = 0; i < r->n_hugepage_limits; i++)
     {
