@@ -41,6 +41,7 @@ struct init_ctx
    * namespace, for the /sys/fs/cgroup binds (include/fs/rootfs.h). */
   struct cgroup_v1_hierarchy *v1_own;
   size_t n_v1_own;
+  char *v2_own;             /* v2: our cgroup's path, for a bind where cgroup2 cannot be mounted */
   struct mount_sources mount_sources;  /* bind sources the runtime opened for us */
 };
 

@@ -29,6 +29,8 @@ struct rootfs_ctx
    * them when mounting. */
   const struct cgroup_v1_hierarchy *v1_own;
   size_t n_v1_own;
+  /* v2: the container's own cgroup path, read likewise (NULL: not read). */
+  const char *v2_own;
   /* Bind sources the runtime opened with its privileges, by mount index. */
   const struct mount_sources *sources;
 };

@@ -69,11 +69,12 @@ enter_new_time_namespace (const struct oci_linux *l, cl_error **err)
   return 0;
 }
 
-/* A cgroup mount on a v1 host binds our own directory of each hierarchy;
+/* A cgroup mount on a v1 host binds our own directory of each hierarchy
+ * (on v2, where cgroup2 cannot be mounted, our directory is bound too);
  * once the new cgroup namespace is made, /proc/self/cgroup shows them all
  * as "/", so they are read now. */
 static int
-read_v1_cgroups_for_mount (struct init_ctx *ctx, cl_error **err)
+read_own_cgroups_for_mount (struct init_ctx *ctx, cl_error **err)
 {
   enum cgroup_layout layout;
   bool wanted = false;
@@ -84,7 +85,7 @@ read_v1_cgroups_for_mount (struct init_ctx *ctx, cl_error **err)
   if (cgroup_detect_layout (&layout, err) < 0)
     return -1;
   if (layout == CGROUP_UNIFIED)
-    return 0;
+    return cgroup_v2_own_path (&ctx->v2_own, err);
   return cgroup_v1_hierarchies (&ctx->v1_own, &ctx->n_v1_own, err);
 }
 
@@ -192,7 +193,7 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
     return -1;
   if (join_namespaces (ctx->cfg, err) < 0)
     return -1;
-  if ((ctx->unshare_flags & CLONE_NEWCGROUP) && read_v1_cgroups_for_mount (ctx, err) < 0)
+  if ((ctx->unshare_flags & CLONE_NEWCGROUP) && read_own_cgroups_for_mount (ctx, err) < 0)
     return -1;
   if (ctx->unshare_flags && unshare (ctx->unshare_flags) < 0)
     return cl_fail (err, errno, "unshare namespaces");
@@ -382,7 +383,7 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
                                           || running_rootless (),
                              .new_cgroupns = ctx->new_cgroupns, .no_pivot = ctx->no_pivot,
                              .host_mntns = config_namespace (cfg, CLONE_NEWNS) == NULL,
-                             .v1_own = ctx->v1_own, .n_v1_own = ctx->n_v1_own,
+                             .v1_own = ctx->v1_own, .n_v1_own = ctx->n_v1_own, .v2_own = ctx->v2_own,
                              .sources = &ctx->mount_sources };
   cleanup_close int listener = -1;
   struct sync_msg msg;

@@ -28,11 +28,17 @@ mount_v2 (struct rootfs_ctx *ctx, const char *dest, unsigned long flags, cl_erro
     return -1;
   if (ctx->new_cgroupns)
     {
-      if (mount ("cgroup2", fd_path (fd, p), "cgroup2", flags, NULL) < 0)
+      if (mount ("cgroup2", fd_path (fd, p), "cgroup2", flags, NULL) == 0)
+        return 0;
+      /* Refused in a user namespace that may not mount it (one joined by
+       * path, beside a network namespace it does not own): the container's
+       * own directory, read before the cgroup namespace hid its path, is
+       * bound instead, as runc does. */
+      if (!(ctx->in_userns && (errno == EPERM || errno == EBUSY) && ctx->v2_own))
         return cl_fail (err, errno, "mount cgroup2");
-      return 0;
+      own = xstrdup (ctx->v2_own);
     }
-  if (cgroup_v2_own_path (&own, err) < 0)
+  else if (cgroup_v2_own_path (&own, err) < 0)
     return -1;
   host = xasprintf ("/sys/fs/cgroup%s", own);
   if (mount (host, fd_path (fd, p), NULL, MS_BIND | MS_REC, NULL) < 0)
