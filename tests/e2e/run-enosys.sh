@@ -34,7 +34,7 @@ for set in $sets; do
   echo "# === ENOSYS for: $set"
   g=$(groups_for "$set")
   if [ -n "$g" ]; then export E2E_GROUPS="$g"; else unset E2E_GROUPS; fi
-  CRL_ENOSYS=$set "$enosys" "$set" bash "$here/run-e2e.sh" 2>&1 \
+  CRL_CVE_EXE_MODES=independent-copy CRL_ENOSYS=$set "$enosys" "$set" bash "$here/run-e2e.sh" 2>&1 \
     | sed -E "s/^(ok|not ok) ([0-9]+) - /\1 \2 - [ENOSYS $set] /" || rc=1
   [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 done
