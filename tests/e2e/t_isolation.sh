@@ -254,7 +254,11 @@ expect_eq "join a user namespace by path (no mappings) and a host-made network n
 isrc="$T_ROOT/idmap-joined"; mkdir -p "$isrc"; touch "$isrc/owned-by-root"
 cfg "$jb" --arg s "$isrc" '.mounts += [{"destination":"/idm","type":"bind","source":$s,"options":["bind","idmap"]}]
   | .process.args = ["stat", "-c", "%u", "/idm/owned-by-root"]'
-expect_eq "idmap without mappings, in a user namespace joined by path: mapped through it" "$(crl run --bundle "$jb" ujidm 2>&1)" 0
+if enosys_has mount-api || enosys_has mount_setattr; then
+  skip "idmap through a user namespace joined by path" "idmapped mounts need the mount API, missing in this stage"
+else
+  expect_eq "idmap without mappings, in a user namespace joined by path: mapped through it" "$(crl run --bundle "$jb" ujidm 2>&1)" 0
+fi
 kill "$npid" 2>/dev/null; wait "$npid" 2>/dev/null
 crl delete -f ujhold >/dev/null 2>&1
 expect_no_leftovers "joined user and network namespaces"

@@ -283,7 +283,11 @@ cfg "$pb" --arg s "$psrc" '.linux.namespaces += [{"type":"user"}] | .linux.uidMa
   | .mounts += [{"destination":"/a","type":"bind","source":$s,"options":["rbind","idmap","rshared"]},
                 {"destination":"/b","type":"bind","source":$s,"options":["rbind","idmap","runbindable"]}]
   | .process.args = ["sh", "-c", "awk '"'"'$5 == \"/a\" || $5 == \"/b\" { print $5, $7 }'"'"' /proc/self/mountinfo"]'
-out=$(crl run --bundle "$pb" idprop 2>&1)
-expect_match "idmapped mount with rshared is shared (runc)" "$out" '^/a shared:[0-9]+$'
-expect_match "idmapped mount with runbindable is unbindable" "$out" '/b unbindable'
+if enosys_has mount-api || enosys_has mount_setattr; then
+  skip "propagation flags on idmapped mounts" "idmapped mounts need the mount API, missing in this stage"
+else
+  out=$(crl run --bundle "$pb" idprop 2>&1)
+  expect_match "idmapped mount with rshared is shared (runc)" "$out" '^/a shared:[0-9]+$'
+  expect_match "idmapped mount with runbindable is unbindable" "$out" '/b unbindable'
+fi
 expect_no_leftovers "idmapped propagation"
