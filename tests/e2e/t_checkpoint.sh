@@ -96,7 +96,7 @@ check "go-runc exec (--process --detach --pid-file)" $G exec --process "$T_ROOT/
 check "go-runc ps --format json" $G ps --format json gorunc
 check "go-runc update --resources -" sh -c "echo '{\"pids\":{\"limit\":50}}' | $G update --resources - gorunc"
 check "go-runc pause / resume" sh -c "$G pause gorunc && $G resume gorunc"
-mkdir -p "$T_ROOT/pre"; : > "$T_ROOT/fake-criu.args"
+mkdir -p "$T_ROOT/pre" "$T_ROOT/gi"; : > "$T_ROOT/fake-criu.args"
 out=$($G --criu "$fake" checkpoint --image-path "$T_ROOT/gi" --work-path "$T_ROOT/gw" --parent-path ../pre --leave-running \
   --tcp-established --ext-unix-sk --file-locks --manage-cgroups-mode soft --pre-dump --page-server 127.0.0.1:27 --status-fd 2 \
   --auto-dedup --tcp-skip-in-flight --link-remap --lazy-pages gorunc 2>&1); rc=$?

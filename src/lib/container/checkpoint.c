@@ -368,7 +368,9 @@ container_checkpoint (const struct checkpoint_options *o, cl_error **err)
   cleanup_strv char **argv = NULL;
   char pid[16];
 
-  if (criu == NULL)
+  /* The flags first, as runc: a bad --parent-path is named whatever the
+   * container is. */
+  if (criu == NULL || check_parent_path (images, o->criu.parent_path, err) < 0)
     return -1;
   {
     cleanup_container_ref struct container_ref ref;
@@ -380,8 +382,7 @@ container_checkpoint (const struct checkpoint_options *o, cl_error **err)
       return -1;
     if (cfg->process.terminal && !o->criu.shell_job)
       return cl_fail_as (err, ENOTSUP, "checkpoint `%s`: a container with a terminal needs --shell-job", o->id);
-    if (make_dir (images, "--image-path", err) < 0 || make_dir (work, "--work-path", err) < 0
-        || check_parent_path (images, o->criu.parent_path, err) < 0)
+    if (make_dir (images, "--image-path", err) < 0 || make_dir (work, "--work-path", err) < 0)
       return -1;
     snprintf (pid, sizeof pid, "%d", (int) ref.st->pid);
     strv_append (&argv, criu);
