@@ -21,7 +21,7 @@
  *                      ◄───────────────  SYNC_SECCOMP_LISTENER_DONE  (only with SCMP_ACT_NOTIFY)
  *   SYNC_INIT_READY    ───────────────►  writes state.json and the pid file
  *                      ◄───────────────  SYNC_CREATED
- *   [blocks on exec.fifo until `start`, then exec]
+ *   [blocks on the start gate (exec.sock) until `start`, then exec]
  *
  * At any point the child may send SYNC_ERROR (errno + message) and exit:
  * the parent turns it into its own error, so the user sees the real cause. */
