@@ -257,7 +257,12 @@ cfg "$jb" --arg s "$isrc" '.mounts += [{"destination":"/idm","type":"bind","sour
 if enosys_has mount-api || enosys_has mount_setattr; then
   skip "idmap through a user namespace joined by path" "idmapped mounts need the mount API, missing in this stage"
 else
-  expect_eq "idmap without mappings, in a user namespace joined by path: mapped through it" "$(crl run --bundle "$jb" ujidm 2>&1)" 0
+  out=$(crl run --bundle "$jb" ujidm 2>&1)
+  if echo "$out" | grep -q 'cannot be idmapped here'; then
+    skip "idmap through a user namespace joined by path" "this kernel cannot idmap the test's filesystem: $out"
+  else
+    expect_eq "idmap without mappings, in a user namespace joined by path: mapped through it" "$out" 0
+  fi
 fi
 kill "$npid" 2>/dev/null; wait "$npid" 2>/dev/null
 crl delete -f ujhold >/dev/null 2>&1

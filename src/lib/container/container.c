@@ -455,6 +455,11 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   ictx.hooks_sync = cfg->n_hooks[HOOK_PRESTART] || cfg->n_hooks[HOOK_CREATE_RUNTIME]
                     || cfg->n_hooks[HOOK_CREATE_CONTAINER] || cfg->n_hooks[HOOK_START_CONTAINER];
   plan_namespaces (cfg, &ictx, &clone_flags);
+  /* On v2 the init may be born in a new cgroup namespace (clone3), where
+   * its own path no longer shows: given now, for the bind that replaces a
+   * cgroup2 mount the kernel refuses (rootfs_cgroup.c). */
+  if (cg->layout == CGROUP_UNIFIED && cg->n_dirs && strncmp (cg->dirs[0], "/sys/fs/cgroup/", 15) == 0)
+    ictx.v2_own = cg->dirs[0] + 14;
   if (mount_sources_prepare_idmapped (cfg, &ictx.mount_sources, err) < 0
       || cgroup_entry_open (cg, &ictx.cgroup_entry, err) < 0)
     goto fail;

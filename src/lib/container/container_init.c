@@ -85,7 +85,7 @@ read_own_cgroups_for_mount (struct init_ctx *ctx, cl_error **err)
   if (cgroup_detect_layout (&layout, err) < 0)
     return -1;
   if (layout == CGROUP_UNIFIED)
-    return cgroup_v2_own_path (&ctx->v2_own, err);
+    return ctx->v2_own ? 0 : cgroup_v2_own_path (&ctx->v2_own, err);
   return cgroup_v1_hierarchies (&ctx->v1_own, &ctx->n_v1_own, err);
 }
 
