@@ -69,6 +69,9 @@ move_net_devices (struct oci_config *cfg, pid_t pid, bool *moved, cl_error **err
   return net_devices_move_in (l->net_devices, l->n_net_devices, pid, &l->net_device_index, err);
 }
 
+/* Where a pure cgroup v2 host mounts its hierarchy. */
+#define V2_ROOT "/sys/fs/cgroup"
+
 /* Drive the child through the protocol in sync.h until its init is ready. */
 static int
 drive_init (int sync_fd, struct oci_config *cfg, const char *id, const char *bundle, pid_t *pid,
@@ -458,8 +461,8 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   /* On v2 the init may be born in a new cgroup namespace (clone3), where
    * its own path no longer shows: given now, for the bind that replaces a
    * cgroup2 mount the kernel refuses (rootfs_cgroup.c). */
-  if (cg->layout == CGROUP_UNIFIED && cg->n_dirs && strncmp (cg->dirs[0], "/sys/fs/cgroup/", 15) == 0)
-    ictx.v2_own = cg->dirs[0] + 14;
+  if (cg->layout == CGROUP_UNIFIED && cg->n_dirs && strncmp (cg->dirs[0], V2_ROOT "/", sizeof V2_ROOT) == 0)
+    ictx.v2_own = cg->dirs[0] + sizeof V2_ROOT - 1;
   if (mount_sources_prepare_idmapped (cfg, &ictx.mount_sources, err) < 0
       || cgroup_entry_open (cg, &ictx.cgroup_entry, err) < 0)
     goto fail;
