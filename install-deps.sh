@@ -14,6 +14,7 @@ apt-get install -y --no-install-recommends build-essential autoconf automake pkg
   busybox-static jq procps util-linux iproute2 uidmap passwd bsdutils strace \
   qemu-system-x86 cpio xz-utils mmdebstrap criu apparmor clang libclang-rt-14-dev \
   podman catatonit containerd runc crun docker.io docker-compose \
-  bats gawk golang-go python3-jsonschema dpkg-dev
+  bats gawk golang-go python3-jsonschema dpkg-dev \
+  containernetworking-plugins python3-grpcio python3-grpc-tools
 "$(dirname "$0")"/tests/helpers/add-deb-src.sh
 apt-get build-dep -y runc

@@ -10,7 +10,7 @@ if [ ! -x ./crun-lite ] || [ ! -f Makefile ]; then
     echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 make -s -j"$(nproc)" crun-lite tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc \
-  tests/helpers/recv_console tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe tests/helpers/subreaper tests/helpers/enosys tests/helpers/pidfd_kill >/dev/null || {
+  tests/helpers/recv_console tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe tests/helpers/subreaper tests/helpers/enosys tests/helpers/pidfd_kill tests/helpers/pause >/dev/null || {
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 export CRUN_LITE="$top/crun-lite" TESTS_SRCDIR="$top/tests" TESTS_HELPERS="$top/tests/helpers"

@@ -18,6 +18,30 @@ make_base_rootfs
 IMAGE_TAR="$T_ROOT/busybox-rootfs.tar"
 tar -C "$BASE_ROOTFS" -cf "$IMAGE_TAR" .
 
+# make_oci_image FILE LAYER_TAR NAME CONFIG_JSON: an OCI image layout
+# tarball (one uncompressed layer, written by hand) named NAME, for
+# `ctr images import`; CONFIG_JSON is merged into the image's config.
+make_oci_image () {
+  local d="$1.d" l ls c cs m ms
+  mkdir -p "$d/blobs/sha256"
+  cp "$2" "$d/layer"
+  l=$(sha256sum "$d/layer" | cut -d' ' -f1); ls=$(stat -c %s "$d/layer"); mv "$d/layer" "$d/blobs/sha256/$l"
+  jq -cn --arg l "sha256:$l" --argjson extra "$4" '{architecture:"amd64",os:"linux",
+      config:({Env:["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]} + $extra),rootfs:{type:"layers",diff_ids:[$l]}}' > "$d/cfg"
+  c=$(sha256sum "$d/cfg" | cut -d' ' -f1); cs=$(stat -c %s "$d/cfg"); mv "$d/cfg" "$d/blobs/sha256/$c"
+  jq -cn --arg c "sha256:$c" --argjson cs "$cs" --arg l "sha256:$l" --argjson ls "$ls" '{schemaVersion:2,
+      mediaType:"application/vnd.oci.image.manifest.v1+json",
+      config:{mediaType:"application/vnd.oci.image.config.v1+json",digest:$c,size:$cs},
+      layers:[{mediaType:"application/vnd.oci.image.layer.v1.tar",digest:$l,size:$ls}]}' > "$d/man"
+  m=$(sha256sum "$d/man" | cut -d' ' -f1); ms=$(stat -c %s "$d/man"); mv "$d/man" "$d/blobs/sha256/$m"
+  jq -cn --arg m "sha256:$m" --argjson ms "$ms" --arg n "$3" '{schemaVersion:2,manifests:[{
+      mediaType:"application/vnd.oci.image.manifest.v1+json",digest:$m,size:$ms,
+      annotations:{"io.containerd.image.name":$n,"org.opencontainers.image.ref.name":($n | sub(".*:"; ""))}}]}' \
+    > "$d/index.json"
+  echo '{"imageLayoutVersion":"1.0.0"}' > "$d/oci-layout"
+  tar -C "$d" -cf "$1" oci-layout index.json blobs
+}
+
 engine_cleanups=()
 engines_cleanup () {
   local c
@@ -40,7 +64,7 @@ expect_same_as_runc () {
   expect_eq "$name" "$diff" ""
 }
 
-groups=${ENGINE_GROUPS:-"podman podman_rootless containerd docker"}
+groups=${ENGINE_GROUPS:-"podman podman_rootless containerd cri docker"}
 for g in $groups; do
   echo "# --- $g"
   . "$HERE/t_$g.sh"

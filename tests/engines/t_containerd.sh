@@ -36,7 +36,7 @@ EOF
   fi
   ok "a private containerd starts (own root, state and socket)"
 
-  make_oci_image "$CT_W/image.tar"
+  make_oci_image "$CT_W/image.tar" "$IMAGE_TAR" localhost/crl-busybox:latest '{"Cmd":["sh"]}'
   if ! ct images import "$CT_W/image.tar" > "$CT_W/import.out" 2>&1; then
     not_ok "ctr imports the busybox image" "$(tail -n 3 "$CT_W/import.out")"; return
   fi
@@ -60,29 +60,6 @@ containerd_stop () {
   kill "$CT_PID" 2>/dev/null; wait "$CT_PID" 2>/dev/null
   CT_PID=
   find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d -name "$CT_NS" -exec rmdir {} + 2>/dev/null
-}
-
-# make_oci_image FILE: an OCI image layout tarball of the busybox rootfs,
-# written by hand (one uncompressed layer), named localhost/crl-busybox.
-make_oci_image () {
-  local d="$CT_W/oci" l ls c cs m ms
-  mkdir -p "$d/blobs/sha256"
-  cp "$IMAGE_TAR" "$d/layer"
-  l=$(sha256sum "$d/layer" | cut -d' ' -f1); ls=$(stat -c %s "$d/layer"); mv "$d/layer" "$d/blobs/sha256/$l"
-  jq -cn --arg l "sha256:$l" '{architecture:"amd64",os:"linux",
-      config:{Env:["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],Cmd:["sh"]},rootfs:{type:"layers",diff_ids:[$l]}}' > "$d/cfg"
-  c=$(sha256sum "$d/cfg" | cut -d' ' -f1); cs=$(stat -c %s "$d/cfg"); mv "$d/cfg" "$d/blobs/sha256/$c"
-  jq -cn --arg c "sha256:$c" --argjson cs "$cs" --arg l "sha256:$l" --argjson ls "$ls" '{schemaVersion:2,
-      mediaType:"application/vnd.oci.image.manifest.v1+json",
-      config:{mediaType:"application/vnd.oci.image.config.v1+json",digest:$c,size:$cs},
-      layers:[{mediaType:"application/vnd.oci.image.layer.v1.tar",digest:$l,size:$ls}]}' > "$d/man"
-  m=$(sha256sum "$d/man" | cut -d' ' -f1); ms=$(stat -c %s "$d/man"); mv "$d/man" "$d/blobs/sha256/$m"
-  jq -cn --arg m "sha256:$m" --argjson ms "$ms" '{schemaVersion:2,manifests:[{
-      mediaType:"application/vnd.oci.image.manifest.v1+json",digest:$m,size:$ms,
-      annotations:{"io.containerd.image.name":"localhost/crl-busybox:latest","org.opencontainers.image.ref.name":"latest"}}]}' \
-    > "$d/index.json"
-  echo '{"imageLayoutVersion":"1.0.0"}' > "$d/oci-layout"
-  tar -C "$d" -cf "$1" oci-layout index.json blobs
 }
 
 ct_record () { results_record "$CT_W" "$@"; }   # RUNTIME KEY VALUE
