@@ -32,6 +32,10 @@ const char *cgroup_v1_dir (const struct cgroup *cg, const char *controller);
 /* Read one value file of the container's cgroup for a controller ("memory",
  * or "" on v2); caller frees.  Used by stats and tests of `update`. */
 int cgroup_read (const struct cgroup *cg, const char *controller, const char *file, char **out, cl_error **err);
+/* memory.checkBeforeUpdate (runtime-spec; kubelet's in-place resize): on
+ * cgroup v2, refuse a memory (or memory+swap) limit that is not above what
+ * the container uses now, before anything is changed. */
+int cgroup_check_memory_update (const struct cgroup *cg, const struct oci_memory *m, cl_error **err);
 /* Write `value` to dir/file; the error names the config field and the file. */
 int cgroup_write (const char *dir, const char *file, const char *field, const char *value, cl_error **err);
 /* cgroup_write in two steps, for a file written many times (one rule per

@@ -143,6 +143,25 @@ crl update --cpu-idle 0 cgt-live >/dev/null 2>&1   # (shares cannot be written t
 echo '{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}],"cpu":{"shares":512},"pids":{"limit":12}}' \
   | crl update -r - cgt-live >"$T_ROOT/upd-dev.out" 2>&1
 expect_eq "update -r with device rules (containerd's CRI) applies the rest" "$?$(cat "$T_ROOT/upd-dev.out") $(cat "$(cgdir pids cgt-live)/pids.max")" "0 12"
+# memory.checkBeforeUpdate (kubelet's in-place resize): a limit below what
+# the container uses (16 MiB in its /dev/shm, which nothing can reclaim
+# without swap) is refused and nothing changes.  v2 checks before writing;
+# v1's kernel refuses the write itself.
+crl exec cgt-live dd if=/dev/zero of=/dev/shm/fill bs=1M count=16 >/dev/null 2>&1
+before=$(cat "$(cgdir memory cgt-live)/$( [ -n "$CG_V2" ] && echo memory.max || echo memory.limit_in_bytes)")
+out=$(echo '{"memory":{"limit":8388608,"checkBeforeUpdate":true}}' | crl update -r - cgt-live 2>&1); rc=$?
+if [ -n "$CG_V2" ]; then
+  expect_match "update with memory.checkBeforeUpdate refuses a limit below the usage, naming both" "rc=$rc $out" \
+    '^rc=1 .*memory.limit: 8388608 is not above the container.s usage, [0-9]+ bytes \(memory.checkBeforeUpdate\)'
+elif [ "$(wc -l < /proc/swaps)" -le 1 ]; then
+  expect_match "update with memory.checkBeforeUpdate: v1's kernel refuses a limit below the usage" "rc=$rc" '^rc=1$'
+fi
+expect_eq "the refused update left the memory limit and the container" \
+  "$(cat "$(cgdir memory cgt-live)/$( [ -n "$CG_V2" ] && echo memory.max || echo memory.limit_in_bytes)") $(crl state cgt-live | jq -r .status)" \
+  "$before running"
+check "update with memory.checkBeforeUpdate and a limit above the usage" \
+  sh -c "echo '{\"memory\":{\"limit\":41943040,\"checkBeforeUpdate\":true}}' | '$R' --root '$STATE' update -r - cgt-live"
+crl exec cgt-live rm -f /dev/shm/fill
 if [ -z "$CG_V2" ] && [ -e "$(cgdir cpu cgt-live)/cpu.rt_period_us" ]; then
   check "update --cpu-rt-period 900000 --cpu-rt-runtime 600000" crl update --cpu-rt-period 900000 --cpu-rt-runtime 600000 cgt-live
   check "update --cpu-rt-period 10000 --cpu-rt-runtime 3000 (a period below the old runtime)" \

@@ -5,6 +5,7 @@ runtimes: no ids, addresses or times), for t_cri.sh to check and to compare
 with runc's.
 
 usage: cri_flows.py STUBS_DIR SOCKET HANDLER WORKDIR CGROUP_PARENT
+(CGROUP_PARENT: each pod's, {} standing for the pod's name)
 """
 import base64
 import json
@@ -51,7 +52,7 @@ def run_pod(name, network=cri.POD, pid=cri.CONTAINER, privileged=False):
         metadata=cri.PodSandboxMetadata(name=name, uid="uid-%s-%s" % (HANDLER, name), namespace="crl"),
         hostname="pod-" + name, log_directory=logs,
         linux=cri.LinuxPodSandboxConfig(
-            cgroup_parent="%s/pod-%s" % (CG_PARENT, name),
+            cgroup_parent=CG_PARENT.replace("{}", name),
             security_context=cri.LinuxSandboxSecurityContext(
                 privileged=privileged,
                 namespace_options=cri.NamespaceOption(network=network, pid=pid))))

@@ -80,7 +80,7 @@ if [ ! -f "$base" ] || [ "$here/guest/init" -nt "$base" ] || [ "$here/guest/stag
 fi
 # 2b. The systemd image, once (mmdebstrap, the host's apt sources).
 sdroot=$cache/systemd-root
-sdpkgs=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,libseccomp2,libcap2,libyajl2,libmount1,libsystemd0,jq,busybox-static,procps,podman,conmon,runc,bsdutils
+sdpkgs=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,libseccomp2,libcap2,libyajl2,libmount1,libsystemd0,jq,busybox-static,procps,podman,conmon,runc,bsdutils,containerd,containernetworking-plugins,python3-grpcio,iproute2
 if [ -n "${CRL_VM_SYSTEMD:-}" ] && [ "$(cat "$sdroot/.complete" 2>/dev/null)" != "$sdpkgs" ]; then
   command -v mmdebstrap >/dev/null || { echo "run-in-vm: mmdebstrap is missing (apt-get install mmdebstrap)" >&2; exit 2; }
   suite=$(. /etc/os-release && echo "$VERSION_CODENAME")

@@ -14,7 +14,7 @@ command -v qemu-system-x86_64 >/dev/null || { echo "1..0 # SKIP qemu-system-x86_
 command -v mmdebstrap >/dev/null || { echo "1..0 # SKIP mmdebstrap is not installed (it builds the guest's systemd image)"; exit 77; }
 CRL_VM_SYSTEMD=1 exec "$top/tests/vm/run-in-vm.sh" "$top" \
   env CRUN_LITE="$top/crun-lite" TESTS_SRCDIR="$top/tests" TESTS_HELPERS="$top/tests/helpers" \
-  E2E_GROUPS="${E2E_GROUPS:-systemd}" ENGINE_GROUPS="${ENGINE_GROUPS-podman}" \
+  E2E_GROUPS="${E2E_GROUPS:-systemd}" ENGINE_GROUPS="${ENGINE_GROUPS-podman cri}" \
   PM_CGROUP_MANAGER=systemd PM_NO_REFERENCE=1 CRL_E2E_GROUP_LIMIT="${CRL_E2E_GROUP_LIMIT:-300}" \
   bash -c 'bash "$0/tests/e2e/run-e2e.sh"; rc=$?
            if [ -n "$ENGINE_GROUPS" ]; then bash "$0/tests/engines/run-engines.sh" || rc=1; fi

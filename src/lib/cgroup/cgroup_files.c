@@ -244,3 +244,36 @@ cgroup_read (const struct cgroup *cg, const char *controller, const char *file, 
     return cl_fail (err, errno, "open cgroup `%s`", dir);
   return read_file_at (fd, file, 1 << 20, out, NULL, err);
 }
+
+/* A v2 memory counter of the container's cgroup; 0 where the kernel has no
+ * such file (memory.swap.current without swap accounting). */
+static unsigned long long
+read_counter (const struct cgroup *cg, const char *file)
+{
+  cleanup_free char *text = NULL;
+  cleanup_error cl_error *e = NULL;
+  return cgroup_read (cg, "", file, &text, &e) < 0 ? 0 : strtoull (text, NULL, 10);
+}
+
+int
+cgroup_check_memory_update (const struct cgroup *cg, const struct oci_memory *m, cl_error **err)
+{
+  unsigned long long usage, swap_usage;
+
+  /* v1 needs no check: its limit_in_bytes write itself fails (EBUSY) when
+   * the kernel cannot reclaim below the new limit; v2 would reclaim, then
+   * OOM-kill to get there. */
+  if (!(m->check_before_update.set && m->check_before_update.v) || cg->layout != CGROUP_UNIFIED)
+    return 0;
+  if (!(m->limit.set && m->limit.v > 0) && !(m->swap.set && m->swap.v > 0))
+    return 0;
+  usage = read_counter (cg, "memory.current");
+  if (m->limit.set && m->limit.v > 0 && usage >= (unsigned long long) m->limit.v)
+    return cl_fail_as (err, EBUSY, "linux.resources.memory.limit: %lld is not above the container's usage, %llu bytes "
+                                   "(memory.checkBeforeUpdate)", (long long) m->limit.v, usage);
+  swap_usage = read_counter (cg, "memory.swap.current");
+  if (m->swap.set && m->swap.v > 0 && usage + swap_usage >= (unsigned long long) m->swap.v)
+    return cl_fail_as (err, EBUSY, "linux.resources.memory.swap: %lld is not above the container's memory and swap "
+                                   "usage, %llu bytes (memory.checkBeforeUpdate)", (long long) m->swap.v, usage + swap_usage);
+  return 0;
+}

@@ -44,6 +44,8 @@ container_update (const char *root, const char *id, const struct oci_resources *
   cleanup_cgroup struct cgroup *cg = NULL;
   if (open_with_cgroup (root, id, &ref, &cg, true, err) < 0)
     return -1;
+  if (cgroup_check_memory_update (cg, &res->memory, err) < 0)
+    return -1;
   /* systemd first: it writes its own properties' files, then ours go on top. */
   if (cg->systemd_unit && cgroup_systemd_update (cg, res, err) < 0)
     return -1;
