@@ -111,6 +111,26 @@ expect_eq "limits survive systemd realizing the unit again" "$(cat $mem/$MEM_MAX
 check "kill" crl kill sdt-lim KILL
 for i in $(seq 50); do [ "$(crl state sdt-lim 2>/dev/null | jq -r .status)" = stopped ] && break; sleep 0.1; done
 check "delete" crl delete sdt-lim
+
+# cgroup v2: the cpuset as AllowedCPUs/AllowedMemoryNodes and
+# memory.oom.group as OOMPolicy (systemd 253+), so that a daemon-reload,
+# which realizes every unit again, cannot undo them (kubelet's CPU and
+# memory managers, its memory.oom.group).
+if [ -n "$SD_V2" ]; then
+  cfg "$b" '.linux.resources.cpu = {"cpus": "0", "mems": "0"} | .linux.resources.unified = {"memory.oom.group": "1"}'
+  check "--systemd-cgroup run -d with a cpuset and memory.oom.group" crl --systemd-cgroup run -d --bundle "$b" sdt-cpuset
+  sdv=$(systemctl --version | awk 'NR == 1 {print $2}')
+  expect_eq "systemd knows the cpuset (AllowedCPUs, AllowedMemoryNodes)" "$(show $u AllowedCPUs) $(show $u AllowedMemoryNodes)" "0 0"
+  systemctl daemon-reload
+  expect_eq "the cpuset survives a daemon-reload" "$(cat $(sd_cg cpuset $ucg)/cpuset.cpus.effective)" "0"
+  if [ "$sdv" -ge 253 ]; then
+    expect_eq "memory.oom.group is OOMPolicy=kill and survives a daemon-reload" "$(show $u OOMPolicy) $(cat $mem/memory.oom.group)" "kill 1"
+  else
+    expect_eq "memory.oom.group is written (systemd $sdv < 253 takes no OOMPolicy for a scope)" "$(cat $mem/memory.oom.group)" "1"
+  fi
+  check "delete --force" crl delete --force sdt-cpuset
+  cfg "$b" 'del(.linux.resources.unified)'
+fi
 expect_eq "delete: unit gone" "$(show $u LoadState)" not-found
 expect_eq "delete: cgroup gone" "$(ls -d $mem $pids 2>/dev/null)" ""
 expect_no_sd_leftovers "slice:prefix:name"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "cgroup/cgroup_files.h"
 #include "cgroup/cgroup_systemd.h"
+#include "process/process_attrs.h"
 #include "base/utils.h"
 
 #ifdef HAVE_SYSTEMD
@@ -27,7 +28,7 @@
   X (sd_bus_error_free) X (sd_bus_message_read) X (sd_bus_match_signal) X (sd_bus_call) X (sd_bus_slot_unref) \
   X (sd_bus_process) X (sd_bus_wait) X (sd_bus_message_append) X (sd_bus_call_method)                        \
   X (sd_bus_message_enter_container) X (sd_bus_message_new_method_call) X (sd_bus_message_open_container)     \
-  X (sd_bus_message_close_container)
+  X (sd_bus_message_close_container) X (sd_bus_message_append_array)
 
 static struct
 {
@@ -73,6 +74,7 @@ load_libsystemd (cl_error **err)
 #define sd_bus_message_new_method_call SD_CALL (sd_bus_message_new_method_call)
 #define sd_bus_message_open_container SD_CALL (sd_bus_message_open_container)
 #define sd_bus_message_close_container SD_CALL (sd_bus_message_close_container)
+#define sd_bus_message_append_array SD_CALL (sd_bus_message_append_array)
 
 #define SD_DEST "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"
@@ -183,6 +185,76 @@ run_job (sd_bus *bus, sd_bus_message *call, const char *what, cl_error **err)
   return 0;
 }
 
+/* AllowedCPUs / AllowedMemoryNodes (cgroup v2): the cpuset list as
+ * systemd's bit array, bit i of byte i/8 for CPU (node) i.  Given to
+ * systemd so that a daemon-reload cannot widen the cpuset again. */
+static int
+append_cpuset_property (sd_bus_message *m, const char *name, const char *list)
+{
+  uint8_t bits[CPU_SETSIZE / 8] = { 0 };
+  size_t len = 0;
+  cpu_set_t set;
+  int r;
+
+  if (parse_cpu_list (list, &set) < 0)
+    return -EINVAL;
+  for (size_t i = 0; i < CPU_SETSIZE; i++)
+    if (CPU_ISSET (i, &set))
+      {
+        bits[i / 8] |= (uint8_t) (1u << (i % 8));
+        len = i / 8 + 1;
+      }
+  r = sd_bus_message_open_container (m, 'r', "sv");
+  if (r >= 0)
+    r = sd_bus_message_append (m, "s", name);
+  if (r >= 0)
+    r = sd_bus_message_open_container (m, 'v', "ay");
+  if (r >= 0)
+    r = sd_bus_message_append_array (m, 'y', bits, len);
+  if (r >= 0)
+    r = sd_bus_message_close_container (m);
+  if (r >= 0)
+    r = sd_bus_message_close_container (m);
+  return r;
+}
+
+/* The value of linux.resources.unified[key], or NULL. */
+static const char *
+unified_value (const struct oci_resources *res, const char *key)
+{
+  const char *v = NULL;
+  for (size_t i = 0; i < res->n_unified; i++)
+    if (strcmp (res->unified[i].key, key) == 0)
+      v = res->unified[i].value;
+  return v;
+}
+
+/* systemd's major version (252 from "252.39-1~deb12u1"); 0 if unknown. */
+static int
+manager_version (sd_bus *bus)
+{
+  cleanup_msg sd_bus_message *reply = NULL;
+  const char *v = NULL;
+  int r = sd_bus_call_method (bus, SD_DEST, SD_PATH, "org.freedesktop.DBus.Properties", "Get", NULL, &reply, "ss",
+                              SD_MANAGER, "Version");
+  if (r >= 0 && (r = sd_bus_message_enter_container (reply, 'v', "s")) >= 0)
+    r = sd_bus_message_read (reply, "s", &v);
+  return r < 0 || v == NULL ? 0 : atoi (v);
+}
+
+/* Properties only a unit's start can set (cgroup v2): memory.oom.group as
+ * OOMPolicy (kubelet sets it; a reload would otherwise reset the file),
+ * which scopes take from systemd 253 on: before that the file written
+ * after the start is all there is. */
+static int
+append_start_only_properties (sd_bus *bus, sd_bus_message *m, const struct oci_resources *res)
+{
+  const char *oom_group = res ? unified_value (res, "memory.oom.group") : NULL;
+  if (oom_group == NULL || manager_version (bus) < 253)
+    return 0;
+  return sd_bus_message_append (m, "(sv)", "OOMPolicy", "s", strcmp (oom_group, "1") == 0 ? "kill" : "continue");
+}
+
 /* The limits systemd itself must know, or it would write its own values
  * over ours when it next realizes the unit. */
 static int
@@ -212,6 +284,10 @@ append_resource_properties (sd_bus_message *m, bool v2, const struct oci_resourc
       per_sec = ((per_sec + 9999) / 10000) * 10000;
       r = sd_bus_message_append (m, "(sv)", "CPUQuotaPerSecUSec", "t", per_sec);
     }
+  if (r >= 0 && v2 && res->cpu.cpus && *res->cpu.cpus)
+    r = append_cpuset_property (m, "AllowedCPUs", res->cpu.cpus);
+  if (r >= 0 && v2 && res->cpu.mems && *res->cpu.mems)
+    r = append_cpuset_property (m, "AllowedMemoryNodes", res->cpu.mems);
   return r;
 }
 
@@ -319,6 +395,8 @@ cgroup_systemd_start (struct cgroup *cg, pid_t pid, const struct oci_resources *
                                "CPUAccounting", "b", 1);
   if (r >= 0)
     r = append_resource_properties (m, v2, res);
+  if (r >= 0 && v2)
+    r = append_start_only_properties (bus, m, res);
   if (r >= 0)
     r = sd_bus_message_close_container (m);
   if (r >= 0)
