@@ -10,7 +10,7 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends build-essential autoconf automake pkg-config \
-  libseccomp-dev libcap-dev libyajl-dev libsystemd-dev \
+  libseccomp-dev libcap-dev libyajl-dev \
   busybox-static jq procps util-linux iproute2 uidmap passwd bsdutils strace \
   qemu-system-x86 cpio xz-utils mmdebstrap criu apparmor clang libclang-rt-14-dev \
   podman catatonit containerd runc crun docker.io docker-compose \

@@ -100,13 +100,8 @@ gen_linux (yajl_gen g)
   yajl_gen_map_open (g);
   gen_bool (g, "v1", true);
   gen_bool (g, "v2", true);
-#ifdef HAVE_SYSTEMD
   gen_bool (g, "systemd", true);
   gen_bool (g, "systemdUser", true);
-#else
-  gen_bool (g, "systemd", false);
-  gen_bool (g, "systemdUser", false);
-#endif
   gen_bool (g, "rdma", true);
   yajl_gen_map_close (g);
   GEN_STR (g, "seccomp");

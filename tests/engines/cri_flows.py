@@ -285,7 +285,7 @@ def flow_pod_pid_and_host_network():
     stop_pod(pod)
     pod, config = run_pod("hostnet", network=cri.NODE)
     cid, started = container(pod, config, "c", ["sleep", "3600"])
-    record("host_network", ns(host_pid(cid=cid), "net") == ns(1, "net"))
+    record("host_network", ns(host_pid(cid=cid), "net") == ns(os.getpid(), "net"))
     remove(cid)
     stop_pod(pod)
 

@@ -318,10 +318,16 @@ cgroup_enter_init (struct cgroup *cg, const struct oci_config *cfg, pid_t pid, c
   /* The systemd driver: the scope with pid in it, then, as with cgroupfs,
    * every hierarchy's directory (systemd does not make all of them on v1)
    * and the limits. */
-  if (cg->systemd_unit && !cg->systemd_started
-      && (cgroup_systemd_start (cg, pid, &cfg->linux_section.resources, err) < 0
-          || cgroup_create_for (cg, cfg, err) < 0))
-    return -1;
+  if (cg->systemd_unit && !cg->systemd_started)
+    {
+      /* systemd gets the device rules every container has too: they
+       * become the unit's device policy (see cgroup_systemd_start). */
+      struct oci_resources res = cfg->linux_section.resources;
+      cleanup_free struct oci_device_rule *rules = effective_device_rules (cfg, &res.n_devices);
+      res.devices = rules;
+      if (cgroup_systemd_start (cg, pid, &res, err) < 0 || cgroup_create_for (cg, cfg, err) < 0)
+        return -1;
+    }
   return cgroup_enter (cg, pid, err);
 }
 

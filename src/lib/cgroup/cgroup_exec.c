@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cgroup/cgroup.h"
+#include "cgroup/cgroup_systemd.h"
 #include "base/utils.h"
 
 /* Does the comma-separated list `have` name `want`? */
@@ -63,7 +64,24 @@ int
 cgroup_enter_sub (const struct cgroup *cg, pid_t pid, char *const *specs, cl_error **err)
 {
   if (specs == NULL || specs[0] == NULL)
-    return cgroup_enter (cg, pid, err);
+    {
+      cl_error *e = NULL;
+      if (cgroup_enter (cg, pid, &e) == 0)
+        return 0;
+      /* Not ours to move (a rootless exec from outside the user's
+       * subtree: v2 wants write access where both cgroups meet); the
+       * unit's manager may. */
+      if ((e->errnum == EACCES || e->errnum == EPERM) && cg->systemd_unit)
+        {
+          cl_error_free (e);
+          return cgroup_systemd_attach (cg, pid, "", err);
+        }
+      if (err)
+        *err = e;
+      else
+        cl_error_free (e);
+      return -1;
+    }
   for (size_t i = 0; i < cg->n_dirs; i++)
     {
       const char *sub = "";
@@ -82,6 +100,9 @@ cgroup_enter_sub (const struct cgroup *cg, pid_t pid, char *const *specs, cl_err
       if (cgroup_join_dir (cg, i, dir, pid) < 0)
         {
           int e = errno;
+          /* As above: the unit's manager moves it (in every hierarchy). */
+          if ((e == EACCES || e == EPERM) && cg->systemd_unit)
+            return cgroup_systemd_attach (cg, pid, sub, err);
           return cl_fail_as (err, e, "adding pid %d to cgroups: write %s/cgroup.procs: %s", (int) pid, dir,
                              errno_text_lower (e));
         }

@@ -4,218 +4,122 @@
  * Delegate=yes; the main limits are also given to systemd as unit
  * properties, so that systemd never writes its own values over them.
  * Everything else of linux.resources is then written through cgroupfs into
- * the scope's directories, as with the cgroupfs driver.  See
- * include/cgroup/cgroup.h. */
-#include "config.h"
+ * the scope's directories, as with the cgroupfs driver.  The D-Bus client
+ * is the project's own (include/cgroup/dbus.h).  See include/cgroup/cgroup.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cgroup/cgroup_files.h"
 #include "cgroup/cgroup_systemd.h"
+#include "cgroup/dbus.h"
 #include "process/process_attrs.h"
 #include "base/utils.h"
 
-#ifdef HAVE_SYSTEMD
-#include <dlfcn.h>
-#include <systemd/sd-bus.h>
-
-/* libsystemd is loaded only when --systemd-cgroup is used: linking it would
- * make every start load it and its compression and crypto libraries. */
-#define SD_FUNCS(X)                                                                                          \
-  X (sd_bus_open_user) X (sd_bus_open_system) X (sd_bus_flush_close_unref) X (sd_bus_message_unref)          \
-  X (sd_bus_error_free) X (sd_bus_message_read) X (sd_bus_match_signal) X (sd_bus_call) X (sd_bus_slot_unref) \
-  X (sd_bus_process) X (sd_bus_wait) X (sd_bus_message_append) X (sd_bus_call_method)                        \
-  X (sd_bus_message_enter_container) X (sd_bus_message_new_method_call) X (sd_bus_message_open_container)     \
-  X (sd_bus_message_close_container) X (sd_bus_message_append_array)
-
-static struct
-{
-#define SD_FIELD(f) __typeof__ (&f) f;
-  SD_FUNCS (SD_FIELD)
-} sd;
-
-static void *libsystemd;
-
-static int
-load_libsystemd (cl_error **err)
-{
-  if (libsystemd)
-    return 0;
-  void *h = dlopen ("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-  if (h == NULL)
-    return cl_fail_as (err, ENOTSUP, "--systemd-cgroup: cannot load libsystemd.so.0 (apt-get install libsystemd0): %s",
-                       dlerror ());
-#define SD_LOAD(f)                                                                                           \
-  if ((sd.f = (__typeof__ (&f)) dlsym (h, #f)) == NULL)                                                      \
-    return cl_fail_as (err, ENOTSUP, "--systemd-cgroup: libsystemd.so.0 has no %s", #f);
-  SD_FUNCS (SD_LOAD)
-  libsystemd = h;
-  return 0;
-}
-
-/* From here on every sd_* call goes through the loaded table. */
-#define SD_CALL(f) sd.f
-#define sd_bus_open_user SD_CALL (sd_bus_open_user)
-#define sd_bus_open_system SD_CALL (sd_bus_open_system)
-#define sd_bus_flush_close_unref SD_CALL (sd_bus_flush_close_unref)
-#define sd_bus_message_unref SD_CALL (sd_bus_message_unref)
-#define sd_bus_error_free SD_CALL (sd_bus_error_free)
-#define sd_bus_message_read SD_CALL (sd_bus_message_read)
-#define sd_bus_match_signal SD_CALL (sd_bus_match_signal)
-#define sd_bus_call SD_CALL (sd_bus_call)
-#define sd_bus_slot_unref SD_CALL (sd_bus_slot_unref)
-#define sd_bus_process SD_CALL (sd_bus_process)
-#define sd_bus_wait SD_CALL (sd_bus_wait)
-#define sd_bus_message_append SD_CALL (sd_bus_message_append)
-#define sd_bus_call_method SD_CALL (sd_bus_call_method)
-#define sd_bus_message_enter_container SD_CALL (sd_bus_message_enter_container)
-#define sd_bus_message_new_method_call SD_CALL (sd_bus_message_new_method_call)
-#define sd_bus_message_open_container SD_CALL (sd_bus_message_open_container)
-#define sd_bus_message_close_container SD_CALL (sd_bus_message_close_container)
-#define sd_bus_message_append_array SD_CALL (sd_bus_message_append_array)
-
-#define SD_DEST "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"
 #define SD_MANAGER "org.freedesktop.systemd1.Manager"
+#define DBUS_PROPERTIES "org.freedesktop.DBus.Properties"
 
 static void
-busp (sd_bus **b)
+connp (struct dbus_conn *c)
 {
-  if (*b)
-    sd_bus_flush_close_unref (*b);
+  dbus_close (c);
 }
 static void
-msgp (sd_bus_message **m)
+msgp (struct dbus_msg *m)
 {
-  if (*m)
-    sd_bus_message_unref (*m);
+  dbus_msg_free (m);
 }
 static void
-bus_errorp (sd_bus_error *e)
+writerp (struct dbus_writer *w)
 {
-  if (libsystemd)
-    sd_bus_error_free (e);
+  dbus_writer_free (w);
 }
-#define cleanup_bus __attribute__ ((cleanup (busp)))
+#define cleanup_conn __attribute__ ((cleanup (connp)))
 #define cleanup_msg __attribute__ ((cleanup (msgp)))
-#define cleanup_bus_error __attribute__ ((cleanup (bus_errorp)))
+#define cleanup_writer __attribute__ ((cleanup (writerp)))
 
 /* The manager of the system (root) or of the calling user (rootless). */
 static int
-open_manager (bool user, sd_bus **out, cl_error **err)
+open_manager (bool user, struct dbus_conn *c, cl_error **err)
 {
-  int r;
+  *c = (struct dbus_conn){ .fd = -1 };
   if (access ("/run/systemd/system", F_OK) < 0)
     return cl_fail_as (err, ENOTSUP, "--systemd-cgroup: systemd is not running on this host (no /run/systemd/system); "
                                      "omit --systemd-cgroup to use the cgroupfs driver");
-  if (load_libsystemd (err) < 0)
-    return -1;
-  r = user ? sd_bus_open_user (out) : sd_bus_open_system (out);
-  if (r < 0)
-    return cl_fail (err, -r, "--systemd-cgroup: connect to the %s bus of systemd", user ? "user" : "system");
-  return 0;
-}
-
-/* JobRemoved for our job: its result ("done", "failed", ...). */
-struct job_wait
-{
-  const char *job;
-  char *result;
-};
-
-static int
-on_job_removed (sd_bus_message *m, void *data, sd_bus_error *ret)
-{
-  struct job_wait *w = data;
-  const char *path = NULL, *unit = NULL, *result = NULL;
-  uint32_t id;
-  (void) ret;
-  if (sd_bus_message_read (m, "uoss", &id, &path, &unit, &result) < 0)
-    return 0;
-  if (w->job && path && strcmp (path, w->job) == 0 && w->result == NULL)
-    w->result = xstrdup (result);
-  return 0;
+  return dbus_connect_systemd (user, c, err);
 }
 
 /* Call a manager method that queues a job, and wait (up to 30 s) for the
- * job's end. */
+ * job's end.  Subscribe first: systemd sends JobRemoved only to
+ * subscribers. */
 static int
-run_job (sd_bus *bus, sd_bus_message *call, const char *what, cl_error **err)
+run_job (struct dbus_conn *c, const char *member, const char *sig, const struct dbus_writer *body, const char *what,
+         cl_error **err)
 {
-  cleanup_msg sd_bus_message *reply = NULL;
-  cleanup_bus_error sd_bus_error e = SD_BUS_ERROR_NULL;
-  struct job_wait w = { NULL, NULL };
-  sd_bus_slot *slot = NULL;
-  int r;
+  cleanup_msg struct dbus_msg sub = { 0 }, reply = { 0 };
+  cleanup_free char *result = NULL;
+  struct dbus_reader r;
+  const char *job;
 
-  r = sd_bus_match_signal (bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, &w);
-  if (r < 0)
-    return cl_fail (err, -r, "%s: watch systemd's jobs", what);
-  r = sd_bus_call (bus, call, 0, &e, &reply);
-  if (r < 0)
-    {
-      sd_bus_slot_unref (slot);
-      return cl_fail (err, -r, "%s: %s", what, e.message ? e.message : strerror (-r));
-    }
-  if ((r = sd_bus_message_read (reply, "o", &w.job)) < 0)
-    {
-      sd_bus_slot_unref (slot);
-      return cl_fail (err, -r, "%s: systemd's reply", what);
-    }
-  for (int i = 0; i < 300 && w.result == NULL; i++)
-    {
-      r = sd_bus_process (bus, NULL);
-      if (r < 0)
-        break;
-      if (r == 0)
-        sd_bus_wait (bus, 100000);
-    }
-  sd_bus_slot_unref (slot);
-  if (w.result == NULL)
-    return cl_fail (err, r < 0 ? -r : ETIMEDOUT, "%s: systemd did not finish the job %s", what, w.job);
-  if (strcmp (w.result, "done") != 0)
-    {
-      cl_fail (err, EIO, "%s: systemd's job ended with `%s` (see journalctl)", what, w.result);
-      free (w.result);
-      return -1;
-    }
-  free (w.result);
+  if (dbus_call (c, SD_PATH, SD_MANAGER, "Subscribe", "", NULL, &sub, err) < 0
+      || dbus_call (c, SD_PATH, SD_MANAGER, member, sig, body, &reply, err) < 0)
+    return cl_wrap (err, "%s", what);
+  dbus_reader_init (&r, &reply);
+  if (reply.signature == NULL || strcmp (reply.signature, "o") != 0 || dbus_get_str (&r, &job) < 0)
+    return cl_fail_as (err, EPROTO, "%s: systemd's reply names no job", what);
+  if (dbus_wait_job (c, job, 30000, &result, err) < 0)
+    return cl_wrap (err, "%s: job %s", what, job);
+  if (strcmp (result, "done") != 0)
+    return cl_fail_as (err, EIO, "%s: systemd's job ended with `%s` (see journalctl)", what, result);
+  return 0;
+}
+
+/* Properties.Get of a string property: "v" holding "s". */
+static int
+get_string_property (struct dbus_conn *c, const char *path, const char *iface, const char *name, char **out,
+                     cl_error **err)
+{
+  cleanup_writer struct dbus_writer body = { 0 };
+  cleanup_msg struct dbus_msg reply = { 0 };
+  struct dbus_reader r;
+  const char *sig, *v;
+
+  dbus_put_str (&body, iface);
+  dbus_put_str (&body, name);
+  if (dbus_call (c, path, DBUS_PROPERTIES, "Get", "ss", &body, &reply, err) < 0)
+    return -1;
+  dbus_reader_init (&r, &reply);
+  if (dbus_get_sig (&r, &sig) < 0 || strcmp (sig, "s") != 0 || dbus_get_str (&r, &v) < 0)
+    return cl_fail_as (err, EPROTO, "--systemd-cgroup: systemd's %s is not a string", name);
+  *out = xstrdup (v);
   return 0;
 }
 
 /* AllowedCPUs / AllowedMemoryNodes (cgroup v2): the cpuset list as
  * systemd's bit array, bit i of byte i/8 for CPU (node) i.  Given to
  * systemd so that a daemon-reload cannot widen the cpuset again. */
-static int
-append_cpuset_property (sd_bus_message *m, const char *name, const char *list)
+static void
+put_cpuset_property (struct dbus_writer *w, const char *name, const cpu_set_t *set)
 {
-  uint8_t bits[CPU_SETSIZE / 8] = { 0 };
+  struct dbus_array a;
   size_t len = 0;
-  cpu_set_t set;
-  int r;
-
-  if (parse_cpu_list (list, &set) < 0)
-    return -EINVAL;
   for (size_t i = 0; i < CPU_SETSIZE; i++)
-    if (CPU_ISSET (i, &set))
-      {
-        bits[i / 8] |= (uint8_t) (1u << (i % 8));
-        len = i / 8 + 1;
-      }
-  r = sd_bus_message_open_container (m, 'r', "sv");
-  if (r >= 0)
-    r = sd_bus_message_append (m, "s", name);
-  if (r >= 0)
-    r = sd_bus_message_open_container (m, 'v', "ay");
-  if (r >= 0)
-    r = sd_bus_message_append_array (m, 'y', bits, len);
-  if (r >= 0)
-    r = sd_bus_message_close_container (m);
-  if (r >= 0)
-    r = sd_bus_message_close_container (m);
-  return r;
+    if (CPU_ISSET (i, set))
+      len = i / 8 + 1;
+  dbus_prop_open (w, name, "ay");
+  a = dbus_array_open (w, 1);
+  for (size_t byte = 0; byte < len; byte++)
+    {
+      uint8_t bits = 0;
+      for (size_t bit = 0; bit < 8; bit++)
+        if (CPU_ISSET (byte * 8 + bit, set))
+          bits |= (uint8_t) (1u << bit);
+      dbus_put_byte (w, bits);
+    }
+  dbus_array_close (w, a);
 }
 
 /* The value of linux.resources.unified[key], or NULL. */
@@ -231,64 +135,200 @@ unified_value (const struct oci_resources *res, const char *key)
 
 /* systemd's major version (252 from "252.39-1~deb12u1"); 0 if unknown. */
 static int
-manager_version (sd_bus *bus)
+manager_version (struct dbus_conn *c)
 {
-  cleanup_msg sd_bus_message *reply = NULL;
-  const char *v = NULL;
-  int r = sd_bus_call_method (bus, SD_DEST, SD_PATH, "org.freedesktop.DBus.Properties", "Get", NULL, &reply, "ss",
-                              SD_MANAGER, "Version");
-  if (r >= 0 && (r = sd_bus_message_enter_container (reply, 'v', "s")) >= 0)
-    r = sd_bus_message_read (reply, "s", &v);
-  return r < 0 || v == NULL ? 0 : atoi (v);
+  cleanup_free char *v = NULL;
+  cleanup_error cl_error *e = NULL;
+  return get_string_property (c, SD_PATH, SD_MANAGER, "Version", &v, &e) < 0 ? 0 : atoi (v);
 }
 
 /* Properties only a unit's start can set (cgroup v2): memory.oom.group as
  * OOMPolicy (kubelet sets it; a reload would otherwise reset the file),
  * which scopes take from systemd 253 on: before that the file written
  * after the start is all there is. */
-static int
-append_start_only_properties (sd_bus *bus, sd_bus_message *m, const struct oci_resources *res)
+static void
+put_start_only_properties (struct dbus_conn *c, struct dbus_writer *w, const struct oci_resources *res)
 {
   const char *oom_group = res ? unified_value (res, "memory.oom.group") : NULL;
-  if (oom_group == NULL || manager_version (bus) < 253)
+  if (oom_group == NULL || manager_version (c) < 253)
+    return;
+  dbus_prop_open (w, "OOMPolicy", "s");
+  dbus_put_str (w, strcmp (oom_group, "1") == 0 ? "kill" : "continue");
+}
+
+/* The name /proc/devices gives the major of a type ('c', 'b'), or NULL. */
+static char *
+major_name (const char *proc_devices, char type, int64_t major)
+{
+  const char *section = type == 'c' ? "Character devices:" : "Block devices:";
+  const char *p = proc_devices ? strstr (proc_devices, section) : NULL;
+  if (p == NULL)
+    return NULL;
+  for (p = strchr (p, '\n'); p && p[1] && p[1] != '\n'; p = strchr (p + 1, '\n'))
+    {
+      char name[64];
+      long m;
+      if (sscanf (p + 1, "%ld %63s", &m, name) == 2 && m == major)
+        return xstrdup (name);
+    }
+  return NULL;
+}
+
+/* Does a later deny rule d touch what allow rule a grants? */
+static bool
+rules_overlap (const struct oci_device_rule *a, const struct oci_device_rule *d)
+{
+  return (d->type == 'a' || a->type == 'a' || d->type == a->type) && (d->major < 0 || a->major < 0 || d->major == a->major)
+         && (d->minor < 0 || a->minor < 0 || d->minor == a->minor);
+}
+
+static bool
+is_all_devices (const struct oci_device_rule *r)
+{
+  return r->type == 'a' && r->major < 0 && r->minor < 0 && r->access && strspn ("rwm", r->access) == 3
+         && strlen (r->access) >= 3;
+}
+
+/* systemd's DeviceAllow= for one allow rule: /dev/char/M:m, char-NAME for
+ * every minor of a major (named as /proc/devices names it), char-* for
+ * all; NULL where systemd has no words for it. */
+static char *
+device_allow_path (const struct oci_device_rule *r, const char *proc_devices)
+{
+  const char *kind = r->type == 'c' ? "char" : r->type == 'b' ? "block" : NULL;
+  cleanup_free char *name = NULL;
+  if (kind == NULL)
+    return NULL;
+  if (r->major < 0)
+    return xasprintf ("%s-*", kind);
+  if (r->minor >= 0)
+    return xasprintf ("/dev/%s/%lld:%lld", kind, (long long) r->major, (long long) r->minor);
+  name = major_name (proc_devices, r->type, r->major);
+  return name ? xasprintf ("%s-%s", kind, name) : NULL;
+}
+
+size_t
+cgroup_systemd_device_allow (const struct oci_device_rule *rules, size_t n, const char *proc_devices,
+                             struct sd_device_allow **out, bool *restricts)
+{
+  size_t start = 0, k = 0;
+  bool allow_all = false;
+
+  /* Rules are taken in order, the last match winning, nothing allowed at
+   * first: what counts starts after the last rule for every device. */
+  for (size_t i = 0; i < n; i++)
+    if (is_all_devices (&rules[i]))
+      {
+        allow_all = rules[i].allow;
+        start = i + 1;
+      }
+  *out = NULL;
+  *restricts = !allow_all;
+  /* After an allow-all, only denials follow, and systemd has no way to
+   * say "everything but": no policy (the cgroupfs rules still hold). */
+  if (allow_all)
     return 0;
-  return sd_bus_message_append (m, "(sv)", "OOMPolicy", "s", strcmp (oom_group, "1") == 0 ? "kill" : "continue");
+  *out = xzalloc ((n - start + 1) * sizeof **out);
+  for (size_t i = start; i < n; i++)
+    {
+      bool denied_later = false;
+      char *path;
+      if (!rules[i].allow)
+        continue;
+      /* A later denial systemd cannot subtract: the allowance is left
+       * out (stricter, never wider). */
+      for (size_t j = i + 1; j < n; j++)
+        denied_later |= !rules[j].allow && rules_overlap (&rules[i], &rules[j]);
+      if (denied_later || (path = device_allow_path (&rules[i], proc_devices)) == NULL)
+        continue;
+      (*out)[k].path = path;
+      for (const char *a = rules[i].access ? rules[i].access : ""; *a; a++)
+        if (strchr ("rwm", *a) && !strchr ((*out)[k].perms, *a) && strlen ((*out)[k].perms) < 3)
+          (*out)[k].perms[strlen ((*out)[k].perms)] = *a;
+      k++;
+    }
+  return k;
+}
+
+/* DevicePolicy=strict and DeviceAllow= for the container's device rules,
+ * so that systemd, when it realizes the unit again (a daemon-reload), does
+ * not reset the devices cgroup to "a *:* rwm" (v1) or widen it (v2). */
+static void
+put_device_properties (struct dbus_writer *w, const struct oci_resources *res)
+{
+  cleanup_free char *proc_devices = NULL;
+  cleanup_error cl_error *e = NULL;
+  struct sd_device_allow *allow = NULL;
+  struct dbus_array a;
+  bool restricts;
+  size_t n;
+
+  read_file_at (AT_FDCWD, "/proc/devices", 1 << 16, &proc_devices, NULL, &e);
+  n = cgroup_systemd_device_allow (res->devices, res->n_devices, proc_devices, &allow, &restricts);
+  if (restricts)
+    {
+      dbus_prop_open (w, "DevicePolicy", "s");
+      dbus_put_str (w, "strict");
+      dbus_prop_open (w, "DeviceAllow", "a(ss)");
+      a = dbus_array_open (w, 8);
+      for (size_t i = 0; i < n; i++)
+        {
+          dbus_struct_open (w);
+          dbus_put_str (w, allow[i].path);
+          dbus_put_str (w, allow[i].perms);
+        }
+      dbus_array_close (w, a);
+    }
+  for (size_t i = 0; i < n; i++)
+    free (allow[i].path);
+  free (allow);
 }
 
 /* The limits systemd itself must know, or it would write its own values
  * over ours when it next realizes the unit. */
 static int
-append_resource_properties (sd_bus_message *m, bool v2, const struct oci_resources *res)
+put_resource_properties (struct dbus_writer *w, bool v2, const struct oci_resources *res, cl_error **err)
 {
-  int r = 0;
+  cpu_set_t set;
   if (res == NULL)
     return 0;
   if (res->memory.limit.set && res->memory.limit.v > 0)
-    r = sd_bus_message_append (m, "(sv)", v2 ? "MemoryMax" : "MemoryLimit", "t", (uint64_t) res->memory.limit.v);
-  if (r >= 0 && res->pids_limit.set)
-    r = sd_bus_message_append (m, "(sv)", "TasksMax", "t",
-                               res->pids_limit.v >= 0 ? (uint64_t) pids_max_for (res->pids_limit.v) : (uint64_t) -1);
-  if (r >= 0 && res->cpu.shares.set && res->cpu.shares.v > 0)
+    {
+      dbus_prop_open (w, v2 ? "MemoryMax" : "MemoryLimit", "t");
+      dbus_put_u64 (w, (uint64_t) res->memory.limit.v);
+    }
+  if (res->pids_limit.set)
+    {
+      dbus_prop_open (w, "TasksMax", "t");
+      dbus_put_u64 (w, res->pids_limit.v >= 0 ? (uint64_t) pids_max_for (res->pids_limit.v) : (uint64_t) -1);
+    }
+  if (res->cpu.shares.set && res->cpu.shares.v > 0)
     {
       uint64_t s = res->cpu.shares.v < 2 ? 2 : res->cpu.shares.v > 262144 ? 262144 : res->cpu.shares.v;
-      if (v2)
-        r = sd_bus_message_append (m, "(sv)", "CPUWeight", "t", cgroup_cpu_weight_from_shares (s));
-      else
-        r = sd_bus_message_append (m, "(sv)", "CPUShares", "t", s);
+      dbus_prop_open (w, v2 ? "CPUWeight" : "CPUShares", "t");
+      dbus_put_u64 (w, v2 ? cgroup_cpu_weight_from_shares (s) : s);
     }
-  if (r >= 0 && res->cpu.quota.set && res->cpu.quota.v > 0)
+  if (res->cpu.quota.set && res->cpu.quota.v > 0)
     {
       uint64_t period = res->cpu.period.set && res->cpu.period.v ? res->cpu.period.v : 100000;
       uint64_t per_sec = (uint64_t) res->cpu.quota.v * 1000000 / period;
       /* systemd rounds to whole milliseconds of a second. */
-      per_sec = ((per_sec + 9999) / 10000) * 10000;
-      r = sd_bus_message_append (m, "(sv)", "CPUQuotaPerSecUSec", "t", per_sec);
+      dbus_prop_open (w, "CPUQuotaPerSecUSec", "t");
+      dbus_put_u64 (w, ((per_sec + 9999) / 10000) * 10000);
     }
-  if (r >= 0 && v2 && res->cpu.cpus && *res->cpu.cpus)
-    r = append_cpuset_property (m, "AllowedCPUs", res->cpu.cpus);
-  if (r >= 0 && v2 && res->cpu.mems && *res->cpu.mems)
-    r = append_cpuset_property (m, "AllowedMemoryNodes", res->cpu.mems);
-  return r;
+  if (v2 && res->cpu.cpus && *res->cpu.cpus)
+    {
+      if (parse_cpu_list (res->cpu.cpus, &set) < 0)
+        return cl_fail_as (err, EINVAL, "linux.resources.cpu.cpus `%s`: not a CPU list", res->cpu.cpus);
+      put_cpuset_property (w, "AllowedCPUs", &set);
+    }
+  if (v2 && res->cpu.mems && *res->cpu.mems)
+    {
+      if (parse_cpu_list (res->cpu.mems, &set) < 0)
+        return cl_fail_as (err, EINVAL, "linux.resources.cpu.mems `%s`: not a node list", res->cpu.mems);
+      put_cpuset_property (w, "AllowedMemoryNodes", &set);
+    }
+  return 0;
 }
 
 static int
@@ -326,7 +366,7 @@ parse_systemd_path (const char *path, const char *id, bool user, char **slice, c
 int
 cgroup_systemd_plan (struct cgroup *cg, const char *cgroups_path, const char *id, cl_error **err)
 {
-  cleanup_bus sd_bus *bus = NULL;
+  cleanup_conn struct dbus_conn c = { .fd = -1 };
   cg->systemd_user = geteuid () != 0;
   if (parse_systemd_path (cgroups_path, id, cg->systemd_user, &cg->systemd_slice, &cg->systemd_unit, err) < 0)
     return -1;
@@ -336,77 +376,80 @@ cgroup_systemd_plan (struct cgroup *cg, const char *cgroups_path, const char *id
     return cl_fail_as (err, ENOTSUP, "--systemd-cgroup as an unprivileged user needs cgroup v2 (this host has v1 "
                                      "controllers, which systemd does not delegate to users); omit --systemd-cgroup");
   /* Fail now, before anything is made, where systemd cannot be reached. */
-  return open_manager (cg->systemd_user, &bus, err);
+  return open_manager (cg->systemd_user, &c, err);
 }
 
 /* The unit's cgroup, as systemd reports it ("/system.slice/x.scope"). */
 static int
-unit_control_group (sd_bus *bus, const char *unit, char **out, cl_error **err)
+unit_control_group (struct dbus_conn *c, const char *unit, char **out, cl_error **err)
 {
-  cleanup_bus_error sd_bus_error e = SD_BUS_ERROR_NULL;
-  cleanup_msg sd_bus_message *reply = NULL;
+  cleanup_writer struct dbus_writer body = { 0 };
+  cleanup_msg struct dbus_msg reply = { 0 };
   cleanup_free char *path = NULL;
+  struct dbus_reader r;
   const char *obj;
-  int r = sd_bus_call_method (bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s", unit);
-  if (r < 0)
-    return cl_fail (err, -r, "systemd unit `%s`: %s", unit, e.message ? e.message : strerror (-r));
-  if ((r = sd_bus_message_read (reply, "o", &obj)) < 0)
-    return cl_fail (err, -r, "systemd unit `%s`: reply", unit);
+
+  dbus_put_str (&body, unit);
+  if (dbus_call (c, SD_PATH, SD_MANAGER, "GetUnit", "s", &body, &reply, err) < 0)
+    return cl_wrap (err, "systemd unit `%s`", unit);
+  dbus_reader_init (&r, &reply);
+  if (dbus_get_str (&r, &obj) < 0)
+    return cl_fail_as (err, EPROTO, "systemd unit `%s`: GetUnit names no object", unit);
   path = xstrdup (obj);
-  /* Read out of the reply and copied: memory libsystemd allocated is
-   * freed only by libsystemd (a static crun-lite has a libc of its own,
-   * and the dlopen'ed library another). */
-  sd_bus_message_unref (reply);
-  reply = NULL;
-  r = sd_bus_call_method (bus, SD_DEST, path, "org.freedesktop.DBus.Properties", "Get", &e, &reply, "ss",
-                          "org.freedesktop.systemd1.Scope", "ControlGroup");
-  if (r >= 0 && (r = sd_bus_message_enter_container (reply, 'v', "s")) >= 0)
-    r = sd_bus_message_read (reply, "s", &obj);
-  if (r < 0 || obj == NULL || *obj != '/')
-    return cl_fail (err, r < 0 ? -r : ENOENT, "systemd unit `%s`: no cgroup", unit);
-  *out = xstrdup (obj);
+  if (get_string_property (c, path, "org.freedesktop.systemd1.Scope", "ControlGroup", out, err) < 0)
+    return cl_wrap (err, "systemd unit `%s`", unit);
+  if (**out != '/')
+    return cl_fail_as (err, ENOENT, "systemd unit `%s`: no cgroup", unit);
   return 0;
 }
 
 int
 cgroup_systemd_start (struct cgroup *cg, pid_t pid, const struct oci_resources *res, cl_error **err)
 {
-  cleanup_bus sd_bus *bus = NULL;
-  cleanup_msg sd_bus_message *m = NULL;
+  cleanup_conn struct dbus_conn c = { .fd = -1 };
+  cleanup_writer struct dbus_writer body = { 0 };
   cleanup_free char *cgpath = NULL, *what = xasprintf ("--systemd-cgroup: start %s", cg->systemd_unit);
-  bool v2 = cg->layout == CGROUP_UNIFIED;
   cleanup_free char *desc = xasprintf ("crun-lite container %s", cg->systemd_unit);
-  int r;
+  bool v2 = cg->layout == CGROUP_UNIFIED;
+  struct dbus_array props, pids;
 
-  if (open_manager (cg->systemd_user, &bus, err) < 0)
+  if (open_manager (cg->systemd_user, &c, err) < 0)
     return -1;
-  /* JobRemoved is only sent to subscribed clients on older systemd. */
-  sd_bus_call_method (bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, "");
-  r = sd_bus_message_new_method_call (bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
-  if (r >= 0)
-    r = sd_bus_message_append (m, "ss", cg->systemd_unit, "fail");
-  if (r >= 0)
-    r = sd_bus_message_open_container (m, 'a', "(sv)");
-  if (r >= 0)
-    r = sd_bus_message_append (m, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s", cg->systemd_slice,
-                               "Delegate", "b", 1, "DefaultDependencies", "b", 0, "PIDs", "au", 1, (uint32_t) pid);
-  if (r >= 0)
-    r = sd_bus_message_append (m, "(sv)(sv)(sv)", "MemoryAccounting", "b", 1, "TasksAccounting", "b", 1,
-                               "CPUAccounting", "b", 1);
-  if (r >= 0)
-    r = append_resource_properties (m, v2, res);
-  if (r >= 0 && v2)
-    r = append_start_only_properties (bus, m, res);
-  if (r >= 0)
-    r = sd_bus_message_close_container (m);
-  if (r >= 0)
-    r = sd_bus_message_append (m, "a(sa(sv))", 0);
-  if (r < 0)
-    return cl_fail (err, -r, "%s: build the D-Bus call", what);
-  if (run_job (bus, m, what, err) < 0)
+  dbus_put_str (&body, cg->systemd_unit);
+  dbus_put_str (&body, "fail");
+  props = dbus_array_open (&body, 8);
+  dbus_prop_open (&body, "Description", "s");
+  dbus_put_str (&body, desc);
+  dbus_prop_open (&body, "Slice", "s");
+  dbus_put_str (&body, cg->systemd_slice);
+  dbus_prop_open (&body, "Delegate", "b");
+  dbus_put_bool (&body, true);
+  dbus_prop_open (&body, "DefaultDependencies", "b");
+  dbus_put_bool (&body, false);
+  dbus_prop_open (&body, "PIDs", "au");
+  pids = dbus_array_open (&body, 4);
+  dbus_put_u32 (&body, (uint32_t) pid);
+  dbus_array_close (&body, pids);
+  for (const char *const *acct = (const char *const[]){ "MemoryAccounting", "TasksAccounting", "CPUAccounting", NULL };
+       *acct; acct++)
+    {
+      dbus_prop_open (&body, *acct, "b");
+      dbus_put_bool (&body, true);
+    }
+  if (put_resource_properties (&body, v2, res, err) < 0)
+    return -1;
+  /* A user's manager cannot load a device filter (nor can we). */
+  if (res && res->n_devices && !cg->systemd_user)
+    put_device_properties (&body, res);
+  if (v2)
+    put_start_only_properties (&c, &body, res);
+  dbus_array_close (&body, props);
+  /* No auxiliary units: an empty a(sa(sv)). */
+  dbus_array_close (&body, dbus_array_open (&body, 8));
+  if (run_job (&c, "StartTransientUnit", "ssa(sv)a(sa(sv))", &body, what, err) < 0)
     return -1;
   cg->systemd_started = true;
-  if (unit_control_group (bus, cg->systemd_unit, &cgpath, err) < 0)
+  if (unit_control_group (&c, cg->systemd_unit, &cgpath, err) < 0)
     return -1;
   return cgroup_adopt_path (cg, cgpath, err);
 }
@@ -414,50 +457,60 @@ cgroup_systemd_start (struct cgroup *cg, pid_t pid, const struct oci_resources *
 int
 cgroup_systemd_update (const struct cgroup *cg, const struct oci_resources *res, cl_error **err)
 {
-  cleanup_bus sd_bus *bus = NULL;
-  cleanup_msg sd_bus_message *m = NULL, *reply = NULL;
-  cleanup_bus_error sd_bus_error e = SD_BUS_ERROR_NULL;
-  int r;
-  if (open_manager (cg->systemd_user, &bus, err) < 0)
+  cleanup_conn struct dbus_conn c = { .fd = -1 };
+  cleanup_writer struct dbus_writer body = { 0 };
+  cleanup_msg struct dbus_msg reply = { 0 };
+  struct dbus_array props;
+
+  if (open_manager (cg->systemd_user, &c, err) < 0)
     return -1;
-  r = sd_bus_message_new_method_call (bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
-  if (r >= 0)
-    r = sd_bus_message_append (m, "sb", cg->systemd_unit, 1);
-  if (r >= 0)
-    r = sd_bus_message_open_container (m, 'a', "(sv)");
-  if (r >= 0)
-    r = append_resource_properties (m, cg->layout == CGROUP_UNIFIED, res);
-  if (r >= 0)
-    r = sd_bus_message_close_container (m);
-  if (r < 0)
-    return cl_fail (err, -r, "--systemd-cgroup: build the D-Bus call");
-  r = sd_bus_call (bus, m, 0, &e, &reply);
-  if (r < 0)
-    return cl_fail (err, -r, "--systemd-cgroup: set properties of %s: %s", cg->systemd_unit,
-                    e.message ? e.message : strerror (-r));
+  dbus_put_str (&body, cg->systemd_unit);
+  dbus_put_bool (&body, true);
+  props = dbus_array_open (&body, 8);
+  if (put_resource_properties (&body, cg->layout == CGROUP_UNIFIED, res, err) < 0)
+    return -1;
+  dbus_array_close (&body, props);
+  if (dbus_call (&c, SD_PATH, SD_MANAGER, "SetUnitProperties", "sba(sv)", &body, &reply, err) < 0)
+    return cl_wrap (err, "--systemd-cgroup: set properties of %s", cg->systemd_unit);
+  return 0;
+}
+
+int
+cgroup_systemd_attach (const struct cgroup *cg, pid_t pid, const char *sub, cl_error **err)
+{
+  cleanup_conn struct dbus_conn c = { .fd = -1 };
+  cleanup_writer struct dbus_writer body = { 0 };
+  cleanup_msg struct dbus_msg reply = { 0 };
+  struct dbus_array pids;
+
+  if (open_manager (cg->systemd_user, &c, err) < 0)
+    return -1;
+  dbus_put_str (&body, cg->systemd_unit);
+  dbus_put_str (&body, sub);
+  pids = dbus_array_open (&body, 4);
+  dbus_put_u32 (&body, (uint32_t) pid);
+  dbus_array_close (&body, pids);
+  if (dbus_call (&c, SD_PATH, SD_MANAGER, "AttachProcessesToUnit", "ssau", &body, &reply, err) < 0)
+    return cl_wrap (err, "--systemd-cgroup: systemd could not add pid %d to %s", (int) pid, cg->systemd_unit);
   return 0;
 }
 
 int
 cgroup_systemd_stop (const struct cgroup *cg, cl_error **err)
 {
-  cleanup_bus sd_bus *bus = NULL;
-  cleanup_msg sd_bus_message *m = NULL;
+  cleanup_conn struct dbus_conn c = { .fd = -1 };
+  cleanup_writer struct dbus_writer body = { 0 };
   cleanup_free char *what = xasprintf ("--systemd-cgroup: stop %s", cg->systemd_unit);
   cl_error *e = NULL;
-  int r;
-  if (open_manager (cg->systemd_user, &bus, err) < 0)
+
+  if (open_manager (cg->systemd_user, &c, err) < 0)
     return -1;
-  r = sd_bus_message_new_method_call (bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit");
-  if (r >= 0)
-    r = sd_bus_message_append (m, "ss", cg->systemd_unit, "replace");
-  if (r < 0)
-    return cl_fail (err, -r, "%s: build the D-Bus call", what);
-  if (run_job (bus, m, what, &e) < 0)
+  dbus_put_str (&body, cg->systemd_unit);
+  dbus_put_str (&body, "replace");
+  if (run_job (&c, "StopUnit", "ss", &body, what, &e) < 0)
     {
       /* A scope whose processes are all gone is unloaded by systemd itself. */
-      bool gone = strstr (e->msg, "not loaded") != NULL;
-      if (gone)
+      if (strstr (e->msg, "NoSuchUnit") != NULL || strstr (e->msg, "not loaded") != NULL)
         {
           cl_error_free (e);
           return 0;
@@ -470,37 +523,3 @@ cgroup_systemd_stop (const struct cgroup *cg, cl_error **err)
     }
   return 0;
 }
-
-#else /* !HAVE_SYSTEMD */
-
-static int
-no_systemd (cl_error **err)
-{
-  return cl_fail_as (err, ENOTSUP, "--systemd-cgroup: crun-lite was built without libsystemd "
-                                   "(install libsystemd-dev and build again), or omit --systemd-cgroup");
-}
-int
-cgroup_systemd_plan (struct cgroup *cg, const char *cgroups_path, const char *id, cl_error **err)
-{
-  (void) cg, (void) cgroups_path, (void) id;
-  return no_systemd (err);
-}
-int
-cgroup_systemd_start (struct cgroup *cg, pid_t pid, const struct oci_resources *res, cl_error **err)
-{
-  (void) cg, (void) pid, (void) res;
-  return no_systemd (err);
-}
-int
-cgroup_systemd_update (const struct cgroup *cg, const struct oci_resources *res, cl_error **err)
-{
-  (void) cg, (void) res;
-  return no_systemd (err);
-}
-int
-cgroup_systemd_stop (const struct cgroup *cg, cl_error **err)
-{
-  (void) cg;
-  return no_systemd (err);
-}
-#endif
