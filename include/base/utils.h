@@ -3,6 +3,7 @@
 #ifndef CRL_UTILS_H
 #define CRL_UTILS_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -91,5 +92,8 @@ void fds_close_from (int from, const int *keep, size_t n_keep, bool cloexec);
 /* strerror's text as Go (and so runc) prints it: "no such file or
  * directory".  Engines match some of these texts. */
 const char *errno_text_lower (int errnum);
+
+/* "0-3,7" -> a set of up to 1024 CPUs (or NUMA nodes); -1 when malformed. */
+int parse_cpu_list (const char *s, cpu_set_t *out);
 
 #endif

@@ -46,7 +46,5 @@ int process_attrs_apply_final (const struct process_attrs *a, cl_error **err);
 /* process.scheduler and process.ioPriority: applied while the capabilities
  * (CAP_SYS_NICE, CAP_SYS_ADMIN for the realtime I/O class) are still held. */
 int process_attrs_apply_scheduler (const struct process_attrs *a, cl_error **err);
-/* "0-3,7" -> a set of up to 1024 CPUs (or NUMA nodes); -1 when malformed. */
-int parse_cpu_list (const char *s, cpu_set_t *out);
 
 #endif

@@ -50,7 +50,9 @@ def run_pod(name, network=cri.POD, pid=cri.CONTAINER, privileged=False):
     os.makedirs(logs, exist_ok=True)
     config = cri.PodSandboxConfig(
         metadata=cri.PodSandboxMetadata(name=name, uid="uid-%s-%s" % (HANDLER, name), namespace="crl"),
-        hostname="pod-" + name, log_directory=logs,
+        # kubelet names only pods with a network of their own (a host-network
+        # pod has the node's UTS namespace, where a hostname cannot be set).
+        hostname="pod-" + name if network != cri.NODE else "", log_directory=logs,
         linux=cri.LinuxPodSandboxConfig(
             cgroup_parent=CG_PARENT.replace("{}", name),
             security_context=cri.LinuxSandboxSecurityContext(
@@ -155,7 +157,7 @@ def ns(pid, kind):
     try:
         return os.readlink("/proc/%d/ns/%s" % (pid, kind))
     except OSError:
-        return "gone"
+        return "gone:" + os.urandom(8).hex()   # equal to nothing
 
 
 def wait_exited(cid, seconds=30):

@@ -10,7 +10,7 @@
 CRI_PY=/usr/bin/python3
 # Under systemd (the tests/vm guest: PM_CGROUP_MANAGER=systemd) the handlers
 # use the systemd cgroup driver and the pods' parents are slices, as kubelet
-# makes them; there runc's reference results come from the host run.
+# makes them.
 [ "${PM_CGROUP_MANAGER:-}" = systemd ] && CRI_SYSTEMD=true || CRI_SYSTEMD=false
 
 cri_group () {
@@ -32,7 +32,6 @@ cri_group () {
   cri_images || return
   local h parent
   for h in crun-lite runc; do
-    [ "$h" = runc ] && [ -n "${PM_NO_REFERENCE:-}" ] && continue
     [ "$h" = runc ] && ! command -v runc >/dev/null && { skip "CRI flows with runc" "runc is not installed"; continue; }
     # Each pod's cgroup parent, {} standing for the pod's name.
     if $CRI_SYSTEMD; then parent="crlcri_$$_${h//-/_}-{}.slice"; else parent="$CRI_CG/$h/pod-{}"; fi
@@ -161,7 +160,11 @@ cri_checks () {
   expect_eq "CRI log file: stdout and stderr lines in the CRI format" "$($r log_stdout) $($r log_stderr)" "True True"
   expect_eq "the container's resources are applied (memory limit, CPU shares)" "$($r limits_applied)" "$(cri_expected_limits 134217728 512)"
   expect_eq "CRI ContainerStats: CPU and memory usage" "$($r container_stats)" "cpu>0 True mem>0 True"
-  expect_eq "CRI PodSandboxStats" "$($r pod_stats)" "OK"
+  if $CRI_SYSTEMD && [ "$($r pod_stats)" != OK ] && [ "$($r pod_stats)" = "$(results_get "$CRI_W" runc pod_stats)" ]; then
+    skip "CRI PodSandboxStats" "containerd 1.6 loads a systemd slice parent as a cgroupfs path (cgroups: invalid group path), with runc alike"
+  else
+    expect_eq "CRI PodSandboxStats" "$($r pod_stats)" "OK"
+  fi
   expect_eq "CRI UpdateContainerResources (containerd sends the whole linux.resources, devices included)" "$($r update_resources)" "OK"
   expect_eq "the update reaches the cgroup (memory, shares, quota)" "$($r limits_updated)" "$(cri_expected_limits 67108864 256 50000)"
   expect_eq "CRI StopContainer: SIGTERM ignored by sleep as pid 1, SIGKILL after the grace period" "$($r stop)" "CONTAINER_EXITED exit 137 reason Error"
@@ -210,6 +213,8 @@ cri_same_as_runc () {
   local line key diff=""
   while IFS= read -r line; do
     key=${line%%=*}
+    # runc 1.1.5 predates the CPU weight curve (1024 shares -> 100).
+    case $key in limits_*) [ -f /sys/fs/cgroup/cgroup.controllers ] && continue ;; esac
     [ "$(results_get "$CRI_W" runc "$key")" = "${line#*=}" ] \
       || diff="$diff $key (crun-lite: ${line#*=} | runc: $(results_get "$CRI_W" runc "$key"))"
   done < "$CRI_W/results.crun-lite"

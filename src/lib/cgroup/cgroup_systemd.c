@@ -15,7 +15,6 @@
 #include "cgroup/cgroup_files.h"
 #include "cgroup/cgroup_systemd.h"
 #include "cgroup/dbus.h"
-#include "process/process_attrs.h"
 #include "base/utils.h"
 
 #define SD_PATH "/org/freedesktop/systemd1"

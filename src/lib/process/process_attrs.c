@@ -7,41 +7,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "process/process_attrs.h"
+#include "base/utils.h"
 
 #define IOPRIO_CLASS_SHIFT 13
 #define IOPRIO_WHO_PROCESS 1
-
-int
-parse_cpu_list (const char *s, cpu_set_t *out)
-{
-  const char *p = s;
-  CPU_ZERO (out);
-  if (*p == '\0')
-    return -1;
-  while (*p)
-    {
-      char *end;
-      long lo = strtol (p, &end, 10), hi;
-      if (end == p || lo < 0 || lo >= CPU_SETSIZE)
-        return -1;
-      hi = lo;
-      p = end;
-      if (*p == '-')
-        {
-          hi = strtol (p + 1, &end, 10);
-          if (end == p + 1 || hi < lo || hi >= CPU_SETSIZE)
-            return -1;
-          p = end;
-        }
-      for (long c = lo; c <= hi; c++)
-        CPU_SET ((int) c, out);
-      if (*p == ',')
-        p++;
-      else if (*p)
-        return -1;
-    }
-  return 0;
-}
 
 /* linux.memoryPolicy: the mode, its flags and its node list, as
  * set_mempolicy(2) takes them.  The kernel checks the combination. */
