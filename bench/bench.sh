@@ -7,7 +7,7 @@
 # cache), create+start+delete, 100 containers 8 at a time, Docker's default
 # profile (run, and create+start+delete), the smallest memory limit under
 # which each runtime still starts /bin/true (bisection), and podman's and
-# Docker's run --rm.  Runs are interleaved (bench/interleave.c; the README
+# Docker's run --rm.  Runs are interleaved (bench/interleave.c; doc/DESIGN
 # says why).
 #
 #   bench/bench.sh [RUNS]        (default 50 runs per runtime, as root)

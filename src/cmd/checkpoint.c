@@ -195,7 +195,7 @@ cmd_restore (const struct global_opts *g, int argc, char **argv)
                  "  -b, --bundle DIR         the bundle (default: the current directory)\n"
                  "  -d, --detach             return once it runs (else wait, and exit with its status)\n"
                  "      --pid-file FILE      write the restored init's pid to FILE\n"
-                 "      --no-subreaper, --no-pivot  accepted (nothing to turn off: see README)\n",
+                 "      --no-subreaper, --no-pivot  accepted (nothing to turn off: see doc/DESIGN)\n",
                  stdout);
           return 0;
         default:

@@ -256,7 +256,7 @@ state_write (int dirfd, const struct container_state *st, cl_error **err)
     }
   yajl_gen_map_close (g);
   doc = json_gen_take (g, true);
-  /* Never synced: see "Crash safety" in the README. */
+  /* Never synced: see "Crash safety" in doc/DESIGN. */
   return write_file_atomic (dirfd, "state.json", doc, strlen (doc), 0600, err);
 }
 
