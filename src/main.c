@@ -8,7 +8,6 @@
 #include "base/trace.h"
 #include "cli.h"
 #include "config/oci_config.h"
-#include "config/oci_config.h"
 #include "base/log.h"
 #include "container/sealed_exe.h"
 #include "state/state.h"

@@ -19,8 +19,8 @@
 /* At create: make <state>/notify, remember the host socket, and point the
  * config at the container side (a bind mount and NOTIFY_SOCKET). */
 int notify_prepare (int state_dirfd, const char *state_dir, struct oci_config *cfg, cl_error **err);
-/* At start, before the process runs: bind the container-side socket.
- * Returns -1 without error when the container has no notify socket. */
+/* At start, before the process runs: bind the container-side socket into
+ * *sock; -1 there when the container has no notify socket. */
 int notify_listen (int state_dirfd, const char *state_dir, int *sock, cl_error **err);
 /* Wait until READY=1 is seen (then tell the caller) or the init `pid` exits. */
 int notify_relay (int state_dirfd, int sock, pid_t pid, cl_error **err);

@@ -648,7 +648,7 @@ container_start (const char *root, const char *id, cl_error **err)
   if (ref.status != STATUS_CREATED)
     return cl_fail (err, 0, "cannot start a container that is %s: %s", state_status_name (ref.status), id);
   /* Listen for the container's sd_notify before it can send anything. */
-  if (notify_listen (ref.dirfd, state_dir, &notify_sock, err) < 0 && *err)
+  if (notify_listen (ref.dirfd, state_dir, &notify_sock, err) < 0)
     return -1;
   if (start_gate_release (ref.dirfd, id, err) < 0)
     return -1;

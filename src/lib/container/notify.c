@@ -73,9 +73,11 @@ notify_listen (int dirfd, const char *state_dir, int *out, cl_error **err)
   mode_t old_mask;
   int r;
 
-  (void) state_dir;
+  *out = -1;
+  if (notify_dir < 0 && errno == ENOENT)
+    return 0;
   if (notify_dir < 0)
-    return -1;
+    return cl_fail (err, errno, "NOTIFY_SOCKET: open %s/notify", state_dir);
   /* The directory is read-only in the container, and the socket is named
    * through the directory's fd: nothing the container did can redirect the
    * bind (and a long state path does not hit sun_path's limit). */
