@@ -38,6 +38,13 @@ echo '{"args":["sh","-c","echo from-process-file $PF; id -u"],"cwd":"/","env":["
 expect_eq "exec --process FILE" "$(crl exec --process "$T_ROOT/proc.json" ex | tr '\n' ' ')" "from-process-file yes 5 "
 out=$(crl exec ex nosuchcmd 2>&1); rc=$?
 expect_match "exec of a missing program: one clear line, exit 255 as runc" "rc=$rc $out" '^rc=255 crun-lite: exec: "nosuchcmd": executable file not found in \$PATH$'
+# The process's failure and the helper's "<pid>" line share one pipe: the
+# failure must never come first (it read as "could not be started", 1 in 12).
+bad=0
+for i in $(seq 30); do
+  crl exec ex nosuchcmd 2>&1 | grep -q 'executable file not found' || bad=$((bad + 1))
+done
+expect_eq "exec of a missing program, 30 times: the clear line every time" "$bad" 0
 for u in "1" "1:2" "4294967294"; do
   out=$(crl exec -u "$u" ex id -u 2>&1)
   expect_eq "exec -u $u runs as exactly that uid" "$out" "${u%%:*}"

@@ -164,6 +164,7 @@ join_and_fork (struct exec_child *c)
   cl_error *err = NULL;
   sigset_t none;
   pid_t pid;
+  int pid_written[2];
 
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
@@ -204,6 +205,13 @@ join_and_fork (struct exec_child *c)
     }
   closep (&c->rootfd);
   closep (&c->pidfd);
+  /* The process reports on the same pipe (an exec failure's text): it
+   * waits until our "<pid>\n" is written, which the runtime reads first. */
+  if (pipe2 (pid_written, O_CLOEXEC) < 0)
+    {
+      cl_fail (&err, errno, "pipe");
+      child_fail (c->report_fd, err);
+    }
   pid = (pid_t) syscall (SYS_clone, CLONE_PARENT, 0, NULL, NULL, 0);
   if (pid < 0)
     {
@@ -212,9 +220,14 @@ join_and_fork (struct exec_child *c)
     }
   if (pid == 0)
     {
+      char b;
       /* No death signal: the death signal survives exec, and a detached
        * process must outlive the `exec` command (as with runc). */
       prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+      close (pid_written[1]);
+      while (read (pid_written[0], &b, 1) < 0 && errno == EINTR)
+        ;
+      close (pid_written[0]);
       become_process (c);
     }
   /* Tell the runtime which pid is the process, in its own pid namespace. */
