@@ -64,9 +64,9 @@ expect_not_overwritten () {
 # fifo_route NAME ID BUNDLE HASH: the exec helper runs `#!/proc/self/exe
 # --log=/hold.fifo`, which makes the kernel run the runtime's binary as a
 # process of the container (dumpable, with the container's own credentials:
-# no capability needed), held on the fifo while the container's scanner,
-# started next, takes its /proc/PID/exe; released, it exits and the
-# scanner writes.  Needs nothing of the binary's linking.
+# no capability needed), held open on the fifo while the container's
+# scanner takes its /proc/PID/exe; released, it exits and the scanner
+# writes.  Needs nothing of the binary's linking.
 fifo_route () {
   local name=$1 id=$2 b=$3 h=$4
   printf '#!/proc/self/exe --log=/hold.fifo\n' > "$b/rootfs/bin/evil-fifo"
@@ -75,11 +75,12 @@ fifo_route () {
   chown --reference="$b/rootfs" "$b/rootfs/hold.fifo" "$b/rootfs/bin/evil-fifo"
   args "$b" sleep 100
   vcrl run -d --bundle "$b" "$id" >/dev/null 2>&1 </dev/null
-  # The runtime's binary is held on the fifo first, then scanned: a slow
-  # exec (a sanitizer build on a loaded machine) cannot outlast the scan.
+  # A scan of 5 s: a slow exec (a sanitizer build on a loaded machine)
+  # must not outlast it.
+  vcrl exec -d "$id" /bin/exe_scan scan 5 >/dev/null 2>&1 </dev/null
+  sleep 0.5
   vcrl exec -d "$id" /bin/evil-fifo >/dev/null 2>&1 </dev/null
-  vcrl exec -d "$id" /bin/exe_scan scan 2 >/dev/null 2>&1 </dev/null
-  sleep 2.5
+  sleep 2
   timeout 10 cat "$b/rootfs/hold.fifo" >/dev/null 2>&1 &
   expect_not_overwritten "$name" "$b" "$h" 'scanner holds some exe'
   crl delete -f "$id" >/dev/null 2>&1
