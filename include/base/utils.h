@@ -50,6 +50,10 @@ void strv_append (char ***v, const char *s);
 
 /* I/O that retries on EINTR and short writes. */
 int write_all (int fd, const void *buf, size_t len);
+/* Append n bytes at p to a growing buffer (*data, *len, *cap). */
+void buf_append (void *data_ptr, size_t *len, size_t *cap, const void *p, size_t n);
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+long long monotonic_ms (void);
 int read_all_fd (int fd, size_t max, char **out, size_t *len, cl_error **err);
 int read_file_at (int dirfd, const char *path, size_t max, char **out, size_t *len, cl_error **err);
 /* Write an existing file (no O_CREAT): for procfs and cgroupfs knobs. */

@@ -154,6 +154,27 @@ xasprintf (const char *fmt, ...)
   return s;
 }
 
+void
+buf_append (void *data_ptr, size_t *len, size_t *cap, const void *p, size_t n)
+{
+  char **data = data_ptr;
+  if (*len + n > *cap)
+    {
+      *cap = (*len + n) * 2 + 64;
+      *data = xrealloc (*data, *cap);
+    }
+  memcpy (*data + *len, p, n);
+  *len += n;
+}
+
+long long
+monotonic_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 write_all (int fd, const void *buf, size_t len)
 {

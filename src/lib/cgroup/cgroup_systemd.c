@@ -453,23 +453,31 @@ cgroup_systemd_start (struct cgroup *cg, pid_t pid, const struct oci_resources *
   return cgroup_adopt_path (cg, cgpath, err);
 }
 
+/* A manager method whose reply carries nothing we use. */
+static int
+manager_call (const struct cgroup *cg, const char *member, const char *sig, const struct dbus_writer *body,
+              cl_error **err)
+{
+  cleanup_conn struct dbus_conn c = { .fd = -1 };
+  cleanup_msg struct dbus_msg reply = { 0 };
+  if (open_manager (cg->systemd_user, &c, err) < 0)
+    return -1;
+  return dbus_call (&c, SD_PATH, SD_MANAGER, member, sig, body, &reply, err);
+}
+
 int
 cgroup_systemd_update (const struct cgroup *cg, const struct oci_resources *res, cl_error **err)
 {
-  cleanup_conn struct dbus_conn c = { .fd = -1 };
   cleanup_writer struct dbus_writer body = { 0 };
-  cleanup_msg struct dbus_msg reply = { 0 };
   struct dbus_array props;
 
-  if (open_manager (cg->systemd_user, &c, err) < 0)
-    return -1;
   dbus_put_str (&body, cg->systemd_unit);
   dbus_put_bool (&body, true);
   props = dbus_array_open (&body, 8);
   if (put_resource_properties (&body, cg->layout == CGROUP_UNIFIED, res, err) < 0)
     return -1;
   dbus_array_close (&body, props);
-  if (dbus_call (&c, SD_PATH, SD_MANAGER, "SetUnitProperties", "sba(sv)", &body, &reply, err) < 0)
+  if (manager_call (cg, "SetUnitProperties", "sba(sv)", &body, err) < 0)
     return cl_wrap (err, "--systemd-cgroup: set properties of %s", cg->systemd_unit);
   return 0;
 }
@@ -477,19 +485,15 @@ cgroup_systemd_update (const struct cgroup *cg, const struct oci_resources *res,
 int
 cgroup_systemd_attach (const struct cgroup *cg, pid_t pid, const char *sub, cl_error **err)
 {
-  cleanup_conn struct dbus_conn c = { .fd = -1 };
   cleanup_writer struct dbus_writer body = { 0 };
-  cleanup_msg struct dbus_msg reply = { 0 };
   struct dbus_array pids;
 
-  if (open_manager (cg->systemd_user, &c, err) < 0)
-    return -1;
   dbus_put_str (&body, cg->systemd_unit);
   dbus_put_str (&body, sub);
   pids = dbus_array_open (&body, 4);
   dbus_put_u32 (&body, (uint32_t) pid);
   dbus_array_close (&body, pids);
-  if (dbus_call (&c, SD_PATH, SD_MANAGER, "AttachProcessesToUnit", "ssau", &body, &reply, err) < 0)
+  if (manager_call (cg, "AttachProcessesToUnit", "ssau", &body, err) < 0)
     return cl_wrap (err, "--systemd-cgroup: systemd could not add pid %d to %s", (int) pid, cg->systemd_unit);
   return 0;
 }

@@ -16,14 +16,8 @@
 #define CALL_TIMEOUT_MS 30000
 #define JOBS_KEPT 64
 
-static long long
-now_ms (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
+/* write_all with MSG_NOSIGNAL: a systemd that went away is an error, not
+ * a SIGPIPE that kills the runtime mid-command. */
 static int
 send_all (int fd, const void *p, size_t n, cl_error **err)
 {
@@ -47,7 +41,7 @@ fill (struct dbus_conn *c, long long deadline, cl_error **err)
 {
   struct pollfd p = { .fd = c->fd, .events = POLLIN };
   ssize_t n;
-  long long left = deadline - now_ms ();
+  long long left = deadline - monotonic_ms ();
   if (left <= 0)
     return cl_fail_as (err, ETIMEDOUT, "--systemd-cgroup: systemd did not answer in %d s", CALL_TIMEOUT_MS / 1000);
   if (poll (&p, 1, (int) left) < 0 && errno != EINTR)
@@ -125,7 +119,7 @@ authenticate (struct dbus_conn *c, cl_error **err)
 {
   char uid[16], hex[40] = "", line[256];
   cleanup_free char *hello = NULL;
-  long long deadline = now_ms () + CALL_TIMEOUT_MS;
+  long long deadline = monotonic_ms () + CALL_TIMEOUT_MS;
   char *end;
 
   snprintf (uid, sizeof uid, "%u", (unsigned) geteuid ());
@@ -189,7 +183,7 @@ dbus_call (struct dbus_conn *c, const char *path, const char *iface, const char 
 {
   struct dbus_writer out = { 0 };
   uint32_t serial = ++c->serial;
-  long long deadline = now_ms () + CALL_TIMEOUT_MS;
+  long long deadline = monotonic_ms () + CALL_TIMEOUT_MS;
   int r;
 
   dbus_encode_call (&out, serial, NULL, path, iface, member, sig, body);
@@ -227,7 +221,7 @@ dbus_call (struct dbus_conn *c, const char *path, const char *iface, const char 
 int
 dbus_wait_job (struct dbus_conn *c, const char *job, int timeout_ms, char **result, cl_error **err)
 {
-  long long deadline = now_ms () + timeout_ms;
+  long long deadline = monotonic_ms () + timeout_ms;
   for (;;)
     {
       struct dbus_msg m;

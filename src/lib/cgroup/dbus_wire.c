@@ -34,13 +34,7 @@ static const uint8_t native_order =
 static void
 put_raw (struct dbus_writer *w, const void *p, size_t n)
 {
-  if (w->len + n > w->cap)
-    {
-      w->cap = (w->len + n) * 2 + 64;
-      w->data = xrealloc (w->data, w->cap);
-    }
-  memcpy (w->data + w->len, p, n);
-  w->len += n;
+  buf_append (&w->data, &w->len, &w->cap, p, n);
 }
 
 static void

@@ -30,14 +30,6 @@ hooks_state (const struct oci_config *cfg, const char *id, pid_t pid, const char
                                    .annotations = cfg->annotations, .n_annotations = cfg->n_annotations };
 }
 
-static long long
-now_ms (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return (long long) t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Milliseconds left before `deadline` (-1: none), for poll. */
 static int
 left_ms (long long deadline)
@@ -45,7 +37,7 @@ left_ms (long long deadline)
   long long left;
   if (deadline < 0)
     return -1;
-  left = deadline - now_ms ();
+  left = deadline - monotonic_ms ();
   return left <= 0 ? 0 : left > 1000000000 ? 1000000000 : (int) left;
 }
 
@@ -92,7 +84,7 @@ feed_and_wait (pid_t pid, int in_fd, const char *data, size_t len, long long dea
           if ((n < 0 && errno != EAGAIN && errno != EINTR) || done == len)
             closep (&in); /* all written, or the hook closed its stdin */
         }
-      if (deadline >= 0 && now_ms () >= deadline)
+      if (deadline >= 0 && monotonic_ms () >= deadline)
         return pidfd < 0 ? has_exited (pid) : false;
     }
 }
@@ -153,7 +145,7 @@ run_one (const struct oci_hook *h, const char *name, const char *state_json, cl_
     bool in_time;
     fcntl (in[1], F_SETFL, O_NONBLOCK);
     sigaction (SIGPIPE, &ign, &old);
-    in_time = feed_and_wait (pid, in[1], state_json, strlen (state_json), timeout_ms > 0 ? now_ms () + timeout_ms : -1);
+    in_time = feed_and_wait (pid, in[1], state_json, strlen (state_json), timeout_ms > 0 ? monotonic_ms () + timeout_ms : -1);
     sigaction (SIGPIPE, &old, NULL);
     timed_out = !in_time;
   }

@@ -41,13 +41,7 @@ struct keybuf
 static void
 key_put (struct keybuf *k, const void *p, size_t n)
 {
-  if (k->len + n > k->cap)
-    {
-      k->cap = (k->len + n) * 2 + 256;
-      k->data = xrealloc (k->data, k->cap);
-    }
-  memcpy (k->data + k->len, p, n);
-  k->len += n;
+  buf_append (&k->data, &k->len, &k->cap, p, n);
 }
 
 static void
