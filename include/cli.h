@@ -52,8 +52,8 @@ int cli_usage_error (const char *command, const char *fmt, ...) __attribute__ ((
 int cli_bad_option (const char *command, char **argv, int c);
 /* Expect exactly `n` positional arguments after option parsing. */
 int cli_want_args (const char *command, int argc, char **argv, int optind_, int n, const char *names);
-/* Before a command makes processes that enter a container: re-execute from
- * a protected binary as the container's config (at config_path) chooses
+/* Before a command makes processes that enter a container: prepare the
+ * binary's private image the container's config (at config_path) chooses
  * (container/sealed_exe.h).  Returns 0 when nothing was needed, -1 on an
  * error (printed once: the command exits with its failure status). */
 int cli_protect_binary (const struct global_opts *g, const char *config_path);

@@ -110,7 +110,7 @@ int
 cli_protect_binary (const struct global_opts *g, const char *config_path)
 {
   cl_error *err = NULL;
-  if (sealed_exe_ensure (g->argv, config_path, &err) < 0)
+  if (sealed_exe_prepare (g->argv, config_path, &err) < 0)
     {
       cli_fail (err);
       return -1;

@@ -16,7 +16,12 @@
  *   [mounts, devices]
  *   SYNC_HOOKS_READY   ───────────────►  runs prestart and createRuntime hooks (only with hooks)
  *                      ◄───────────────  SYNC_HOOKS_DONE(init pid)
- *   [createContainer hooks, pivot_root, hostname, credentials, capabilities]
+ *   [createContainer hooks, pivot_root, hostname]
+ *   SYNC_IMAGE_WANTED  ───────────────►  the binary's private image (container/sealed_exe.h), made
+ *                      ◄───────────────  SYNC_IMAGE + fd      while the child worked.  Asked for before
+ *                                        the fork above instead when the init is seen from its start
+ *                                        (no pid namespace cloned for it)
+ *   [credentials, capabilities]
  *   SYNC_SECCOMP_LISTENER ────────────►  passes the notification fd to listenerPath
  *                      ◄───────────────  SYNC_SECCOMP_LISTENER_DONE  (only with SCMP_ACT_NOTIFY)
  *   SYNC_INIT_READY    ───────────────►  writes state.json and the pid file
@@ -48,6 +53,8 @@ enum sync_type
   SYNC_SECCOMP_LISTENER,      /* child -> parent, followed by the seccomp notification fd */
   SYNC_SECCOMP_LISTENER_DONE, /* parent -> child: the listener has it */
   SYNC_MOUNT_SOURCE,   /* parent -> child: value = index in mounts[], an O_PATH fd attached */
+  SYNC_IMAGE_WANTED,   /* child -> parent: ready to switch to the binary's private image */
+  SYNC_IMAGE,          /* parent -> child: the image's fd attached */
 };
 
 struct sync_msg

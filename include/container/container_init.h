@@ -24,6 +24,7 @@ struct init_ctx
   bool new_timens;         /* made by the child after the user namespace, with linux.timeOffsets */
   bool new_cgroupns;
   bool fork_for_pidns;     /* a pid namespace applies to children only: fork once */
+  bool unseen_until_ready; /* cloned into a new pid namespace: nothing else sees us before SYNC_CREATED */
   bool no_pivot;
   bool wait_for_cgroup;     /* the parent moves us into the cgroup: wait for it */
   bool born_in_cgroup;      /* clone3 put us in the v2 directory */

@@ -6,24 +6,34 @@
  * can reach that file: through /proc/PID/exe with CAP_SYS_PTRACE, or by
  * exec'ing a script whose interpreter is `#!/proc/self/exe`, which makes the
  * kernel run the runtime again inside the container, with the container's
- * ld.so.preload.  Whatever it then opens must not be the host's file.
+ * ld.so.preload.  Whatever it then opens must not be the host's file, nor
+ * anything a process outside the container runs.
  *
- * Before a command that makes such processes does anything else, the
- * runtime re-executes itself from a sealed memfd copy of the loadable part
- * of its binary: no write, grow, shrink or unseal is possible, and it is an
- * independent copy of the data, so not even a kernel bug that writes into
- * the page cache of a file its caller can only read ("Copy Fail",
- * CVE-2026-31431) reaches what the host runs next.  That is the default.
+ * Before a command that makes such processes forks, the runtime makes a
+ * private image of its binary: by default an independent copy of its
+ * loadable part, on a tmpfs of its own that is mounted nowhere and made
+ * read-only (a sealed memfd where no mount can be made).  Each such child,
+ * before the container can reach it, switches to that image without an
+ * exec (sealed_exe_adopt): the same bytes at the same addresses, and the
+ * image named as its executable.  So what the container reaches is a
+ * file of that one child's: not the host file, whose page cache a kernel
+ * bug such as "Copy Fail" (CVE-2026-31431) would let it write, and not
+ * what the runtime waiting outside (`run`, `exec` in the foreground) runs,
+ * which stays the host's binary.
  *
  * Where the operator trusts the kernel's page cache and wants the copy's
  * cost gone (a few hundred microseconds a start and an exec), the
  * annotation org.crun-lite.binary-protection=ro-shared-pages (listed in
  * `features` as potentially unsafe, for engines to filter), or the build's
- * --with-binary-protection=ro-shared-pages, runs the runtime through a
- * detached read-only bind mount of its binary instead: no write through
- * it is possible, but it shares the host file's pages.  Where the mount
- * cannot be made the copy is used.  Nothing is done when the binary
- * already is a sealed memfd (or, in that mode, sits on a read-only mount). */
+ * --with-binary-protection=ro-shared-pages, makes the image a detached
+ * read-only bind mount of the binary instead: no write through it is
+ * possible, but it shares the host file's pages.  Where the mount cannot
+ * be made the copy is used.
+ *
+ * A kernel without PR_SET_MM_MAP (no CONFIG_CHECKPOINT_RESTORE) cannot
+ * switch a child's image: there the whole runtime re-executes from the
+ * image instead (a sealed memfd copy, or through the read-only mount), as
+ * crun-lite did before, and the runtime outside shares it. */
 #ifndef CRL_SEALED_EXE_H
 #define CRL_SEALED_EXE_H
 
@@ -43,15 +53,34 @@ enum exe_protection
 int sealed_exe_mode_parse (const char *value, enum exe_protection *mode, cl_error **err);
 
 /* True when /proc/self/exe is a sealed memfd, or (in the read-only mode
- * only) on a read-only mount. */
+ * only) on a read-only mount: the re-executing fallback is done. */
 bool sealed_exe_is_safe (int exe_fd, enum exe_protection mode);
 
-/* Make the running binary safe: returns 0 when it already is; otherwise
- * re-executes (does not return) from a sealed copy or through a read-only
- * mount, as the annotation in the container's config at `config_path`
- * (NULL: none) says, or fails with err naming why (the caller must then
- * refuse to make a container). */
-int sealed_exe_ensure (char **argv, const char *config_path, cl_error **err);
+/* In the runtime, before it forks a process the container can reach:
+ * choose the protection the annotation in the container's config at
+ * `config_path` (NULL: none) asks for, and plan the children's switch
+ * (what the binary's segments are, in memory).  On a kernel that cannot
+ * switch, re-executes instead (does not return).  Fails with err naming
+ * why: the caller must then refuse to make a container. */
+int sealed_exe_prepare (char **argv, const char *config_path, cl_error **err);
+
+/* Whether the children are to switch (sealed_exe_adopt): the runtime then
+ * gives each of them an image from sealed_exe_make_image. */
+bool sealed_exe_wanted (void);
+
+/* In the runtime: a private image, as planned (an fd, or -1 with err).
+ * Made while the child works (its setup, its joins), not before it. */
+int sealed_exe_make_image (cl_error **err);
+
+/* In such a child, before the container can reach it (and while it has
+ * CAP_SYS_ADMIN in its user namespace): switch to `image_fd` (closed). */
+int sealed_exe_adopt (int image_fd, cl_error **err);
+
+/* Whether this kernel can switch a process's image (PR_SET_MM_MAP). */
+bool sealed_exe_can_adopt (void);
+
+/* Plan the switch (sealed_exe_prepare's part, exposed for its tests). */
+int sealed_exe_plan (cl_error **err);
 
 /* The number of bytes of an ELF image that execution needs (the end of
  * its last segment), or 0 when `head` (the first `len` bytes, at least the

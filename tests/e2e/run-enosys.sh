@@ -1,7 +1,9 @@
 #!/bin/bash
 # The end-to-end groups with the newer system calls missing, as on older
 # kernels (openat2 5.6, clone3 5.3, the new mount API 5.2, mount_setattr
-# 5.12, pidfds 5.3, close_range 5.9): every group whose code has a fallback
+# 5.12, pidfds 5.3, close_range 5.9) or kernels built without
+# PR_SET_MM_MAP (set-mm: the binary protection's re-executing fallback):
+# every group whose code has a fallback
 # for a call runs with that call failing with ENOSYS (tests/helpers/enosys,
 # which the whole run inherits, containers included), then the whole suite
 # with all of them missing at once.  One TAP stream, each test named with
@@ -25,10 +27,11 @@ groups_for () {
     mount_setattr) echo "mounts security cve_exe" ;;
     pidfd)         echo "lifecycle exec hooks cli" ;;
     close_range)   echo "lifecycle security exec cve_exe" ;;
+    set-mm)        echo "lifecycle isolation rootless exec cve_exe" ;;
     all)           echo "" ;;   # the default list of run-e2e.sh: everything
   esac
 }
-sets=${*:-"openat2 clone3 mount-api mount_setattr pidfd close_range all"}
+sets=${*:-"openat2 clone3 mount-api mount_setattr pidfd close_range set-mm all"}
 rc=0
 for set in $sets; do
   echo "# === ENOSYS for: $set"

@@ -122,8 +122,11 @@ spans=$(jq -c '.resourceSpans[0].scopeSpans[0].spans[0] | [.traceId, .name, .par
 commands=$(echo "$spans" | jq -r 'select(.[2] == "b7ad6b7169203331") | .[1]' | tr '\n' ' ')
 expect_eq "spans: one per command, children of the caller's span, in the caller's trace" "$commands" "crun-lite create crun-lite start crun-lite delete "
 create_id=$(echo "$spans" | jq -r 'select(.[1] == "crun-lite create") | .[3]')
+# (The binary's image is made while the init works: where it falls among
+# the init's steps is the scheduler's, and with the re-executing fallback
+# there is none.)
 expect_eq "spans: create's phases are children of create's span" \
-  "$(echo "$spans" | jq -r --arg p "$create_id" 'select(.[2] == $p) | .[1]' | tr '\n' ' ')" \
+  "$(echo "$spans" | jq -r --arg p "$create_id" 'select(.[2] == $p and .[1] != "binary image made") | .[1]' | tr '\n' ' ')" \
   "create: config loaded create: recorded, cgroup made create: init cloned create: init ready create: created "
 expect_eq "spans: every span is in the caller's trace" "$(echo "$spans" | jq -r '.[0]' | sort -u)" 0af7651916cd43dd8448eb211c80319c
 expect_eq "spans: the hook's TRACEPARENT names create's span" "$(cat "$T_ROOT/span-hook")" "00-0af7651916cd43dd8448eb211c80319c-$create_id-01"

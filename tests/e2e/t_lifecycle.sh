@@ -9,10 +9,10 @@ pid=$(echo "$st" | jq -r .pid)
 expect_eq "pid file matches state pid" "$(cat "$T_ROOT/life.pid")" "$pid"
 expect_eq "state bundle is absolute" "$(echo "$st" | jq -r .bundle)" "$b"
 expect_match "state has ociVersion and created" "$(echo "$st" | jq -r '.ociVersion + " " + .created')" '^1\.3\.0 20[0-9-]+T'
-# Still the runtime, re-executed from a sealed copy of its binary (an
-# independent copy: the default), never the host's path.
-expect_match "init is blocked before exec (still the runtime, from its sealed copy)" \
-  "$(readlink /proc/$pid/exe)|$(cat /proc/$pid/comm)" '^/memfd:crun-lite \(deleted\)\|memfd:crun-lite$'
+# Still the runtime, switched to a private copy of its binary (an
+# independent copy: the default, unlinked), never the host's path.
+expect_match "init is blocked before exec (still the runtime, from its private copy)" \
+  "$(readlink /proc/$pid/exe)|$(cat /proc/$pid/comm)" '^/(memfd:)?crun-lite \(deleted\)\|(memfd:)?crun-lite$'
 fds=$(for f in /proc/$pid/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && readlink "$f"; done | sed 's/:\[.*//' | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 expect_eq "created init holds only stdio and the start gate (a socket: no file to reopen)" "$fds" " 1 socket;"
 out=$(crl list); expect_match "list shows created" "$out" "^life +$pid +created +$b"

@@ -8,6 +8,8 @@
  *   mount_setattr  mount_setattr                             (5.12)
  *   pidfd          pidfd_open pidfd_send_signal pidfd_getfd  (5.3 / 5.1 / 5.6)
  *   close_range    close_range                               (5.9)
+ *   set-mm         prctl(PR_SET_MM) fails with EINVAL, as on a kernel
+ *                  without CONFIG_CHECKPOINT_RESTORE
  *   all            every one above
  * Installed without no_new_privs (root may), so setuid behaviour inside the
  * containers stays as it is. */
@@ -62,7 +64,7 @@ wanted (const char *sets, const char *set)
 int
 main (int argc, char **argv)
 {
-  struct sock_filter prog[4 + 2 * N_CALLS + 1];
+  struct sock_filter prog[4 + 2 * N_CALLS + 4 + 1];
   size_t n = 0, matched = 0;
 
   if (argc < 3)
@@ -72,6 +74,7 @@ main (int argc, char **argv)
     }
   for (size_t i = 0; i < N_CALLS; i++)
     matched += wanted (argv[1], calls[i].set);
+  matched += wanted (argv[1], "set-mm");
   if (matched == 0)
     {
       fprintf (stderr, "enosys: no known set in `%s`\n", argv[1]);
@@ -88,6 +91,14 @@ main (int argc, char **argv)
         prog[n++] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (unsigned) calls[i].nr, 0, 1);
         prog[n++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
       }
+  /* Last: it loads an argument over the call's number. */
+  if (wanted (argv[1], "set-mm"))
+    {
+      prog[n++] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 3);
+      prog[n++] = (struct sock_filter) BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[0]));
+      prog[n++] = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PR_SET_MM, 0, 1);
+      prog[n++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL);
+    }
   prog[n++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
   struct sock_fprog fprog = { .len = (unsigned short) n, .filter = prog };
   if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)

@@ -12,7 +12,7 @@
 #  - the script route again in a user namespace, with the copy owned by the
 #    container's root so that only the protection can stop the write.
 # Every route runs against both protections: the default independent copy
-# (a sealed memfd) and the opt-in read-only mount
+# (a private tmpfs file, or a sealed memfd) and the opt-in read-only mount
 # (org.crun-lite.binary-protection=ro-shared-pages); then the default is
 # shown to give the container a file that is not the host's (another inode
 # and device, sealed), where the opt-in mode shares the host file's pages.
@@ -203,8 +203,10 @@ else
   EXE_PROTECTION=""
 
   # The default's copy is independent of the host file: another file (not
-  # the binary's device and inode, so not its page cache), sealed against
-  # writes; the opt-in mount is the host file itself (same inode), read-only.
+  # the binary's device and inode, so not its page cache) that nothing can
+  # write: unlinked on a read-only tmpfs mounted nowhere, or (where no
+  # mount can be made) a sealed memfd; the opt-in mount is the host file
+  # itself (same inode), read-only.
   b=$(new_bundle exe-identity)
   args "$b" sleep 100
   host_id=$(stat -L -c '%d:%i' "$R")
@@ -212,8 +214,14 @@ else
   pid=$(crl state exe-id-copy | jq -r .pid)
   expect_eq "binary protection: by default the init's binary is not the host file (device:inode differ)" \
     "$( [ "$(stat -L -c '%d:%i' /proc/$pid/exe)" != "$host_id" ] && echo other)" other
-  expect_eq "binary protection: by default the copy is sealed (seal, shrink, grow, write)" \
-    "$(python3 -c 'import fcntl,os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); print(fcntl.fcntl(fd, 1034) & 15)' /proc/$pid/exe)" 15
+  expect_eq "binary protection: by default the copy cannot be written (unlinked on a read-only tmpfs, or sealed)" \
+    "$(python3 -c '
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+vfs, st = os.fstatvfs(fd), os.fstat(fd)
+try: seals = fcntl.fcntl(fd, 1034) & 15
+except OSError: seals = 0
+print("protected" if seals == 15 or (vfs.f_flag & os.ST_RDONLY and st.st_nlink == 0) else "writable")' /proc/$pid/exe)" protected
   crl delete -f exe-id-copy >/dev/null 2>&1
   cfg "$b" '.annotations["org.crun-lite.binary-protection"] = "ro-shared-pages"'
   crl create --bundle "$b" exe-id-ro >/dev/null 2>&1 </dev/null
@@ -231,5 +239,36 @@ else
   expect_match "binary protection: an unknown mode is refused, naming the file and the annotation" "rc=$rc $out" \
     "^rc=1 crun-lite: $b/config.json: annotations.org.crun-lite.binary-protection: unknown value .shared. \\(expected independent-copy or ro-shared-pages\\)$"
   expect_match "features lists the annotation as potentially unsafe" "$("$R" features | jq -c .potentiallyUnsafeConfigAnnotations)" 'org.crun-lite.binary-protection'
+  # What the container can reach is no other process's.  While a created
+  # init waits (its image switched: processes may be exec'd beside it), a
+  # foreground `exec` waits outside for the process it started: that
+  # runtime runs the host's binary, the init an image of its own that maps
+  # nothing of the host file.  A runtime that ran from a copy of the kind
+  # it gives its children (one image for both) would let a write into
+  # that copy's page cache ("Copy Fail") reach a host process with every
+  # privilege.
+  b=$(new_bundle exe-outside)
+  args "$b" sleep 100
+  crl create --bundle "$b" exe-outside >/dev/null 2>&1 </dev/null
+  init=$(crl state exe-outside | jq -r .pid)
+  "$R" --root "$STATE" exec exe-outside sleep 2 >/dev/null 2>&1 </dev/null &
+  outside=$!
+  sleep 1
+  init_id=$(stat -L -c %d:%i /proc/$init/exe 2>/dev/null)
+  outside_id=$(stat -L -c %d:%i /proc/$outside/exe 2>/dev/null)
+  host_maps=$(grep -cF "$R" /proc/$init/maps 2>/dev/null)
+  wait $outside
+  if enosys_has set-mm; then
+    # A kernel without PR_SET_MM_MAP: the documented fallback, where each
+    # command re-executes from a sealed copy and shares it with its children.
+    expect_eq "binary protection without PR_SET_MM_MAP: the runtime outside re-executes from a copy (the fallback)" \
+      "outside=$( [ -n "$outside_id" ] && [ "$outside_id" != "$host_id" ] && echo copy) init=$( [ -n "$init_id" ] && [ "$init_id" != "$host_id" ] && echo copy) maps=$host_maps" \
+      "outside=copy init=copy maps=0"
+  else
+    expect_eq "binary protection: the runtime outside runs the host's binary, the created init an image of its own, mapping nothing of the host file" \
+      "outside=$( [ "$outside_id" = "$host_id" ] && echo host) init=$( [ -n "$init_id" ] && [ "$init_id" != "$host_id" ] && echo own) maps=$host_maps" \
+      "outside=host init=own maps=0"
+  fi
+  crl delete -f exe-outside >/dev/null 2>&1
   expect_no_leftovers "CVE-2019-5736"
 fi

@@ -30,6 +30,7 @@
 #include "container/intel_rdt.h"
 #include "config/namespaces.h"
 #include "container/net_devices.h"
+#include "container/sealed_exe.h"
 #include "container/start_gate.h"
 #include "process/process.h"
 #include "fs/rootfs.h"
@@ -72,19 +73,59 @@ move_net_devices (struct oci_config *cfg, pid_t pid, bool *moved, cl_error **err
 /* Where a pure cgroup v2 host mounts its hierarchy. */
 #define V2_ROOT "/sys/fs/cgroup"
 
+/* The binary's private image for the init (sealed_exe.h), made while the
+ * init works on its own (no message of its waits for us) and handed over
+ * when it asks: a start pays no more than the copy's share of a CPU. */
+struct image_handoff
+{
+  int fd;
+  bool sent;
+};
+
+static void
+image_handoff_close (struct image_handoff *img)
+{
+  closep (&img->fd);
+}
+
+static int
+hand_over_image (int sync_fd, struct image_handoff *img, bool asked, cl_error **err)
+{
+  struct pollfd pending = { .fd = sync_fd, .events = POLLIN };
+  if (img->sent || !sealed_exe_wanted ())
+    return 0;
+  if (img->fd < 0 && (asked || poll (&pending, 1, 0) == 0))
+    {
+      img->fd = sealed_exe_make_image (err);
+      if (img->fd < 0)
+        return -1;
+    }
+  if (!asked)
+    return 0;
+  img->sent = true;
+  if (sync_send_fd (sync_fd, SYNC_IMAGE, 0, img->fd, err) < 0)
+    return -1;
+  closep (&img->fd);
+  return 0;
+}
+
 /* Drive the child through the protocol in sync.h until its init is ready. */
 static int
 drive_init (int sync_fd, struct oci_config *cfg, const char *id, const char *bundle, pid_t *pid,
-            int *console_master, bool relay_console, cl_error **err)
+            int *console_master, bool relay_console, struct image_handoff *img, cl_error **err)
 {
   struct sync_msg msg;
   bool devices_moved = false;
   for (;;)
     {
-      if (sync_recv (sync_fd, &msg, err) < 0)
+      if (hand_over_image (sync_fd, img, false, err) < 0 || sync_recv (sync_fd, &msg, err) < 0)
         return -1;
       switch (msg.type)
         {
+        case SYNC_IMAGE_WANTED:
+          if (hand_over_image (sync_fd, img, true, err) < 0)
+            return -1;
+          break;
         case SYNC_USERNS_READY:
           if (id_maps_write (*pid, cfg, err) < 0 || mount_sources_send (*pid, cfg, sync_fd, err) < 0
               || sync_send (sync_fd, SYNC_USERNS_MAPPED, 0, err) < 0)
@@ -247,6 +288,7 @@ plan_namespaces (const struct oci_config *cfg, struct init_ctx *ictx, unsigned l
   if (!any_path)
     {
       *clone_flags = (unsigned long) new_flags;
+      ictx->unseen_until_ready = (new_flags & CLONE_NEWPID) != 0;
       return;
     }
   *clone_flags = 0;
@@ -295,6 +337,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
   int sv[2] = { -1, -1 };
   struct init_ctx ictx = { .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot, .procfd = -1, .gate_fd = -1, .start_conn = -1,
                            .cgroup_entry = { .born_in_fd = -1, .procs_fd = -1 } };
+  __attribute__ ((cleanup (image_handoff_close))) struct image_handoff image = { .fd = -1 };
   unsigned long clone_flags;
   size_t config_len;
   pid_t pid = -1;
@@ -402,7 +445,7 @@ container_create_with_console (const struct create_options *o, pid_t *init_pid, 
              ictx.wait_for_cgroup ? "moved into its cgroup" : ictx.born_in_cgroup ? "born in its cgroup" : "joins its cgroup");
 
   if ((ictx.wait_for_cgroup && (cgroup_enter_init (cg, cfg, pid, err) < 0 || sync_send (sv[0], SYNC_CGROUP_JOINED, 0, err) < 0))
-      || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, o->console_socket == NULL, err) < 0
+      || drive_init (sv[0], cfg, o->id, bundle, &pid, &master, o->console_socket == NULL, &image, err) < 0
       || intel_rdt_join (&cfg->linux_section, pid, err) < 0
       || (master >= 0 && o->console_socket && console_send_to_socket (o->console_socket, master, err) < 0)
       || container_record_state (dirfd, o, bundle, rootfs, cfg, cg, pid, err) < 0

@@ -26,6 +26,8 @@
 #include "container/container.h"
 #include "base/sync.h"
 #include "container/container_exec.h"
+#include "container/sealed_exe.h"
+#include "base/trace.h"
 #include "container/intel_rdt.h"
 #include "container/foreground.h"
 #include "base/log.h"
@@ -157,6 +159,23 @@ become_process (struct exec_child *c)
   child_fail (c->report_fd, err);
 }
 
+/* The runtime made the binary's private image while we joined: one byte
+ * on the report socket, the image attached. */
+static int
+adopt_image (int sock, cl_error **err)
+{
+  int image = -1;
+  char tag;
+  ssize_t n = fd_recvmsg (sock, &tag, 1, &image);
+  if (n != 1 || image < 0)
+    {
+      if (image >= 0)
+        close (image);
+      return cl_fail (err, n < 0 ? errno : EPROTO, "receive the runtime binary's private image");
+    }
+  return sealed_exe_adopt (image, err);
+}
+
 /* The joiner: cgroup, namespaces, root; then the process as our sibling. */
 static void __attribute__ ((noreturn))
 join_and_fork (struct exec_child *c)
@@ -197,6 +216,12 @@ join_and_fork (struct exec_child *c)
             }
         }
     }
+  /* Our own image of the binary, before the process we fork into the
+   * container's pid namespace inherits it (and with the user namespace's
+   * CAP_SYS_ADMIN, which the switch needs). */
+  if (sealed_exe_wanted () && adopt_image (c->report_fd, &err) < 0)
+    child_fail (c->report_fd, err);
+  trace_phase ("exec helper: namespaces joined, own image");
   /* The container's root, whatever way it was made (pivot or chroot). */
   if (fchdir (c->rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
     {
@@ -255,7 +280,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
   cleanup_config struct oci_config *cfg = NULL;
   cleanup_cgroup struct cgroup *cg = NULL;
   cleanup_seccomp struct seccomp_program filter = { 0 };
-  cleanup_close int pidfd = -1, rootfd = -1, rd = -1, wr = -1, master = -1, listener = -1;
+  cleanup_close int pidfd = -1, rootfd = -1, rd = -1, wr = -1, master = -1, listener = -1, image = -1;
   cleanup_free char *bundle = NULL;
   pid_t init_pid;
   struct exec_child c = { .o = o };
@@ -285,6 +310,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
   }
   if (cfg->linux_section.seccomp && seccomp_compile_cached (cfg->linux_section.seccomp, &filter, err) < 0)
     return -1;
+  trace_phase ("exec: config and seccomp loaded");
   process_warn_unraisable_ambient (&o->process->capabilities);
   if (process_attrs_prepare (cfg, o->process, &c.attrs, err) < 0 || lsm_check_process (o->process, err) < 0)
     return -1;
@@ -316,6 +342,21 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
       join_and_fork (&c);
     }
   closep (&wr);
+  /* The joiner's image of the binary, made while it joins.  Should the
+   * joiner be gone already, its report says why. */
+  if (sealed_exe_wanted ())
+    {
+      image = sealed_exe_make_image (err);
+      if (image < 0)
+        {
+          kill (joiner, SIGKILL);
+          while (waitpid (joiner, NULL, 0) < 0 && errno == EINTR)
+            ;
+          return -1;
+        }
+      (void) fd_sendmsg (rd, "I", 1, image);
+      closep (&image);
+    }
   /* "<pid>\n" from the joiner, a \001 byte carrying the pty master (with a
    * terminal), then (only on failure) an error text. */
   for (;;)
@@ -365,6 +406,7 @@ container_exec (const struct exec_options *o, int *exit_code, cl_error **err)
     }
   if (pid <= 0)
     return cl_fail (err, EPIPE, "exec in `%s`: the process could not be started", o->id);
+  trace_phase ("exec: process started");
   if (intel_rdt_join (&cfg->linux_section, pid, err) < 0
       || (listener >= 0 && seccomp_listener_send (cfg, o->id, bundle, init_pid, "running", pid, listener, err) < 0))
     {

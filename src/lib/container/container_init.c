@@ -19,6 +19,7 @@
 #include "process/console.h"
 #include "container/container_init.h"
 #include "container/start_gate.h"
+#include "container/sealed_exe.h"
 #include "process/hooks.h"
 #include "base/log.h"
 #include "process/lsm.h"
@@ -210,6 +211,29 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
   return 0;
 }
 
+/* Switch to the runtime binary's private image (sealed_exe.h), which the
+ * runtime made while we worked. */
+static int
+adopt_image (struct init_ctx *ctx, cl_error **err)
+{
+  struct sync_msg msg;
+  int image = -1;
+
+  if (!sealed_exe_wanted ())
+    return 0;
+  if (sync_send (ctx->sync_fd, SYNC_IMAGE_WANTED, 0, err) < 0 || sync_recv_fd (ctx->sync_fd, &msg, &image, err) < 0)
+    return -1;
+  if (msg.type != SYNC_IMAGE || image < 0)
+    {
+      if (image >= 0)
+        close (image);
+      if (msg.type == SYNC_ERROR)
+        return cl_fail (err, msg.value, "%s", msg.text);
+      return cl_fail (err, EPROTO, "sync: expected the binary's image, got message %u", msg.type);
+    }
+  return sealed_exe_adopt (image, err);
+}
+
 /* A new pid namespace made by unshare, or one joined by path, applies to
  * children only: fork once.  CLONE_PARENT makes the init the runtime's own
  * child, so the runtime can wait for it; the intermediate just exits. */
@@ -396,6 +420,10 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
    * Set after the maps, which the parent writes through our /proc. */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return cl_fail (err, errno, "prctl(PR_SET_DUMPABLE)");
+  /* Seen from the start (no pid namespace of our own, or a joined one):
+   * our own image of the binary now, before the fork that may show us. */
+  if (!ctx->unseen_until_ready && adopt_image (ctx, err) < 0)
+    return -1;
   if (ctx->fork_for_pidns && fork_into_pidns (ctx, err) < 0)
     return -1;
   if (setsid () < 0)
@@ -446,6 +474,10 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
       || process_attrs_apply_scheduler (ctx->attrs, err) < 0 || apply_exec_label (ctx, err) < 0)
     return -1;
   closep (&ctx->procfd);
+  /* Else as late as can be: while we still have every capability and no
+   * seccomp filter. */
+  if (ctx->unseen_until_ready && adopt_image (ctx, err) < 0)
+    return -1;
   *env = process_environment (p);
   if (process_become (p, ctx->seccomp, *env, exe, &listener, err) < 0)
     return -1;
@@ -467,8 +499,8 @@ close_inherited_fds (const struct init_ctx *ctx)
   /* And the idmapped trees the runtime made before the clone, and the
    * cgroup files the init joins through. */
   const struct cgroup_entry *e = &ctx->cgroup_entry;
-  size_t n = 4 + ctx->mount_sources.n, k = 0;
-  cleanup_free int *keep = xmalloc ((n + 2 + e->n_tasks) * sizeof *keep);
+  size_t k = 0;
+  cleanup_free int *keep = xmalloc ((5 + ctx->mount_sources.n + e->n_tasks) * sizeof *keep);
   keep[k++] = ctx->sync_fd;
   keep[k++] = ctx->gate_fd;
   keep[k++] = log_fd ();

@@ -15,6 +15,8 @@
 #include "container/sealed_exe.h"
 #include "config/config_peek.h"
 #include "base/mount_api.h"
+#include "base/path_in_root.h"
+#include "base/trace.h"
 #include "base/utils.h"
 
 #ifndef MFD_EXEC
@@ -86,9 +88,11 @@ sealed_exe_image_size (const unsigned char *head, size_t len, size_t file_size)
 
 /* Copy the part of the binary that execution reads (its segments; the
  * debug information and section headers after them are left out: a
- * quarter of the bytes of a -g build) and say the copy has no sections. */
+ * quarter of the bytes of a -g build) and say the copy has no sections.
+ * sendfile: in a fresh process the fastest way here (a mapping of the
+ * file costs its faults, a buffer a second copy).  -1 with errno. */
 static int
-copy_image (int exe_fd, int mem_fd, cl_error **err)
+copy_image (int exe_fd, int dst_fd)
 {
   unsigned char head[ELF_HEAD_MAX];
   struct stat st;
@@ -96,21 +100,22 @@ copy_image (int exe_fd, int mem_fd, cl_error **err)
   size_t size;
   off_t off = 0;
 
-  if (fstat (exe_fd, &st) < 0)
-    return cl_fail (err, errno, "fstat /proc/self/exe");
-  got = pread (exe_fd, head, sizeof head, 0);
+  got = fstat (exe_fd, &st) < 0 ? -1 : pread (exe_fd, head, sizeof head, 0);
   if (got < 0)
-    return cl_fail (err, errno, "read /proc/self/exe");
+    return -1;
   size = sealed_exe_image_size (head, (size_t) got, (size_t) st.st_size);
   if (size == 0)
     size = (size_t) st.st_size;
   while ((size_t) off < size)
     {
-      ssize_t n = sendfile (mem_fd, exe_fd, &off, size - (size_t) off);
+      ssize_t n = sendfile (dst_fd, exe_fd, &off, size - (size_t) off);
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
-        return cl_fail (err, n < 0 ? errno : EIO, "copy /proc/self/exe into a memfd");
+        {
+          errno = n < 0 ? errno : EIO;
+          return -1;
+        }
     }
   if (size < (size_t) st.st_size)
     {
@@ -118,53 +123,109 @@ copy_image (int exe_fd, int mem_fd, cl_error **err)
       eh->e_shoff = 0;
       eh->e_shnum = 0;
       eh->e_shstrndx = SHN_UNDEF;
-      if (pwrite (mem_fd, eh, sizeof *eh, 0) != (ssize_t) sizeof *eh)
-        return cl_fail (err, errno, "write the copy's ELF header");
+      if (pwrite (dst_fd, eh, sizeof *eh, 0) != (ssize_t) sizeof *eh)
+        return -1;
     }
   return 0;
 }
 
+/* A sealed memfd copy: -1 with errno on failure. */
 static int
-sealed_copy (int exe_fd, cl_error **err)
+sealed_copy (int exe_fd)
 {
   cleanup_close int mem_fd = memfd_create ("crun-lite", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 
   /* Kernels before 6.3 know no MFD_EXEC (every memfd is executable). */
   if (mem_fd < 0 && errno == EINVAL)
     mem_fd = memfd_create ("crun-lite", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (mem_fd < 0)
-    return cl_fail (err, errno, "memfd_create");
-  if (copy_image (exe_fd, mem_fd, err) < 0)
+  if (mem_fd < 0 || copy_image (exe_fd, mem_fd) < 0 || fchmod (mem_fd, 0555) < 0)
     return -1;
-  if (fchmod (mem_fd, 0555) < 0)
-    return cl_fail (err, errno, "fchmod the memfd copy");
   /* F_SEAL_EXEC (6.3) keeps its mode; older kernels refuse the bit. */
   if (fcntl (mem_fd, F_ADD_SEALS, SEALS_NEEDED | F_SEAL_EXEC) < 0
       && fcntl (mem_fd, F_ADD_SEALS, SEALS_NEEDED) < 0)
-    return cl_fail (err, errno, "seal the memfd copy");
+    return -1;
   return steal_fd (&mem_fd);
 }
 
-/* Re-execute through a read-only bind mount of the binary itself, made
- * detached (open_tree) and so in no mount namespace: what /proc/PID/exe and
- * /proc/PID/map_files then name is that mount, where a write fails with
- * EROFS, and no one can clear its read-only flag (mount_setattr refuses a
- * mount that is not attached, open_tree refuses to clone it).  Its pages
- * are the host file's page cache (the opt-in mode: see sealed_exe.h).
- * Returns only when the kernel or the caller's privileges refuse (pre-5.12
- * kernels, a user without CAP_SYS_ADMIN over its mount namespace); the
- * caller then copies. */
-static void
-exec_through_ro_bind (int exe_fd, char **argv)
+/* A detached read-only bind mount of the binary itself (open_tree), and
+ * a file opened through it: a write through it fails with EROFS, and the
+ * mount is in no mount namespace, but its pages are the host file's page
+ * cache (the opt-in mode: see sealed_exe.h).  -1 where the kernel (before
+ * 5.12) or the caller's privileges refuse; the caller then copies. */
+static int
+ro_mount_of (int exe_fd)
 {
-  extern char **environ;
   struct crl_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
   cleanup_close int tree
       = (int) syscall (SYS_open_tree, exe_fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  char path[32];
 
   if (tree < 0 || syscall (SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-    return;
-  syscall (SYS_execveat, tree, "", argv, environ, AT_EMPTY_PATH);
+    return -1;
+  return open (fd_path (tree, path), O_RDONLY | O_CLOEXEC);
+}
+
+/* A copy on a tmpfs of its own, mounted nowhere, read-only once written.
+ * Twice as fast to make as a memfd: the mount's huge=within_size lets
+ * tmpfs fill it with large folios, where a memfd allocates a page per
+ * 4 KiB (its policy is the host's).  It cannot be sealed; no one can
+ * write it anyway (a read-only mount, and busy while it runs).  -1 where
+ * the caller may not make a mount (an unprivileged user outside a user
+ * namespace); the caller then makes a memfd. */
+static int
+tmpfs_copy (int exe_fd)
+{
+  struct crl_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+  cleanup_close int fs = (int) syscall (SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+  cleanup_close int mnt = -1, rw = -1, ro = -1;
+  char path[32];
+
+  if (fs < 0)
+    return -1;
+  /* A kernel without transparent huge pages refuses the option: plain pages. */
+  (void) syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "huge", "within_size", 0);
+  if (syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  mnt = (int) syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  if (mnt < 0)
+    return -1;
+  /* Named "crun-lite" (then unlinked) so that ps shows what runs. */
+  rw = openat (mnt, "crun-lite", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0555);
+  if (rw < 0 || copy_image (exe_fd, rw) < 0)
+    return -1;
+  ro = open (fd_path (rw, path), O_RDONLY | O_CLOEXEC);
+  /* A writer keeps the mount writable (EBUSY): close it first. */
+  closep (&rw);
+  if (ro < 0 || unlinkat (mnt, "crun-lite", 0) < 0
+      || syscall (SYS_mount_setattr, mnt, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+    return -1;
+  return steal_fd (&ro);
+}
+
+/* The fallback where the kernel cannot switch a child's image without an
+ * exec: the whole runtime re-executes through the read-only mount, or
+ * from a sealed memfd copy, before it does anything else. */
+static int
+reexec_protected (int exe_fd, char **argv, enum exe_protection mode, cl_error **err)
+{
+  extern char **environ;
+  cleanup_close int image = -1;
+
+  if (sealed_exe_is_safe (exe_fd, mode))
+    return 0;
+  if (mode == EXE_PROTECTION_RO_MOUNT)
+    {
+      image = ro_mount_of (exe_fd);
+      if (image >= 0)
+        fexecve (image, argv, environ);
+    }
+  /* The copy is the safer of the two: where the mount cannot be made, it
+   * serves those who chose the mount too. */
+  image = sealed_copy (exe_fd);
+  if (image < 0)
+    return cl_fail (err, errno, "cannot protect the runtime binary from the container: copy it into a sealed memfd");
+  fexecve (image, argv, environ);
+  return cl_fail (err, errno, "cannot protect the runtime binary from the container: execute the sealed copy");
 }
 
 /* The mode the container's config chooses, read only when needed. */
@@ -177,30 +238,56 @@ configured_mode (const char *config_path, enum exe_protection *mode, cl_error **
   return 0;
 }
 
-int
-sealed_exe_ensure (char **argv, const char *config_path, cl_error **err)
+/* The protection chosen by sealed_exe_prepare for the images to come. */
+static enum exe_protection planned_mode;
+
+static int
+make_image (void)
 {
-  extern char **environ;
   cleanup_close int exe_fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  cleanup_close int mem_fd = -1;
-  enum exe_protection mode;
+  int image = -1;
 
   if (exe_fd < 0)
+    return -1;
+  if (planned_mode == EXE_PROTECTION_RO_MOUNT)
+    image = ro_mount_of (exe_fd);
+  /* The copy serves those who chose the mount too, where it cannot be made. */
+  if (image < 0)
+    image = tmpfs_copy (exe_fd);
+  if (image < 0)
+    image = sealed_copy (exe_fd);
+  return image;
+}
+
+int
+sealed_exe_prepare (char **argv, const char *config_path, cl_error **err)
+{
+  cleanup_close int exe_fd = -1;
+
+  if (configured_mode (config_path, &planned_mode, err) < 0)
+    return -1;
+  if (sealed_exe_can_adopt ())
+    {
+      if (sealed_exe_plan (err) < 0)
+        return cl_wrap (err, "cannot protect the runtime binary from the container");
+      return 0;
+    }
+  exe_fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (exe_fd < 0)
     return cl_fail (err, errno, "cannot protect the runtime binary from the container: open /proc/self/exe");
-  /* A sealed copy serves every mode: the config is not even read. */
+  /* A sealed copy serves every mode. */
   if (sealed_exe_is_safe (exe_fd, EXE_PROTECTION_COPY))
     return 0;
-  if (configured_mode (config_path, &mode, err) < 0)
-    return -1;
-  if (sealed_exe_is_safe (exe_fd, mode))
-    return 0;
-  if (mode == EXE_PROTECTION_RO_MOUNT)
-    exec_through_ro_bind (exe_fd, argv);
-  /* The copy is the safer of the two: where the mount cannot be made, it
-   * serves those who chose the mount too. */
-  mem_fd = sealed_copy (exe_fd, err);
-  if (mem_fd < 0)
-    return cl_wrap (err, "cannot protect the runtime binary from the container");
-  fexecve (mem_fd, argv, environ);
-  return cl_fail (err, errno, "cannot protect the runtime binary from the container: execute the sealed copy");
+  return reexec_protected (exe_fd, argv, planned_mode, err);
+}
+
+int
+sealed_exe_make_image (cl_error **err)
+{
+  int image = make_image ();
+
+  if (image < 0)
+    return cl_fail (err, errno, "cannot protect the runtime binary from the container: make its private image");
+  trace_phase ("binary image made");
+  return image;
 }
