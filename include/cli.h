@@ -57,6 +57,24 @@ int cli_want_args (const char *command, int argc, char **argv, int optind_, int 
  * (container/sealed_exe.h).  Returns 0 when nothing was needed, -1 on an
  * error (printed once: the command exits with its failure status). */
 int cli_protect_binary (const struct global_opts *g, const char *config_path);
+/* The options create and run share: one table, one usage text, one
+ * parser.  cli_create_option takes getopt's `c`: 1 when it was one of
+ * them (applied to *o), 0 when not, -1 on a bad value (printed). */
+struct create_options;
+#define CLI_CREATE_LONG_OPTIONS                                                                       \
+  { "bundle", required_argument, NULL, 'b' }, { "pid-file", required_argument, NULL, 'p' },          \
+      { "no-pivot", no_argument, NULL, 'P' }, { "preserve-fds", required_argument, NULL, 'F' },      \
+      { "console-socket", required_argument, NULL, 'c' }, { "no-new-keyring", no_argument, NULL, 'K' }, \
+      { "pidfd-socket", required_argument, NULL, 'D' }
+#define CLI_CREATE_USAGE                                                                              \
+  "  -b, --bundle DIR        bundle directory (default: current directory)\n"                        \
+  "      --pid-file FILE     write the init's pid to FILE\n"                                         \
+  "      --no-pivot          MS_MOVE + chroot instead of pivot_root (ramfs roots)\n"                 \
+  "      --no-new-keyring    keep the caller's session keyring (else the container gets its own)\n" \
+  "      --preserve-fds N    pass N more fds (from 3) to the container\n"                            \
+  "      --pidfd-socket S    send a pidfd of the container's init to the unix socket S\n"            \
+  "      --console-socket S  send the terminal's master fd to the unix socket S\n"
+int cli_create_option (const char *command, int c, struct create_options *o);
 /* Parse --preserve-fds. */
 int cli_parse_preserve_fds (const char *command, const char *arg, int *out);
 

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config/oci_config.h"
 #include "base/log.h"
+#include "container/container.h"
 #include "container/sealed_exe.h"
 #include "state/state.h"
 #include "base/utils.h"
@@ -104,6 +105,36 @@ cli_parse_preserve_fds (const char *command, const char *arg, int *out)
     return cli_usage_error (command, "--preserve-fds: expected a number of file descriptors, got `%s`", arg);
   *out = (int) n;
   return 0;
+}
+
+int
+cli_create_option (const char *command, int c, struct create_options *o)
+{
+  switch (c)
+    {
+    case 'b':
+      o->bundle = optarg;
+      return 1;
+    case 'p':
+      o->pid_file = optarg;
+      return 1;
+    case 'P':
+      o->no_pivot = true;
+      return 1;
+    case 'F':
+      return cli_parse_preserve_fds (command, optarg, &o->preserve_fds) ? -1 : 1;
+    case 'c':
+      o->console_socket = optarg;
+      return 1;
+    case 'K':
+      o->no_new_keyring = true;
+      return 1;
+    case 'D':
+      o->pidfd_socket = optarg;
+      return 1;
+    default:
+      return 0;
+    }
 }
 
 int

@@ -16,26 +16,20 @@ static const char usage_text[] =
   "Create and start a container.  In the foreground, exit with its status\n"
   "(128+N when killed by signal N) and delete it afterwards.\n\n"
   "Options:\n"
-  "  -b, --bundle DIR        bundle directory (default: current directory)\n"
   "  -d, --detach            return once the container is started\n"
-  "      --pid-file FILE     write the init's pid to FILE\n"
   "      --keep              do not delete the container after it exits\n"
-  "      --no-pivot          MS_MOVE + chroot instead of pivot_root\n"
-  "      --preserve-fds N    pass N more fds (from 3) to the container\n"
-  "      --pidfd-socket S    send a pidfd of the container's init to the unix socket S\n"
-  "      --console-socket S  send the terminal's master fd to the unix socket S\n"
-  "                          (without it, a foreground run relays the terminal itself)\n";
+  CLI_CREATE_USAGE
+  "                          (without --console-socket, a foreground run relays the terminal itself)\n";
 
 int
 cmd_run (const struct global_opts *g, int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "bundle", required_argument, NULL, 'b' },   { "detach", no_argument, NULL, 'd' },
-    { "pid-file", required_argument, NULL, 'p' }, { "keep", no_argument, NULL, 'k' },
-    { "no-pivot", no_argument, NULL, 'P' },       { "preserve-fds", required_argument, NULL, 'F' },
-    { "console-socket", required_argument, NULL, 'c' }, { "no-new-keyring", no_argument, NULL, 'K' },
-    { "pidfd-socket", required_argument, NULL, 'D' },
-    { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+    CLI_CREATE_LONG_OPTIONS,
+    { "detach", no_argument, NULL, 'd' },
+    { "keep", no_argument, NULL, 'k' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
   };
   struct create_options o = { .root = g->root, .bundle = ".", .systemd_cgroup = g->systemd_cgroup,
                              .no_cgroup = g->no_cgroup };
@@ -47,42 +41,27 @@ cmd_run (const struct global_opts *g, int argc, char **argv)
   int c, status = 0;
 
   while ((c = getopt_long (argc, argv, ":b:dh", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'b':
-        o.bundle = optarg;
-        break;
-      case 'd':
-        detach = true;
-        break;
-      case 'p':
-        o.pid_file = optarg;
-        break;
-      case 'k':
-        keep = true;
-        break;
-      case 'P':
-        o.no_pivot = true;
-        break;
-      case 'F':
-        if (cli_parse_preserve_fds ("run", optarg, &o.preserve_fds))
-          return 1;
-        break;
-      case 'c':
-        o.console_socket = optarg;
-        break;
-      case 'K':
-        o.no_new_keyring = true;
-        break;
-      case 'D':
-        o.pidfd_socket = optarg;
-        break;
-      case 'h':
-        fputs (usage_text, stdout);
-        return 0;
-      default:
-        return cli_bad_option ("run", argv, c);
-      }
+    {
+      int taken = cli_create_option ("run", c, &o);
+      if (taken < 0)
+        return 1;
+      if (taken)
+        continue;
+      switch (c)
+        {
+        case 'd':
+          detach = true;
+          break;
+        case 'k':
+          keep = true;
+          break;
+        case 'h':
+          fputs (usage_text, stdout);
+          return 0;
+        default:
+          return cli_bad_option ("run", argv, c);
+        }
+    }
   if (cli_want_args ("run", argc, argv, optind, 1, "container id"))
     return 1;
   o.id = argv[optind];
