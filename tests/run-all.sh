@@ -9,7 +9,7 @@ if [ ! -x ./crun-lite ] || [ ! -f Makefile ]; then
   { [ -x configure ] || ./autogen.sh; } && ./configure -q && make -j"$(nproc)" >/dev/null || {
     echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
-make -s -j"$(nproc)" crun-lite tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc tests/unit/test_dbus \
+make -s -j"$(nproc)" crun-lite tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc tests/unit/test_dbus tests/unit/test_image \
   tests/helpers/recv_console tests/helpers/notify_recv tests/helpers/notify_send tests/helpers/seccomp_listener tests/helpers/flip_exchange tests/helpers/proc_probe tests/helpers/syscall_probe tests/helpers/subreaper tests/helpers/enosys tests/helpers/pidfd_kill tests/helpers/pause >/dev/null || {
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
@@ -37,7 +37,7 @@ tally () {
   grep -A6 '^not ok ' "$out" | sed 's/^/    /'
 }
 
-for t in tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc tests/unit/test_dbus tests/unit/test_layout.sh; do
+for t in tests/unit/test_config tests/unit/test_mount_options tests/unit/test_misc tests/unit/test_dbus tests/unit/test_image tests/unit/test_layout.sh; do
   "./$t" > "$log" 2>&1; rc=$?
   tally "$t" "$log"
   if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then failed=$((failed + 1)); echo "$t: crashed (exit $rc)"; tail -n 5 "$log"; fi

@@ -37,8 +37,11 @@
 #ifndef CRL_SEALED_EXE_H
 #define CRL_SEALED_EXE_H
 
+#include <link.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include "base/error.h"
 
 #define EXE_PROTECTION_ANNOTATION "org.crun-lite.binary-protection"
@@ -79,8 +82,27 @@ int sealed_exe_adopt (int image_fd, cl_error **err);
 /* Whether this kernel can switch a process's image (PR_SET_MM_MAP). */
 bool sealed_exe_can_adopt (void);
 
-/* Plan the switch (sealed_exe_prepare's part, exposed for its tests). */
+/* Plan the switch (sealed_exe_prepare's part). */
 int sealed_exe_plan (cl_error **err);
+
+/* A page-aligned piece of the loaded binary that the switch replaces:
+ * mapped again from the image at `offset`, or (from_image false: bytes
+ * the loader or the program may have written) moved to anonymous memory
+ * with its bytes; `prot` as it is now. */
+struct image_piece
+{
+  uintptr_t start, end;
+  off_t offset;
+  int prot;
+  bool from_image;
+};
+#define IMAGE_PIECES_MAX 16
+
+/* The pieces of a program loaded at `bias` with program headers `ph` (`n`
+ * of them), pages of `page` bytes, into out (at most `max`): their number,
+ * or -1 with err (unaligned segments, too many pieces, none). */
+int sealed_exe_pieces (uintptr_t bias, const ElfW (Phdr) * ph, size_t n, uintptr_t page, struct image_piece *out,
+                       size_t max, cl_error **err);
 
 /* The number of bytes of an ELF image that execution needs (the end of
  * its last segment), or 0 when `head` (the first `len` bytes, at least the

@@ -164,28 +164,6 @@ test_mount_label (void)
          "no mount label, no change");
 }
 
-/* The part of an ELF file the sealed copy keeps: the end of its last
- * segment, within the file; garbage and truncated headers give 0. */
-static void
-test_sealed_exe_image (void)
-{
-  unsigned char head[4096] = { 0 };
-  struct stat st;
-  int fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd >= 0 ? pread (fd, head, sizeof head, 0) : -1;
-  size_t size;
-
-  CHECK (fd >= 0 && n > 64 && fstat (fd, &st) == 0, "read our own ELF header");
-  size = sealed_exe_image_size (head, (size_t) n, (size_t) st.st_size);
-  CHECK (size > 0 && size <= (size_t) st.st_size, "the loadable part lies within the file");
-  CHECK (sealed_exe_image_size (head, 32, (size_t) st.st_size) == 0, "a truncated header is refused");
-  CHECK (sealed_exe_image_size (head, (size_t) n, size - 1) == 0, "segments past the end of the file are refused");
-  head[0] = 0;
-  CHECK (sealed_exe_image_size (head, (size_t) n, (size_t) st.st_size) == 0, "not ELF: 0");
-  CHECK (!sealed_exe_is_safe (fd, EXE_PROTECTION_COPY), "a binary on a writable filesystem is not safe as it is");
-  close (fd);
-}
-
 /* The seccomp cache's key: equal for equal profiles, different whenever
  * anything that decides the program differs, even where a plain
  * concatenation of the strings would be the same. */
@@ -330,7 +308,6 @@ main (void)
   test_paths ("openat2");
   path_in_root_force_fallback (true);
   test_paths ("fallback walk");
-  test_sealed_exe_image ();
   test_seccomp_cache_key ();
   test_passwd_name ();
   test_environment ();

@@ -26,26 +26,13 @@
 #include "container/sealed_exe.h"
 #include "base/utils.h"
 
-/* Text, read-only data, relocated read-only data and data: four with
- * today's linkers; room for a build that splits them further. */
-#define MAX_PIECES 16
-
-struct image_piece
-{
-  uintptr_t start, end; /* page-aligned, in our address space */
-  off_t offset;         /* in the binary (and the image) */
-  int prot;
-  bool from_image; /* else moved to anonymous memory with its bytes */
-};
-
 /* Made by the runtime before it forks; every child inherits it. */
 static struct
 {
   bool wanted; /* the children switch (sealed_exe_prepare planned it) */
   struct prctl_mm_map mm;
-  size_t n;
-  struct image_piece piece[MAX_PIECES];
-  uintptr_t relro_start, relro_end;
+  int n;
+  struct image_piece piece[IMAGE_PIECES_MAX];
 } plan;
 
 bool
@@ -63,14 +50,20 @@ sealed_exe_wanted (void)
   return plan.wanted;
 }
 
-static int
-add_piece (uintptr_t start, uintptr_t end, off_t offset, int prot, bool from_image, cl_error **err)
+struct piece_list
 {
-  if (start >= end)
+  struct image_piece *out;
+  size_t n, max;
+};
+
+static int
+add_piece (struct piece_list *l, struct image_piece pc, cl_error **err)
+{
+  if (pc.start >= pc.end)
     return 0;
-  if (plan.n == MAX_PIECES)
-    return cl_fail_as (err, E2BIG, "the runtime binary has more than %d loadable pieces", MAX_PIECES);
-  plan.piece[plan.n++] = (struct image_piece){ start, end, offset, prot, from_image };
+  if (l->n == l->max)
+    return cl_fail_as (err, E2BIG, "the runtime binary has more than %zu loadable pieces", l->max);
+  l->out[l->n++] = pc;
   return 0;
 }
 
@@ -84,36 +77,56 @@ prot_of (ElfW (Word) flags)
  * file, page-aligned.  What lies beyond it (.bss) is anonymous already.  A
  * segment that may have been written (writable, or relocated before it was
  * made read-only) keeps its current bytes; the relocated part stays
- * read-only, as the loader left it. */
+ * read-only, as the loader left it (its end rounded down, as the loader
+ * rounds it). */
 static int
-plan_segment (uintptr_t bias, const ElfW (Phdr) * ph, cl_error **err)
+segment_pieces (struct piece_list *l, uintptr_t bias, const ElfW (Phdr) * ph, uintptr_t page, uintptr_t rs,
+                uintptr_t re, cl_error **err)
 {
-  uintptr_t page = (uintptr_t) sysconf (_SC_PAGESIZE);
   uintptr_t start = (bias + ph->p_vaddr) & ~(page - 1);
   uintptr_t end = (bias + ph->p_vaddr + ph->p_filesz + page - 1) & ~(page - 1);
-  off_t offset = (off_t) (ph->p_offset & ~(page - 1));
-  uintptr_t rs = plan.relro_start, re = plan.relro_end;
+  int prot = prot_of (ph->p_flags);
 
   if (((bias + ph->p_vaddr) & (page - 1)) != (ph->p_offset & (page - 1)))
     return cl_fail_as (err, EINVAL, "the runtime binary's segments are not page-aligned");
   if (!(ph->p_flags & PF_W) && (end <= rs || start >= re))
-    return add_piece (start, end, offset, prot_of (ph->p_flags), true, err);
-  /* Split at the relocated part (the loader rounded its end down). */
+    return add_piece (l, (struct image_piece){ start, end, (off_t) (ph->p_offset & ~(page - 1)), prot, true }, err);
   if (re > start && rs < end)
     {
       uintptr_t a = rs > start ? rs : start, b = re < end ? re : end;
-      if (add_piece (start, a, 0, prot_of (ph->p_flags), false, err) < 0
-          || add_piece (a, b, 0, PROT_READ, false, err) < 0)
+      if (add_piece (l, (struct image_piece){ start, a, 0, prot, false }, err) < 0
+          || add_piece (l, (struct image_piece){ a, b, 0, PROT_READ, false }, err) < 0)
         return -1;
-      return add_piece (b, end, 0, prot_of (ph->p_flags), false, err);
+      start = b;
     }
-  return add_piece (start, end, 0, prot_of (ph->p_flags), false, err);
+  return add_piece (l, (struct image_piece){ start, end, 0, prot, false }, err);
+}
+
+int
+sealed_exe_pieces (uintptr_t bias, const ElfW (Phdr) * ph, size_t n, uintptr_t page, struct image_piece *out,
+                   size_t max, cl_error **err)
+{
+  struct piece_list l = { .out = out, .max = max };
+  uintptr_t rs = 0, re = 0;
+
+  for (size_t i = 0; i < n; i++)
+    if (ph[i].p_type == PT_GNU_RELRO)
+      {
+        rs = (bias + ph[i].p_vaddr) & ~(page - 1);
+        re = (bias + ph[i].p_vaddr + ph[i].p_memsz) & ~(page - 1);
+      }
+  for (size_t i = 0; i < n; i++)
+    if (ph[i].p_type == PT_LOAD && ph[i].p_filesz > 0 && segment_pieces (&l, bias, &ph[i], page, rs, re, err) < 0)
+      return -1;
+  if (l.n == 0)
+    return cl_fail_as (err, ENOEXEC, "the runtime binary has no loadable segment to replace");
+  return (int) l.n;
 }
 
 struct plan_walk
 {
   cl_error **err;
-  int rc;
+  int n;
 };
 
 /* The main program is the first object dl_iterate_phdr reports. */
@@ -121,17 +134,9 @@ static int
 plan_main_program (struct dl_phdr_info *info, size_t size, void *arg)
 {
   struct plan_walk *w = arg;
-  uintptr_t page = (uintptr_t) sysconf (_SC_PAGESIZE);
   (void) size;
-  for (size_t i = 0; i < info->dlpi_phnum; i++)
-    if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO)
-      {
-        plan.relro_start = (info->dlpi_addr + info->dlpi_phdr[i].p_vaddr) & ~(page - 1);
-        plan.relro_end = (info->dlpi_addr + info->dlpi_phdr[i].p_vaddr + info->dlpi_phdr[i].p_memsz) & ~(page - 1);
-      }
-  for (size_t i = 0; i < info->dlpi_phnum && w->rc == 0; i++)
-    if (info->dlpi_phdr[i].p_type == PT_LOAD && info->dlpi_phdr[i].p_filesz > 0)
-      w->rc = plan_segment (info->dlpi_addr, &info->dlpi_phdr[i], w->err);
+  w->n = sealed_exe_pieces (info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum, (uintptr_t) sysconf (_SC_PAGESIZE),
+                            plan.piece, IMAGE_PIECES_MAX, w->err);
   return 1;
 }
 
@@ -168,16 +173,14 @@ read_mm_layout (cl_error **err)
 int
 sealed_exe_plan (cl_error **err)
 {
-  struct plan_walk walk = { .err = err };
+  struct plan_walk walk = { .err = err, .n = -1 };
 
-  plan.n = 0;
   if (read_mm_layout (err) < 0)
     return -1;
   dl_iterate_phdr (plan_main_program, &walk);
-  if (walk.rc < 0)
+  if (walk.n < 0)
     return -1;
-  if (plan.n == 0)
-    return cl_fail_as (err, ENOEXEC, "the runtime binary has no loadable segment to replace");
+  plan.n = walk.n;
   plan.wanted = true;
   return 0;
 }
@@ -228,7 +231,7 @@ sealed_exe_adopt (int image_fd, cl_error **err)
   /* Nothing may write our data between its copy and the move. */
   sigfillset (&all);
   sigprocmask (SIG_SETMASK, &all, &old);
-  for (size_t i = 0; i < plan.n && rc == 0; i++)
+  for (int i = 0; i < plan.n && rc == 0; i++)
     rc = replace_piece (&plan.piece[i], image);
   if (rc == 0)
     {
