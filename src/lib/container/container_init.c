@@ -227,8 +227,6 @@ adopt_image (struct init_ctx *ctx, cl_error **err)
     {
       if (image >= 0)
         close (image);
-      if (msg.type == SYNC_ERROR)
-        return cl_fail (err, msg.value, "%s", msg.text);
       return cl_fail (err, EPROTO, "sync: expected the binary's image, got message %u", msg.type);
     }
   return sealed_exe_adopt (image, err);
@@ -470,14 +468,15 @@ setup (struct init_ctx *ctx, char **exe, char ***env, cl_error **err)
   if (rc < 0)
     return -1;
 
+  /* Else as late as can be: while we still have every capability, no
+   * seccomp filter and no rlimit of the container's (PR_SET_MM_MAP checks
+   * the data segment against RLIMIT_DATA). */
+  if (ctx->unseen_until_ready && adopt_image (ctx, err) < 0)
+    return -1;
   if (apply_oom_score_adj (ctx, err) < 0 || process_apply_rlimits (p, err) < 0
       || process_attrs_apply_scheduler (ctx->attrs, err) < 0 || apply_exec_label (ctx, err) < 0)
     return -1;
   closep (&ctx->procfd);
-  /* Else as late as can be: while we still have every capability and no
-   * seccomp filter. */
-  if (ctx->unseen_until_ready && adopt_image (ctx, err) < 0)
-    return -1;
   *env = process_environment (p);
   if (process_become (p, ctx->seccomp, *env, exe, &listener, err) < 0)
     return -1;
