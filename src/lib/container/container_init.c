@@ -19,6 +19,7 @@
 #include "process/console.h"
 #include "container/container_init.h"
 #include "container/start_gate.h"
+#include "container/namespaces_enter.h"
 #include "container/sealed_exe.h"
 #include "process/hooks.h"
 #include "base/log.h"
@@ -32,43 +33,6 @@
 #include "base/path_in_root.h"
 #include "base/utils.h"
 
-
-/* A time namespace applies to the unsharer's children, and its offsets can
- * only be written while nobody is in it: unshare, write them, then move
- * ourselves in through time_for_children (no extra fork). */
-static int
-enter_new_time_namespace (const struct oci_linux *l, cl_error **err)
-{
-  char offsets[128];
-  int n = 0;
-  cleanup_close int ns = -1;
-
-  if (unshare (CLONE_NEWTIME) < 0)
-    return cl_fail (err, errno, "linux.namespaces: create the time namespace");
-  if (l->time_monotonic.set)
-    n += snprintf (offsets + n, sizeof offsets - (size_t) n, "monotonic %lld %u\n",
-                   (long long) l->time_monotonic.secs, l->time_monotonic.nanosecs);
-  if (l->time_boottime.set)
-    n += snprintf (offsets + n, sizeof offsets - (size_t) n, "boottime %lld %u\n",
-                   (long long) l->time_boottime.secs, l->time_boottime.nanosecs);
-  if (n > 0)
-    {
-      /* Becoming root of a new user namespace made us non-dumpable, and a
-       * non-dumpable process's /proc files are the host root's: ours again
-       * for this write (nothing of the container runs yet), then not. */
-      int dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
-      int rc;
-      prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
-      rc = write_file_at (AT_FDCWD, "/proc/self/timens_offsets", offsets, (size_t) n, err);
-      prctl (PR_SET_DUMPABLE, dumpable > 0 ? dumpable : 0, 0, 0, 0);
-      if (rc < 0)
-        return cl_wrap (err, "linux.timeOffsets");
-    }
-  ns = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
-  if (ns < 0 || setns (ns, CLONE_NEWTIME) < 0)
-    return cl_fail (err, errno, "linux.namespaces: enter the new time namespace");
-  return 0;
-}
 
 /* A cgroup mount on a v1 host binds our own directory of each hierarchy
  * (on v2, where cgroup2 cannot be mounted, our directory is bound too);
@@ -120,66 +84,7 @@ wait_for_id_maps (struct init_ctx *ctx, cl_error **err)
     }
 }
 
-/* Join the namespaces given by path.  All are opened first (a joined
- * mount namespace changes how later paths resolve).  A user namespace is
- * joined last of all: before it, the runtime still holds its privileges,
- * which a namespace owned by another user namespace (a network namespace
- * made elsewhere) may need; what only the new user namespace may join is
- * joined after it (runc's order).  Then we become its root, as with a new
- * one: the host's uid 0 is not mapped there, and files could not be made. */
-static int
-join_namespaces (const struct oci_config *cfg, cl_error **err)
-{
-  int fds[16];
-  const struct oci_namespace *nss[16];
-  size_t n = 0, user = SIZE_MAX;
-  int rc = -1;
-
-  for (size_t i = 0; i < n_namespace_kinds && n < 16; i++)
-    {
-      const struct oci_namespace *ns = config_namespace (cfg, namespace_kinds[i].clone_flag);
-      if (ns == NULL || ns->path == NULL)
-        continue;
-      fds[n] = open (ns->path, O_RDONLY | O_CLOEXEC);
-      if (fds[n] < 0)
-        {
-          cl_fail (err, errno, "linux.namespaces: open %s namespace `%s`", ns->type_name, ns->path);
-          goto out;
-        }
-      if (ns->type == CLONE_NEWUSER)
-        user = n;
-      nss[n++] = ns;
-    }
-  for (int pass = 0; pass < 3; pass++)
-    for (size_t i = 0; i < n; i++)
-      {
-        /* pass 0: all but the user namespace; 1: the user namespace;
-         * 2: what pass 0 was refused (EPERM) */
-        if (fds[i] < 0 || (pass == 1) != (i == user))
-          continue;
-        if (setns (fds[i], nss[i]->type) < 0)
-          {
-            if (pass == 0 && errno == EPERM && user != SIZE_MAX)
-              continue;
-            cl_fail (err, errno, "linux.namespaces: join %s namespace `%s`", nss[i]->type_name, nss[i]->path);
-            goto out;
-          }
-        closep (&fds[i]);
-      }
-  if (user != SIZE_MAX && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
-    {
-      cl_fail (err, errno, "linux.namespaces: become root of the joined user namespace (is id 0 mapped in it?)");
-      goto out;
-    }
-  rc = 0;
-out:
-  for (size_t i = 0; i < n; i++)
-    if (fds[i] >= 0)
-      close (fds[i]);
-  return rc;
-}
-
-/* Join the cgroup, the namespaces given by path (join_namespaces), then
+/* Join the cgroup, the namespaces given by path (namespaces_join_configured), then
  * create the ones the clone did not. */
 static int
 enter_namespaces (struct init_ctx *ctx, cl_error **err)
@@ -192,7 +97,7 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
     }
   else if (cgroup_entry_join (&ctx->cgroup_entry, ctx->born_in_cgroup, err) < 0)
     return -1;
-  if (join_namespaces (ctx->cfg, err) < 0)
+  if (namespaces_join_configured (ctx->cfg, err) < 0)
     return -1;
   if ((ctx->unshare_flags & CLONE_NEWCGROUP) && read_own_cgroups_for_mount (ctx, err) < 0)
     return -1;
@@ -206,7 +111,7 @@ enter_namespaces (struct init_ctx *ctx, cl_error **err)
       if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
         return cl_fail (err, errno, "become root in the user namespace (is id 0 mapped?)");
     }
-  if (ctx->new_timens && enter_new_time_namespace (&ctx->cfg->linux_section, err) < 0)
+  if (ctx->new_timens && namespaces_enter_new_time (&ctx->cfg->linux_section, err) < 0)
     return -1;
   return 0;
 }
