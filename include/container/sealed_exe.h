@@ -9,13 +9,13 @@
  * ld.so.preload.  Whatever it then opens must not be the host's file, nor
  * anything a process outside the container runs.
  *
- * Before a command that makes such processes forks, the runtime makes a
- * private image of its binary: by default an independent copy of its
- * loadable part, on a tmpfs of its own that is mounted nowhere and made
- * read-only (a sealed memfd where no mount can be made).  Each such child,
- * before the container can reach it, switches to that image without an
- * exec (sealed_exe_adopt): the same bytes at the same addresses, and the
- * image named as its executable.  So what the container reaches is a
+ * For each such child the runtime makes a private image of its binary,
+ * while the child does its first work: by default an independent copy of
+ * its loadable part, on a tmpfs of its own that is mounted nowhere,
+ * unlinked and made read-only (a sealed memfd where no mount can be made).
+ * The child, before the container can reach it, switches to that image
+ * without an exec (sealed_exe_adopt): the same bytes at the same
+ * addresses, and the image named as its executable.  So what the container reaches is a
  * file of that one child's: not the host file, whose page cache a kernel
  * bug such as "Copy Fail" (CVE-2026-31431) would let it write, and not
  * what the runtime waiting outside (`run`, `exec` in the foreground) runs,
@@ -48,7 +48,7 @@
 
 enum exe_protection
 {
-  EXE_PROTECTION_COPY,     /* "independent-copy": a sealed memfd copy */
+  EXE_PROTECTION_COPY,     /* "independent-copy": a copy (private tmpfs, or sealed memfd) */
   EXE_PROTECTION_RO_MOUNT, /* "ro-shared-pages": a detached read-only bind mount */
 };
 
