@@ -214,14 +214,16 @@ else
   pid=$(crl state exe-id-copy | jq -r .pid)
   expect_eq "binary protection: by default the init's binary is not the host file (device:inode differ)" \
     "$( [ "$(stat -L -c '%d:%i' /proc/$pid/exe)" != "$host_id" ] && echo other)" other
-  expect_eq "binary protection: by default the copy cannot be written (unlinked on a read-only tmpfs, or sealed)" \
+  expect_eq "binary protection: by default the copy cannot be written (unlinked on a read-only tmpfs, or sealed; opening it for writing fails)" \
     "$(python3 -c '
 import fcntl, os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY)
 vfs, st = os.fstatvfs(fd), os.fstat(fd)
 try: seals = fcntl.fcntl(fd, 1034) & 15
 except OSError: seals = 0
-print("protected" if seals == 15 or (vfs.f_flag & os.ST_RDONLY and st.st_nlink == 0) else "writable")' /proc/$pid/exe)" protected
+try: os.close(os.open(sys.argv[1], os.O_RDWR)); opened = True
+except OSError: opened = False
+print("protected" if not opened and (seals == 15 or (vfs.f_flag & os.ST_RDONLY and st.st_nlink == 0)) else "writable")' /proc/$pid/exe)" protected
   crl delete -f exe-id-copy >/dev/null 2>&1
   cfg "$b" '.annotations["org.crun-lite.binary-protection"] = "ro-shared-pages"'
   crl create --bundle "$b" exe-id-ro >/dev/null 2>&1 </dev/null

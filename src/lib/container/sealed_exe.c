@@ -170,10 +170,11 @@ ro_mount_of (int exe_fd)
  * fresh processes, this project's test machine): the mount's
  * huge=within_size lets tmpfs fill it with large folios, where a memfd
  * takes a page per 4 KiB (its policy is the host's).  It cannot be
- * sealed; a write needs the mount cloned writable (CAP_SYS_ADMIN over the
- * host) and is refused while a process runs it (ETXTBSY).  -1 where the
- * caller may not make a mount (an unprivileged user outside a user
- * namespace); the caller then makes a memfd. */
+ * sealed, and needs not be: the mount is dissolved when `mnt` closes (in
+ * no namespace, it can be neither cloned nor made writable again), and
+ * the kernel refuses writers to a file a process runs (ETXTBSY).  -1
+ * where the caller may not make a mount (an unprivileged user outside a
+ * user namespace); the caller then makes a memfd. */
 static int
 tmpfs_copy (int exe_fd)
 {
@@ -191,7 +192,7 @@ tmpfs_copy (int exe_fd)
   mnt = (int) syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
   if (mnt < 0)
     return -1;
-  /* Named "crun-lite" (then unlinked) so that ps shows what runs. */
+  /* Named "crun-lite" (then unlinked): /proc/PID/exe says what runs. */
   rw = openat (mnt, "crun-lite", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0555);
   if (rw < 0 || copy_image (exe_fd, rw) < 0)
     return -1;
